@@ -1,0 +1,114 @@
+"""Showing results in a notebook: tables, headings, notes, figures and data-quality lists.
+
+Notebooks call these and nothing else to put things on the page, so every report looks the
+same and every text that comes from data is HTML-escaped (a ``<script>`` typed into a
+project name shows as text). Numbers are formatted here, never computed.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+
+import pandas as pd
+
+from planlib.problems import Problems
+
+
+def _display(obj: object) -> None:
+    from IPython.display import display
+
+    display(obj)
+
+
+def html_table(
+    frame: pd.DataFrame,
+    *,
+    caption: str = "",
+    source: str = "",
+    formats: Mapping[str, str] | None = None,
+    index: bool = False,
+) -> str:
+    """HTML of ``frame`` with escaped text, thousands separators and an optional caption/source.
+
+    ``formats`` maps a column to a format spec (``"{:,.2f}"``, ``"{:.1%}"``); floats default
+    to ``{:,.2f}`` and integers to ``{:,}``. Missing values show as ``–``.
+    """
+    formats = dict(formats or {})
+    shown = frame.reset_index() if index else frame
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
+    body = []
+    for _, rec in shown.iterrows():
+        cells = []
+        for col in shown.columns:
+            value = rec[col]
+            cells.append(f"<td>{html.escape(_format(value, formats.get(str(col))))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    src = f'<p class="source">ที่มา: {html.escape(source)}</p>' if source else ""
+    return f'<table class="planlib">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{src}'
+
+
+def _format(value: object, spec: str | None) -> str:
+    if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):  # type: ignore[call-overload]
+        return "–"
+    if spec:
+        try:
+            return spec.format(value)
+        except (ValueError, TypeError):
+            return str(value)
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() and abs(value) >= 1000 else f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) >= 10000 else str(value)
+    if isinstance(value, pd.Timestamp):
+        from planlib.thai import format_date
+
+        return format_date(value)
+    if isinstance(value, pd.Period):
+        from planlib.thai import format_month
+
+        return format_month(value)
+    return str(value)
+
+
+def show_table(frame: pd.DataFrame, **kwargs: object) -> None:
+    """Display :func:`html_table` in the notebook."""
+    from IPython.display import HTML
+
+    _display(HTML(html_table(frame, **kwargs)))  # type: ignore[arg-type]
+
+
+def heading(text: str, level: int = 2) -> None:
+    """An HTML heading (escaped)."""
+    from IPython.display import HTML
+
+    _display(HTML(f"<h{level}>{html.escape(text)}</h{level}>"))
+
+
+def note(text: str, *, kind: str = "info") -> None:
+    """A highlighted note; ``kind`` is ``info``, ``warning`` or ``synthetic``."""
+    from IPython.display import HTML
+
+    _display(HTML(f'<div class="note note-{html.escape(kind)}">{html.escape(text)}</div>'))
+
+
+def show_figure(fig: object) -> None:
+    """Display a matplotlib figure once and close it (no duplicate output)."""
+    import matplotlib.pyplot as plt
+
+    _display(fig)
+    plt.close(fig)  # type: ignore[arg-type]
+
+
+def show_problems(problems: Problems, *, title: str = "คุณภาพข้อมูล / Data quality") -> None:
+    """The data-quality section: every error and warning with its location and reason."""
+    heading(title, 2)
+    shown = Problems(p for p in problems if p.severity != "change")
+    if not shown:
+        note("ไม่พบปัญหาในข้อมูล / No problems found in the data.")
+        return
+    frame = shown.to_frame()[["severity", "file", "row", "column", "value", "reason_th", "reason_en"]]
+    show_table(frame, caption=f"{len(shown)} รายการ / items ({problems.summary()})")
