@@ -328,16 +328,18 @@ def _load(cls: type[Dataset], path: str | Path, wanted: tuple[str, ...], strict:
     return dataset
 
 
-def load_plan(path: str | Path, *, strict: bool = True) -> Plan:
+def load_plan(path: str | Path, *, strict: bool = True, synthetic: bool = True) -> Plan:
     """Load the plan tables of one organisation from an ``.xlsx`` workbook or a CSV folder.
 
     Raises :class:`~planlib.problems.DataError` listing every error when ``strict`` (the
     default); with ``strict=False`` the plan is returned with its problems attached.
+    Illustrative tables in the folder's ``synthetic/`` subfolder (example quarterly
+    actuals) are included when ``synthetic`` is true and named in ``plan.synthetic``.
 
     >>> plan = load_plan("data/hwfund")            # doctest: +SKIP
     >>> plan.swot.loc[plan.swot.quadrant == "S", ["code", "score"]]  # doctest: +SKIP
     """
-    return _load(Plan, path, contract.PLAN_TABLES, strict, False)  # type: ignore[return-value]
+    return _load(Plan, path, contract.PLAN_TABLES, strict, synthetic)  # type: ignore[return-value]
 
 
 def load_portfolio(path: str | Path, *, strict: bool = True, synthetic: bool = True) -> Portfolio:
