@@ -263,6 +263,8 @@ def _plan_info(frame: pd.DataFrame, file: str, problems: Problems) -> dict[str, 
             problems.add(Problem("error", "plan", *reason, file=file, row=int(row), column="value",
                                  value=_raw_text(value), code="bad_value"))  # fmt: skip
         info[str(key)] = parsed
+        if parsed is not None and "value" in frame:
+            frame.loc[row, "value"] = str(parsed)
     for key in contract.PLAN_REQUIRED_KEYS:
         if info.get(key) is None:
             problems.add(Problem("error", "plan", f"the plan table needs a row with key {key!r}",
