@@ -315,9 +315,33 @@ def read_tables(
     return tables, files, frozenset(fake & set(tables))
 
 
-def _load(cls: type[Dataset], path: str | Path, wanted: tuple[str, ...], strict: bool, synthetic: bool) -> Dataset:
+def repair_text(tables: Mapping[str, pd.DataFrame], files: Mapping[str, str], problems: Problems) -> None:
+    """Repair Thai text damaged by PDF extraction, in place, logging each repair as a change.
+
+    Only cells that :func:`planlib.thai.detect_damage` flags are touched, once; clean text is
+    never changed (the sara-am rule would corrupt it). Opt-in: ``load_plan(..., repair_thai=True)``.
+    """
+    for name, frame in tables.items():
+        for column in frame.columns:
+            if frame[column].dtype != "str" and frame[column].dtype != object:
+                continue
+            for row, text in frame[column].dropna().items():
+                if not isinstance(text, str) or not thai.detect_damage(text).damaged:
+                    continue
+                fixed = thai.repair_damage(text)
+                frame.loc[row, column] = fixed
+                problems.add(Problem("change", name, f"damaged Thai text repaired: {fixed[:40]!r}",
+                                     f"ซ่อมข้อความภาษาไทยที่เสียหายแล้ว: {fixed[:40]!r}", file=files.get(name, ""),
+                                     row=int(row), column=str(column), value=text[:60], code="repaired_text"))  # fmt: skip
+
+
+def _load(
+    cls: type[Dataset], path: str | Path, wanted: tuple[str, ...], strict: bool, synthetic: bool, repair: bool = False
+) -> Dataset:
     problems = Problems()
     tables, files, fake = read_tables(path, wanted, problems, synthetic=synthetic)
+    if repair:
+        repair_text(tables, files, problems)
     info: dict[str, object] = {}
     if "plan" in tables:
         info = _plan_info(tables["plan"], files["plan"], problems)
@@ -330,18 +354,19 @@ def _load(cls: type[Dataset], path: str | Path, wanted: tuple[str, ...], strict:
     return dataset
 
 
-def load_plan(path: str | Path, *, strict: bool = True, synthetic: bool = True) -> Plan:
+def load_plan(path: str | Path, *, strict: bool = True, synthetic: bool = True, repair_thai: bool = False) -> Plan:
     """Load the plan tables of one organisation from an ``.xlsx`` workbook or a CSV folder.
 
     Raises :class:`~planlib.problems.DataError` listing every error when ``strict`` (the
     default); with ``strict=False`` the plan is returned with its problems attached.
     Illustrative tables in the folder's ``synthetic/`` subfolder (example quarterly
     actuals) are included when ``synthetic`` is true and named in ``plan.synthetic``.
+    ``repair_thai=True`` repairs text damaged by PDF extraction (see :func:`repair_text`).
 
     >>> plan = load_plan("data/hwfund")            # doctest: +SKIP
     >>> plan.swot.loc[plan.swot.quadrant == "S", ["code", "score"]]  # doctest: +SKIP
     """
-    return _load(Plan, path, contract.PLAN_TABLES, strict, synthetic)  # type: ignore[return-value]
+    return _load(Plan, path, contract.PLAN_TABLES, strict, synthetic, repair_thai)  # type: ignore[return-value]
 
 
 def load_portfolio(path: str | Path, *, strict: bool = True, synthetic: bool = True) -> Portfolio:

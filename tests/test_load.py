@@ -206,3 +206,15 @@ def test_count_cells_fill_parts_and_flag_conflicts(tmp_path: Path) -> None:
     assert annual.loc[2, ["actual_count", "actual_individuals", "actual_groups"]].tolist() == [45, 4, 41]
     warnings = book.problems.warnings.to_frame()
     assert {"count_parts", "sources_disagree"} <= set(warnings.code)
+
+
+def test_damaged_text_is_repaired_only_on_request(tmp_path: Path) -> None:
+    damaged = "กำรศึกษำกำรใช้เทคโนโลยีดิจิทัลสนับสนุนกำรปฏิบัติภำรกิจ"
+    clean = "ผู้บริหารให้ความสำคัญกับการนำระบบดิจิทัลมาใช้"
+    files = dict(PLAN_CSV, **{"swot.csv": f"code,quadrant,text_th\nS1,S,{damaged}\nS2,S,{clean}\n"})
+    folder = _write_csvs(tmp_path / "demo", files)
+    assert planlib.load_plan(folder).swot.loc[2, "text_th"] == damaged
+    repaired = planlib.load_plan(folder, repair_thai=True)
+    assert repaired.swot.loc[2, "text_th"] == "การศึกษาการใช้เทคโนโลยีดิจิทัลสนับสนุนการปฏิบัติภารกิจ"
+    assert repaired.swot.loc[3, "text_th"] == clean
+    assert [(p.row, p.code) for p in repaired.problems.changes if p.code == "repaired_text"] == [(2, "repaired_text")]
