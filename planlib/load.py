@@ -335,6 +335,16 @@ def repair_text(tables: Mapping[str, pd.DataFrame], files: Mapping[str, str], pr
                                      row=int(row), column=str(column), value=text[:60], code="repaired_text"))  # fmt: skip
 
 
+def _match_criterion_columns(tables: dict[str, pd.DataFrame]) -> None:
+    """Score headers are read lower-case; give them back the criteria table's spelling (P1)."""
+    if "scores" not in tables or "criteria" not in tables:
+        return
+    spelling = {str(code).lower(): str(code) for code in tables["criteria"]["code"].dropna()}
+    renames = {c: spelling[c] for c in tables["scores"].columns if c in spelling and spelling[c] != c}
+    if renames:
+        tables["scores"] = tables["scores"].rename(columns=renames)
+
+
 def _load(
     cls: type[Dataset], path: str | Path, wanted: tuple[str, ...], strict: bool, synthetic: bool, repair: bool = False
 ) -> Dataset:
@@ -342,6 +352,7 @@ def _load(
     tables, files, fake = read_tables(path, wanted, problems, synthetic=synthetic)
     if repair:
         repair_text(tables, files, problems)
+    _match_criterion_columns(tables)
     info: dict[str, object] = {}
     if "plan" in tables:
         info = _plan_info(tables["plan"], files["plan"], problems)

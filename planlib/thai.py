@@ -567,9 +567,10 @@ class Damage:
 
     @property
     def damaged(self) -> bool:
-        """Damaged when most ำ/า are ำ, or when ``' ำ'`` (impossible in correct Thai) appears."""
-        vowels = self.bare_am + self.bare_aa
-        if vowels >= 3 and self.bare_am_share > 0.5:
+        """Damaged when ``' ำ'`` or a tone mark before an upper vowel (both impossible in correct
+        Thai) appears, or when at least three bare ำ outnumber the bare า (correct prose has
+        about one ำ for every six า; two ำ in a short phrase such as ``กำหนดทำ`` is normal)."""
+        if self.bare_am >= 3 and self.bare_am_share > 0.5:
             return True
         return self.spaced_am > 0 or self.tone_before_vowel > 0
 

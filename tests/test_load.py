@@ -218,3 +218,12 @@ def test_damaged_text_is_repaired_only_on_request(tmp_path: Path) -> None:
     assert repaired.swot.loc[2, "text_th"] == "การศึกษาการใช้เทคโนโลยีดิจิทัลสนับสนุนการปฏิบัติภารกิจ"
     assert repaired.swot.loc[3, "text_th"] == clean
     assert [(p.row, p.code) for p in repaired.problems.changes if p.code == "repaired_text"] == [(2, "repaired_text")]
+
+
+def test_score_headers_match_criterion_codes_whatever_the_case(tmp_path: Path) -> None:
+    files = dict(PLAN_CSV)
+    files["criteria.csv"] = "code,name_th,scale_min,scale_max\nP1,การเงิน,0,10\nP2,ผู้มีส่วนได้ส่วนเสีย,0,10\n"
+    files["scores.csv"] = "project_code,P1,p2\nP1,9,8\nP2,7,8\n"
+    plan = planlib.load_plan(_write_csvs(tmp_path / "demo", files))
+    assert list(plan.scores.columns[:3]) == ["project_code", "P1", "P2"]
+    assert plan.scores["P1"].tolist() == [9.0, 7.0]
