@@ -230,7 +230,9 @@ _table("bands", "plan", (
 _table("kpis", "plan", (
     C("code", "code", True), C("name_th", "text", True), C("name_en"), C("unit"), C("weight", "number", low=0, high=100),
     C("group"), C("direction", "enum", choices=KPI_DIRECTIONS), C("baseline", "number"), C("formula"),
-), ("code",), "Key performance indicators.")  # fmt: skip
+    C("group_weight", "number", low=0, high=100), C("denominator", "number", low=0), C("denominator_unit"),
+), ("code",), "Key performance indicators. Optional: group_weight (the % the KPI's group carries, e.g. "
+   "performance 70), denominator and denominator_unit (fixed base of a % KPI, e.g. 556,629 คน).")  # fmt: skip
 _table("kpi_levels", "plan", (
     C("kpi_code", "code", True), C("level", "number", True), C("threshold", "number", True), C("label"),
 ), ("kpi_code", "level"), "Level thresholds per KPI (level 1–5, or a score such as 50/75/100).")  # fmt: skip
@@ -251,6 +253,10 @@ _table("activities", "plan", (
     C("start_month", "month", True), C("end_month", "month", True), C("done_month", "month"),
     C("progress_pct", "number", low=0, high=100), C("months", "text"),
 ), ("owner_code", "activity_no"), "Planned activities (Gantt) per project or KPI.")  # fmt: skip
+_table("activity_status", "plan", (
+    C("owner_code", "code", True), C("activity_no", "code", True), C("done_month", "month"),
+    C("progress_pct", "number", low=0, high=100), C("as_of", "month"),
+), ("owner_code", "activity_no"), "Progress of planned activities (done month, % done), kept apart from the plan.")  # fmt: skip
 _table("spending", "plan", (
     C("project_code", "code", True), C("fiscal_year", "fiscal_year", True), C("quarter", "int", True, low=1, high=4),
     C("amount", "amount", True, low=0),
