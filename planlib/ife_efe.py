@@ -223,6 +223,24 @@ def ie_cell(ife_total: float, efe_total: float) -> IECell:
                   ("high", "medium", "low")[row], _CELL_REGION[cell])  # fmt: skip
 
 
+def ie_summary(ife: FactorMatrix, efe: FactorMatrix, language: str = "both") -> pd.DataFrame:
+    """IFE total, EFE total, IE cell and strategy region (:func:`ie_cell`), with the weights' basis."""
+    cell = ie_cell(ife.total, efe.total)
+    bands = {"strong": ("แข็งแกร่ง", "strong"), "average": ("ปานกลาง", "average"), "weak": ("อ่อน", "weak"),
+             "high": ("สูง", "high"), "medium": ("ปานกลาง", "medium"), "low": ("ต่ำ", "low")}  # fmt: skip
+
+    def say(pair: tuple[str, str]) -> str:
+        return {"th": pair[0], "en": pair[1], "both": f"{pair[0]} / {pair[1]}"}[language]
+
+    return pd.DataFrame({
+        "รายการ / Item": ["คะแนนรวม IFE / IFE total", "คะแนนรวม EFE / EFE total", "ช่องใน IE matrix / IE cell",
+                          "ทางเลือกกลยุทธ์ / Strategy region", "ที่มาของน้ำหนัก / Basis of the weights"],
+        "ค่า / Value": [f"{ife.total:.2f} ({say(bands[cell.ife_band])})", f"{efe.total:.2f} ({say(bands[cell.efe_band])})",
+                        cell.roman, cell.region_label(language),
+                        ife.label(language) if ife.basis == efe.basis else f"{ife.label(language)}; {efe.label(language)}"],
+    })  # fmt: skip
+
+
 def ie_chart(position: IECell, *, title: str, source: str, label: str = ""):  # type: ignore[no-untyped-def]
     """The nine-cell IE matrix with the organisation's position marked.
 
@@ -236,6 +254,7 @@ def ie_chart(position: IECell, *, title: str, source: str, label: str = ""):  # 
 
     fig, ax = charts.figure(title, xlabel="คะแนนรวม IFE / IFE total (คะแนน)", ylabel="คะแนนรวม EFE / EFE total (คะแนน)",
                             source=source, size=(6.4, 5.4))  # fmt: skip
+    ax.title.set_fontweight("normal")  # the pip Thai font has no bold face registered with matplotlib
     colours = {"grow_and_build": "#cfe8d6", "hold_and_maintain": "#fbe3c5", "harvest_or_divest": "#f3c9c4"}
     x_edges, y_edges = (4.0, 3.0, 2.0, 1.0), (4.0, 3.0, 2.0, 1.0)
     for row in range(3):
@@ -250,8 +269,8 @@ def ie_chart(position: IECell, *, title: str, source: str, label: str = ""):  # 
     ax.set_yticks([1.0, 2.0, 3.0, 4.0])
     ax.grid(False)
     ax.plot([position.ife_total], [position.efe_total], marker="o", markersize=11, color=charts.PALETTE[0], zorder=5)
-    ax.annotate(label or f"IFE {position.ife_total:.2f}, EFE {position.efe_total:.2f}", (position.ife_total, position.efe_total),
-                xytext=(8, -14), textcoords="offset points", fontsize=9)  # fmt: skip
+    text = label or f"IFE {position.ife_total:.2f}, EFE {position.efe_total:.2f} → {position.roman}"
+    ax.annotate(text, (position.ife_total, position.efe_total), xytext=(9, 7), textcoords="offset points", fontsize=9)
     handles = [Patch(facecolor=colours[k], label=" / ".join(REGIONS[k])) for k in REGIONS]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=1, fontsize=8, frameon=False)
     return fig

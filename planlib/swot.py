@@ -37,7 +37,7 @@ from itertools import combinations
 import pandas as pd
 
 from planlib import checks, thai
-from planlib.problems import Problem
+from planlib.problems import Problem, Problems
 
 QUADRANTS = ("S", "W", "O", "T")
 QUADRANT_NAMES: dict[str, tuple[str, str]] = {
@@ -300,3 +300,136 @@ def swot_similar_items(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped
 
 def _singular(quadrant: str) -> str:
     return {"S": "strength", "W": "weakness", "O": "opportunity", "T": "threat"}[quadrant]
+
+
+# ---------------------------------------------------------------- report helpers
+
+REPORT_TABLES = ("swot", "tows", "strategies", "projects", "budgets")
+"""Tables the swot report reads; their problems make its data-quality section."""
+
+
+def report_problems(plan) -> Problems:  # type: ignore[no-untyped-def]
+    """The plan's problems (errors and warnings, not normalisation changes) in :data:`REPORT_TABLES`."""
+    return Problems(p for p in plan.problems if p.table in REPORT_TABLES and p.severity != "change")
+
+
+def source_note(plan) -> str:  # type: ignore[no-untyped-def]
+    """``<organisation name>; <source of the SWOT rows>`` for chart and table captions.
+
+    The source is the part of ``swot.source`` before its first comma when all rows share it
+    (``seed 000 appendix SWOT``); otherwise the table name.
+    """
+    name = plan.org_name
+    swot = plan.tables.get("swot")
+    where = "ตาราง swot"
+    if swot is not None and "source" in swot and swot["source"].notna().any():
+        heads = {str(s).split(",")[0].strip() for s in swot["source"].dropna()}
+        if len(heads) == 1:
+            where = heads.pop()
+    return f"{name}; {where}"
+
+
+# ---------------------------------------------------------------- the 2×2 chart
+
+_QUADRANT_COLOURS = {"S": "#e3f1e8", "W": "#fbe9dc", "O": "#e1ecf5", "T": "#f6e0de"}
+_QUADRANT_EDGES = {"S": "#4c9f70", "W": "#e07b39", "O": "#1f5f8b", "T": "#c0392b"}
+
+
+def _display_width(text: str) -> int:
+    """Characters that take horizontal space: Thai above/below marks (category Mn) take none."""
+    import unicodedata
+
+    return sum(unicodedata.category(ch) != "Mn" for ch in text)
+
+
+def wrap_words(text: str, width: int = 44) -> list[str]:
+    """Wrap Thai (or mixed) text at word boundaries into lines of at most ``width`` display columns.
+
+    Words are PyThaiNLP ``newmm`` tokens (spaces kept), so a Thai line never ends inside a
+    word; display width skips combining marks (ไม้เอก, สระบน …), which take no column. Greedy
+    fill: a word goes on the current line if it fits, else starts the next one. A single word
+    longer than ``width`` is split by :func:`planlib.charts.wrap_thai`, which breaks only
+    between a consonant cluster and the next base consonant.
+    """
+    from pythainlp.tokenize import word_tokenize
+
+    from planlib.charts import wrap_thai
+
+    lines: list[str] = []
+    current = ""
+    for token in word_tokenize(text, engine="newmm", keep_whitespace=True):
+        if _display_width(current + token) <= width:
+            current += token
+            continue
+        if current.strip():
+            lines.append(current.rstrip())
+        current = token.lstrip()
+        while _display_width(current) > width:
+            head, *rest = wrap_thai(current, width).split("\n")
+            lines.append(head)
+            current = "".join(rest)
+    if current.strip():
+        lines.append(current.rstrip())
+    return lines or [""]
+
+
+def _item_lines(items: pd.DataFrame, language: str, width: int) -> list[list[str]]:
+    """Wrapped lines per item: ``S1 (3.62) text…`` (score only when printed)."""
+    out = []
+    for _, item in items.iterrows():
+        text = item["text_en"] if language == "en" and isinstance(item.get("text_en"), str) else item["text_th"]
+        score = f" ({item['score']:.2f})" if pd.notna(item.get("score")) else ""
+        out.append(wrap_words(f"{item['code']}{score} {text}", width))
+    return out
+
+
+def quadrant_chart(swot: pd.DataFrame, *, title: str, source: str, language: str = "both", width: int = 46):  # type: ignore[no-untyped-def]
+    """The SWOT 2×2: strengths and weaknesses on top (internal), opportunities and threats below.
+
+    Every item is shown in full as ``code (printed score) text``, wrapped by
+    :func:`wrap_words` at ``width`` display columns so Thai lines break between words (newmm
+    segmentation), never inside one. Thai text for ``th`` and ``both`` (the tables carry the
+    English), English for ``en``. Each row of panels is as tall as its longer panel, so no
+    text is cut or shrunk: the figure grows with the SWOT.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    from planlib import charts
+
+    _check_language(language)
+    charts.use_thai_font()
+    items = ranked_items(swot)
+    lines = {q: _item_lines(items[items["quadrant"] == q], language, width) for q in QUADRANTS}
+    gap = 0.45  # blank line-heights between items
+    heights = {q: sum(len(x) for x in lines[q]) + gap * max(len(lines[q]) - 1, 0) + 2.2 for q in QUADRANTS}
+    top, bottom = max(heights["S"], heights["W"]), max(heights["O"], heights["T"])
+    line_inch = 0.175
+    fig, axes = plt.subplots(2, 2, figsize=(7.6, (top + bottom) * line_inch + 0.9), layout="constrained",
+                             gridspec_kw={"height_ratios": [top, bottom]})  # fmt: skip
+    fig.suptitle(title, fontsize=12)
+    for ax, quadrant, rows in ((axes[0, 0], "S", top), (axes[0, 1], "W", top), (axes[1, 0], "O", bottom), (axes[1, 1], "T", bottom)):
+        ax.set_xlim(0, 1)
+        ax.set_ylim(rows, 0)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        ax.add_patch(Rectangle((0, 0), 1, rows, facecolor=_QUADRANT_COLOURS[quadrant], edgecolor=_QUADRANT_EDGES[quadrant], lw=1.2))
+        ax.text(0.02, 0.9, quadrant_label(quadrant, "en" if language == "en" else "both"), fontsize=10.5,
+                color=_QUADRANT_EDGES[quadrant], va="center")  # fmt: skip
+        y = 2.0
+        for item in lines[quadrant]:
+            for line in item:
+                ax.text(0.02, y, line, fontsize=8, va="center")
+                y += 1
+            y += gap
+        if not lines[quadrant]:
+            ax.text(0.02, 2.0, "ไม่มีรายการ / none", fontsize=8.5, va="center", color="#777777")
+    axes[0, 0].set_ylabel("ปัจจัยภายใน / Internal", fontsize=9)
+    axes[1, 0].set_ylabel("ปัจจัยภายนอก / External", fontsize=9)
+    axes[1, 0].set_xlabel("เป็นผลดี / Helpful", fontsize=9)
+    axes[1, 1].set_xlabel("เป็นผลเสีย / Harmful", fontsize=9)
+    charts.add_source(fig, source)
+    return fig
