@@ -397,3 +397,77 @@ def kpi_group_weights(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-
         if found.code in ("group_weight", "group_weights_sum"):
             yield checks.problem(dataset, "error", "kpis", None, found.column, found.value, found.reason_en,
                                  found.reason_th, found.code)  # fmt: skip
+
+
+# ---------------------------------------------------------------- tables for reports
+
+DIRECTION_TH = {"higher": "ยิ่งมากยิ่งดี", "lower": "ยิ่งน้อยยิ่งดี"}
+
+
+def scorecard_table(card: Scorecard) -> pd.DataFrame:
+    """The scorecard's KPI rows with bilingual headers, the method printed on every row."""
+    rows = card.kpis
+    if rows.empty:
+        return pd.DataFrame()
+    return pd.DataFrame({
+        "ตัวชี้วัด / KPI": rows["kpi_code"],
+        "ชื่อ / name": rows["name_th"],
+        "กลุ่ม / group": rows["group"],
+        "น้ำหนัก / weight %": rows["weight"],
+        "ผล / result": rows["value"],
+        "หน่วย / unit": rows["unit"],
+        "ระดับที่ได้ / level": rows["level"],
+        "คะแนน / score": rows["score"],
+        "ถ่วงน้ำหนัก / weighted": rows["weighted"],
+        "ต่ำกว่าระดับต่ำสุด / below lowest": rows["below_lowest"],
+        "วิธี / method": rows["method"],
+    })  # fmt: skip
+
+
+def group_table(card: Scorecard) -> pd.DataFrame:
+    """Group subtotals out of their maxima, and the total (one row each)."""
+    if card.total is None:
+        return pd.DataFrame()
+    frame = pd.DataFrame({
+        "กลุ่ม / group": list(card.groups["group"].fillna("–")) + ["รวม / total"],
+        "น้ำหนัก / weight %": list(card.groups["weight"]) + [float(card.groups["weight"].sum())],
+        "คะแนนถ่วงน้ำหนัก / weighted score": list(card.groups["subtotal"]) + [card.total],
+        "คะแนนเต็ม / maximum": list(card.groups["max"]) + [card.max_total],
+    })  # fmt: skip
+    return frame
+
+
+def next_level_table(card: Scorecard) -> pd.DataFrame:
+    """Distance to the next level per KPI: the value (and count, for a fixed denominator) needed."""
+    rows = card.kpis
+    if rows.empty:
+        return pd.DataFrame()
+    return pd.DataFrame({
+        "ตัวชี้วัด / KPI": rows["kpi_code"],
+        "ผล / result": rows["value"],
+        "ระดับที่ได้ / level": rows["level"],
+        "ระดับถัดไป / next level": rows["next_level"],
+        "เกณฑ์ระดับถัดไป / next threshold": rows["next_threshold"],
+        "ยังขาด / distance": rows["distance"],
+        "จำนวนที่ต้องได้ / count needed": rows["next_count"],
+        "หน่วยนับ / count unit": rows["count_unit"],
+    })  # fmt: skip
+
+
+def compare_methods(plan, fiscal_year: int, *, below: str = "zero", quarter: int | None = None,  # type: ignore[no-untyped-def]
+                    actuals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Step and interpolated scores side by side per KPI, with both totals (what-if)."""
+    cards = {m: scorecard(plan, fiscal_year, method=m, below=below, quarter=quarter, actuals=actuals) for m in METHODS}
+    step, interp = cards["step"].kpis, cards["interpolated"].kpis
+    if step.empty:
+        return pd.DataFrame()
+    frame = pd.DataFrame({
+        "ตัวชี้วัด / KPI": step["kpi_code"], "ผล / result": step["value"],
+        "คะแนนขั้นบันได / step score": step["score"], "คะแนนเชิงเส้น / interpolated score": interp["score"],
+    })  # fmt: skip
+    if cards["step"].total is not None:
+        total = pd.DataFrame({"ตัวชี้วัด / KPI": ["รวมถ่วงน้ำหนัก / weighted total"], "ผล / result": [math.nan],
+                              "คะแนนขั้นบันได / step score": [cards["step"].total],
+                              "คะแนนเชิงเส้น / interpolated score": [cards["interpolated"].total]})  # fmt: skip
+        frame = pd.concat([frame, total], ignore_index=True)
+    return frame

@@ -18,6 +18,8 @@ Stated rules (printed in the report next to the figures):
 * **Achievement %** = 100 × result ÷ target to date (higher is better) or 100 × target ÷ result
   (lower is better). **RAG**: green ≥ ``green`` %, amber ≥ ``amber`` %, red below; grey when
   there is no result or no target (:class:`RagThresholds`, configurable).
+  A previous result in another unit (``kpi_history.unit``), or outside 0–100 for a % KPI
+  (DSDW K3's baseline is a count of households, seed 002 §2), is not comparable and not used.
 * **Naive year-end projection** = start + (result − start) × 4 ÷ q (straight-line run rate).
 * **Activities**: planned months are ``activities.months`` when given, else start..end. An
   activity is *due* by a quarter when its last planned month is on or before the quarter's
@@ -31,7 +33,7 @@ Stated rules (printed in the report next to the figures):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -110,9 +112,17 @@ def _start_value(kpi_row: pd.Series, history: pd.DataFrame | None, fiscal_year: 
         prev = history[(history["kpi_code"] == kpi_row["code"]) & (history["fiscal_year"] == fiscal_year - 1)]
         if "kind" in prev:
             prev = prev[prev["kind"].isna() | (prev["kind"] == "result")]
+        if "unit" in prev and isinstance(kpi_row.get("unit"), str):
+            prev = prev[prev["unit"].isna() | (prev["unit"] == kpi_row["unit"])]
+        if _is_percent(kpi_row.get("unit")):
+            prev = prev[prev["value"].between(0, 100)]
         if not prev.empty:
             return float(prev["value"].iloc[-1]), f"kpi_history {fiscal_year - 1}"
     return 0.0, "0 (no baseline)"
+
+
+def _is_percent(unit: object) -> bool:
+    return isinstance(unit, str) and ("ร้อยละ" in unit or "%" in unit or unit.lower().startswith("percent"))
 
 
 def kpi_progress(
@@ -123,10 +133,11 @@ def kpi_progress(
     rag: RagThresholds | None = None,
     method: str = "step",
     below: str = "zero",
+    codes: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """KPI results to date against the cumulative target of the quarter (module docstring rules).
 
-    One row per KPI with a target or a result in the year: start, year target (and its
+    One row per KPI with a target or a result in the year (or per KPI in ``codes``): start, year target (and its
     source), target to date, result YTD (``as_of_quarter``), achievement %, RAG, level and
     score reached so far (:func:`planlib.kpi.score_value`, ``method`` printed), naive
     year-end projection and the level it would reach. Source: seed 002 §5 (calc. 7–8),
@@ -139,12 +150,12 @@ def kpi_progress(
     actuals = plan["kpi_actuals"] if plan.has("kpi_actuals") else None
     history = plan["kpi_history"] if plan.has("kpi_history") else None
     levels = plan["kpi_levels"] if plan.has("kpi_levels") else None
-    codes: list[str] = []
-    if targets is not None:
-        codes += list(targets.loc[targets["fiscal_year"] == fy, "kpi_code"])
-    if actuals is not None:
-        codes += list(actuals.loc[actuals["fiscal_year"] == fy, "kpi_code"])
-    ordered_codes = [c for c in kpis.index if c in set(codes)]
+    wanted: list[str] = list(codes) if codes is not None else []
+    if codes is None and targets is not None:
+        wanted += list(targets.loc[targets["fiscal_year"] == fy, "kpi_code"])
+    if codes is None and actuals is not None:
+        wanted += list(actuals.loc[actuals["fiscal_year"] == fy, "kpi_code"])
+    ordered_codes = [c for c in kpis.index if c in set(wanted)]
     rule = kpi.method_text(method, below)
     rows = []
     for code in ordered_codes:
@@ -397,6 +408,7 @@ class QuarterlyProgress:
     illustrative: tuple[str, ...] = field(default_factory=tuple)
     rag: RagThresholds = field(default_factory=RagThresholds)
     method: str = "step"
+    below: str = "zero"
 
 
 def slippages(kpi_rows: pd.DataFrame, counts: pd.DataFrame, *, top: int = 3) -> pd.DataFrame:
@@ -482,7 +494,7 @@ def quarterly_progress(
     summary = executive_summary(kpi_rows, counts, by_project, lending, slips)
     illustrative = tuple(sorted(set(plan.synthetic) | (set(portfolio.synthetic) if portfolio is not None else set())))
     return QuarterlyProgress(plan.org_code, plan.org_name, fy, q, thai.quarter_start(fy, q), thai.quarter_end(fy, q),
-                             kpi_rows, acts, counts, by_project, by_strategy, lending, slips, summary, illustrative, rag, method)  # fmt: skip
+                             kpi_rows, acts, counts, by_project, by_strategy, lending, slips, summary, illustrative, rag, method, below)  # fmt: skip
 
 
 # ---------------------------------------------------------------- checks
@@ -512,3 +524,72 @@ def activity_status_rows(dataset) -> Iterator[Problem]:  # type: ignore[no-untyp
             yield checks.problem(dataset, "error", "activity_status", row, "done_month", thai.format_month(done),
                                  f"marked done ({thai.format_month(done)}) before its start month ({thai.format_month(start)})",
                                  f"เดือนที่เสร็จ ({thai.format_month(done)}) อยู่ก่อนเดือนเริ่ม ({thai.format_month(start)})", "order")  # fmt: skip
+
+
+# ---------------------------------------------------------------- tables for reports
+
+
+def kpi_table_shown(kpi_rows: pd.DataFrame) -> pd.DataFrame:
+    """KPI progress with bilingual headers and the RAG in Thai."""
+    if kpi_rows.empty:
+        return pd.DataFrame()
+    return pd.DataFrame({
+        "ตัวชี้วัด / KPI": kpi_rows["kpi_code"],
+        "ชื่อ / name": kpi_rows["name_th"],
+        "หน่วย / unit": kpi_rows["unit"],
+        "เป้าทั้งปี / year target": kpi_rows["year_target"],
+        "เป้าถึงไตรมาสนี้ / target to date": kpi_rows["target_to_date"],
+        "ผลสะสม / result YTD": kpi_rows["actual_ytd"],
+        "ร้อยละของเป้า / % of target": kpi_rows["achievement_pct"],
+        "สถานะ / RAG": [f"{RAG_TH[r]} / {r}" for r in kpi_rows["rag"]],
+        "ระดับที่ได้ / level": kpi_rows["level"],
+        "คาดการณ์สิ้นปี / projection": kpi_rows["projection"],
+        "ระดับที่คาด / projected level": kpi_rows["projected_level"],
+        "ที่มาของเป้า / target source": kpi_rows["target_source"],
+    })  # fmt: skip
+
+
+def activity_table_shown(acts: pd.DataFrame, *, only_overdue: bool = False) -> pd.DataFrame:
+    """Activities (or only the overdue ones) with Thai month labels and bilingual headers."""
+    if acts.empty:
+        return pd.DataFrame()
+    rows = acts[acts["overdue"]] if only_overdue else acts
+    status = ["เสร็จ / done" if d else "เลยกำหนด / overdue" if o else "ยังไม่ถึงกำหนด / not due"
+              for d, o in zip(rows["done"], rows["overdue"])]  # fmt: skip
+    return pd.DataFrame({
+        "เจ้าของ / owner": rows["owner_code"],
+        "ที่ / no": rows["activity_no"],
+        "กิจกรรม / activity": rows["text_th"],
+        "เดือนสุดท้ายตามแผน / last planned": rows["last_month"],
+        "เดือนที่เสร็จ / done": rows["done_month"],
+        "สถานะ / status": status,
+        "ล่าช้า (เดือน) / months overdue": rows["months_overdue"],
+    })  # fmt: skip
+
+
+def budget_table_shown(frame: pd.DataFrame, by: str = "project") -> pd.DataFrame:
+    """Budget planned vs spent with bilingual headers (``by`` = project or strategy)."""
+    if frame.empty:
+        return pd.DataFrame()
+    first = {"project": ("โครงการ / project", "project_code"), "strategy": ("กลยุทธ์ / strategy", "strategy_code")}[by]
+    out = {first[0]: frame[first[1]]}
+    if by == "project":
+        out["ชื่อ / name"] = frame["name_th"]
+    out.update({"แผน (บาท) / planned": frame["planned"], "ใช้จ่ายสะสม (บาท) / spent": frame["spent"],
+                "ร้อยละ / % spent": frame["spent_pct"]})  # fmt: skip
+    return pd.DataFrame(out)
+
+
+def rules_text(report: QuarterlyProgress) -> list[str]:
+    """The stated rules the report applies, one sentence each (printed under the figures)."""
+    return [
+        f"ไตรมาส / quarter: {thai.format_quarter(report.fiscal_year, report.quarter)} = "
+        f"{thai.format_date(report.quarter_start)} – {thai.format_date(report.quarter_end)}",
+        "ผลตัวชี้วัดเป็นค่าสะสมตั้งแต่ต้นปี เทียบกับเป้าสะสมถึงไตรมาสนี้ / KPI results are year to date, "
+        "against the cumulative target to the quarter (linear from the start value when no quarterly target is given)",
+        f"สถานะ / RAG: เขียว green ≥ {report.rag.green:g}% ของเป้า, เหลือง amber ≥ {report.rag.amber:g}%, แดง red ต่ำกว่านั้น; เทา grey = ไม่มีข้อมูล",
+        f"คาดการณ์สิ้นปี / projection: {PROJECTION_METHOD}",
+        f"วิธีให้คะแนนระดับ / level scoring: {kpi.method_text(report.method, report.below)}",
+        "กิจกรรมถึงกำหนดเมื่อเดือนสุดท้ายตามแผนไม่เกินเดือนสุดท้ายของไตรมาส / an activity is due when its last planned month "
+        "is on or before the quarter's last month; overdue = due and not done",
+    ]
