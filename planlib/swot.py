@@ -90,6 +90,11 @@ def ranked_items(swot: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=["_q", "_n"])
 
 
+def has_scores(swot: pd.DataFrame) -> bool:
+    """True when at least one item carries a printed score (the optional ``score`` column)."""
+    return "score" in swot and bool(swot["score"].notna().any())
+
+
 def quadrant_means(swot: pd.DataFrame) -> pd.DataFrame:
     """Per quadrant: number of items, number scored, mean, lowest and highest printed score.
 
@@ -126,7 +131,7 @@ def quadrant_table(swot: pd.DataFrame, quadrant: str, language: str = "both") ->
         columns["ข้อความ (ไทย)"] = items["text_th"]
     if language in ("en", "both"):
         columns["Text (English)"] = items["text_en"] if "text_en" in items else pd.Series(pd.NA, index=items.index)
-    if items["score"].notna().any():
+    if has_scores(items):
         columns["คะแนนที่พิมพ์ / Printed score"] = items["score"]
         columns["อันดับในกลุ่ม / Rank"] = items["rank"]
     return pd.DataFrame(columns).reset_index(drop=True)
