@@ -174,6 +174,9 @@ class QuarterlyProgressParams(ReportParams):
     fy: FiscalYear
     quarter: Quarter
     method: Literal["step", "interpolated"] = Field(default="step", description="KPI scoring method (planlib.kpi.METHODS)")
+    below: Literal["zero", "lowest", "none"] = Field(default="zero", description="score below the lowest level")
+    green: Annotated[float, Field(ge=0, le=1000)] = Field(default=100.0, description="RAG green at ≥ this % of the target to date")
+    amber: Annotated[float, Field(ge=0, le=1000)] = Field(default=90.0, description="RAG amber at ≥ this % of the target to date")
     output_dir: PlainText = Field(
         default="", description="where the board-pack .xlsx goes (the runner sets it; empty = beside the notebook)"
     )
