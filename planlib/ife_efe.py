@@ -237,7 +237,7 @@ def ie_summary(ife: FactorMatrix, efe: FactorMatrix, language: str = "both") -> 
                           "ทางเลือกกลยุทธ์ / Strategy region", "ที่มาของน้ำหนัก / Basis of the weights"],
         "ค่า / Value": [f"{ife.total:.2f} ({say(bands[cell.ife_band])})", f"{efe.total:.2f} ({say(bands[cell.efe_band])})",
                         cell.roman, cell.region_label(language),
-                        ife.label(language) if ife.basis == efe.basis else f"{ife.label(language)}; {efe.label(language)}"],
+                        say(BASES[ife.basis]) if ife.basis == efe.basis else f"{ife.label(language)}; {efe.label(language)}"],
     })  # fmt: skip
 
 
@@ -345,6 +345,15 @@ def whatif_weights(swot: pd.DataFrame, method: str = "printed_scores", pairwise:
     frame["weight"] = weights
     frame["rating"] = whatif_ratings(frame)
     return frame
+
+
+def resolve_weights_file(weights_file: str | Path | None, org_dir: str | Path) -> Path | None:
+    """The weights file as a path: ``None`` for none/empty; a relative path is taken inside
+    the organisation's folder (as the ``swot`` template's ``weights_file`` parameter says)."""
+    if weights_file is None or not str(weights_file).strip():
+        return None
+    path = Path(weights_file)
+    return path if path.is_absolute() else Path(org_dir) / path
 
 
 def factor_matrices(

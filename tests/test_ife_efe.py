@@ -242,3 +242,13 @@ def test_weights_file_errors_are_per_line(tmp_path: Path) -> None:
     assert any(p.code == "weight_missing" and p.value == "" for p in caught.value.problems)
     message = str(caught.value)
     assert "weights.csv, row 3, column code" in message and "unknown SWOT code 'S9'" in message
+
+
+def test_ie_summary_and_relative_weights_file(tmp_path: Path) -> None:
+    swot = _swot(TEXTBOOK_IFE + TEXTBOOK_EFE)
+    summary = ie.ie_summary(ie.ife_matrix(swot), ie.efe_matrix(swot), "en")
+    assert list(summary["ค่า / Value"][:4]) == ["2.80 (average)", "2.10 (medium)", "V", "hold and maintain"]
+    assert summary["ค่า / Value"].iloc[4] == "weights and ratings as given in the plan"
+    assert ie.resolve_weights_file("w.csv", tmp_path) == tmp_path / "w.csv"
+    assert ie.resolve_weights_file(tmp_path / "w.csv", "/elsewhere") == tmp_path / "w.csv"
+    assert ie.resolve_weights_file(None, tmp_path) is None and ie.resolve_weights_file(" ", tmp_path) is None

@@ -114,3 +114,86 @@ def test_unknown_quadrant_gives_a_located_error(tmp_path: Path) -> None:
     assert (error.table, error.row, error.column, error.value) == ("swot", 3, "quadrant", "strenght")
     assert "not one of" in error.reason_en and "O, S, T, W" in error.reason_en and error.reason_th
     assert "swot.csv, row 3, column quadrant" in str(error)
+
+
+def test_wrap_words_breaks_only_between_thai_words() -> None:
+    from pythainlp.tokenize import word_tokenize
+
+    text = "ระเบียบกรมการจัดหางานว่าด้วยการบริหารกองทุนเพื่อผู้รับงานไปทำที่บ้าน พ.ศ. ๒๕๕๙ ไม่เอื้ออำนวยในการจัดซื้อเครื่องมือ"
+    lines = sw.wrap_words(text, 30)
+    assert len(lines) > 2
+    assert all(sw._display_width(line) <= 30 for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost or reordered
+    boundaries, position = set(), 0
+    for token in word_tokenize(text.replace(" ", ""), engine="newmm"):
+        position += len(token)
+        boundaries.add(position)
+    joined = 0
+    for line in lines[:-1]:
+        joined += len(line.replace(" ", ""))
+        assert joined in boundaries  # each line ends where a newmm word ends
+    # display width ignores combining marks: ที่ (3 code points) takes 1 column... plus the vowel
+    assert sw._display_width("ที่") == 1 and sw._display_width("กำ") == 2
+
+
+def test_quadrant_chart_grows_with_the_swot(hwfund: planlib.Plan, ditp: planlib.Plan) -> None:
+    import matplotlib.pyplot as plt
+
+    big = sw.quadrant_chart(hwfund.swot, title="SWOT", source="seed 000", language="th")
+    small = sw.quadrant_chart(hwfund.swot[hwfund.swot["code"].isin(["S1", "W6", "O4", "T3"])], title="SWOT", source="seed 000")
+    assert len(big.axes) == 4 and big.get_figheight() > 2 * small.get_figheight()
+    texts = [t.get_text() for ax in big.axes for t in ax.texts]
+    assert any(t.startswith("W5 (3.77) ") for t in texts)  # code and printed score before the item text
+    english = sw.quadrant_chart(ditp.swot, title="SWOT", source="seed 001", language="en")
+    assert any(t.startswith("S1 The Fund can use") for ax in english.axes for t in (x.get_text() for x in ax.texts))
+    plt.close("all")
+
+
+def test_report_helpers(hwfund: planlib.Plan, ditp: planlib.Plan) -> None:
+    assert sw.source_note(hwfund) == "กองทุนเพื่อผู้รับงานไปทำที่บ้าน; seed 000 appendix SWOT"
+    assert sw.has_scores(hwfund.swot) and not sw.has_scores(ditp.swot)
+    problems = sw.report_problems(hwfund)
+    assert {p.table for p in problems} <= set(sw.REPORT_TABLES)
+    assert {"swot_duplicate", "swot_contradiction"} <= {p.code for p in problems}
+    assert all(p.severity != "change" for p in problems)
+
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "swot.ipynb"
+
+
+def test_notebook_is_stored_without_outputs() -> None:
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    assert "parameters" in code[0].metadata.get("tags", [])
+    assert "weights_file = None" in code[0].source and 'language = "both"' in code[0].source
+
+
+def test_notebook_runs_with_a_weights_file(tmp_path: Path) -> None:
+    """hwfund with an analyst's what-if file: the IE section shows the file's cell (II)."""
+    import nbformat
+    import papermill
+
+    weights = tmp_path / "weights.csv"
+    rows = ["code,weight,rating"]
+    plan = planlib.load_plan(DATA / "hwfund")
+    for code in plan.swot["code"]:
+        if code[0] in "SW":
+            rows.append(f"{code},{0.1 if code == 'S1' else 0.075},{4 if code[0] == 'S' else 1}")
+        else:
+            rows.append(f"{code},0.125,3")
+    weights.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "swot.ipynb"
+    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters={"org": "hwfund", "data_dir": str(DATA),
+                               "language": "th", "weights_file": str(weights)}, kernel_name="python3",
+                               progress_bar=False, cwd=str(tmp_path))  # fmt: skip
+    nb = nbformat.read(out, as_version=4)
+    html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    pngs = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert pngs == 2  # the 2x2 chart and the IE matrix
+    assert "น้ำหนักและคะแนนจากไฟล์ของผู้วิเคราะห์" in html  # labelled as the analyst's what-if
+    assert "<td>2.20 (ปานกลาง)</td>" in html and "<td>3.00 (สูง)</td>" in html and "<td>II</td>" in html
+    assert "แผนนี้ไม่มีเมทริกซ์ TOWS" in html  # hwfund prints no TOWS
+    assert "W5: น่าจะซ้ำกับ W3" in html
