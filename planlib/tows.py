@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from planlib import checks
+from planlib import checks, thai
 from planlib.problems import Problem
 
 TOWS_TYPES: dict[str, tuple[str, str]] = {
@@ -165,18 +165,35 @@ def traceability(plan) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     return pd.DataFrame(rows, index=tows.index)
 
 
+def _budget_text(budget: float, years: object, note: object) -> str:
+    """``9,000 บาท (2569–2571)``, then the printed budget note; ``–`` when neither exists."""
+    parts = []
+    if budget == budget:  # not NaN
+        parts.append(thai.format_baht(budget) + (f" ({years})" if isinstance(years, str) else ""))
+    if isinstance(note, str):
+        parts.append(note)
+    return "; ".join(parts) or "–"
+
+
 def traceability_table(trace: pd.DataFrame, language: str = "both") -> pd.DataFrame:
-    """:func:`traceability` for display: strategy → tactic → strategy → projects → budget (บาท)."""
+    """:func:`traceability` for display: TOWS strategy → tactic (and its strategy) → projects → budget.
+
+    The budget column reads ``9,000 บาท (2569–2571)`` (Σ over the strategy's projects and
+    years, from :func:`traceability`) followed by any budget note the plan prints.
+    """
     strategy = _text(trace, language)
+    tactic = []
+    for code, name, parent in zip(trace["tactic_code"], trace["tactic_th"], trace["strategy_code"]):
+        if not isinstance(code, str):
+            tactic.append("–")
+            continue
+        tactic.append(f"{code} {name if isinstance(name, str) else ''}".strip() + (f" (ยุทธศาสตร์ / strategy {parent})" if isinstance(parent, str) else ""))
     return pd.DataFrame({
         "TOWS": [f"{c} ({t})" for c, t in zip(trace["code"], trace["type"])],
         "กลยุทธ์ TOWS / TOWS strategy": strategy.to_numpy(),
-        "กลวิธี / Tactic": [f"{c} {n}" if isinstance(c, str) else "–" for c, n in zip(trace["tactic_code"], trace["tactic_th"])],
-        "ยุทธศาสตร์ / Strategy": [f"{c} {n}" if isinstance(c, str) else "–" for c, n in zip(trace["strategy_code"], trace["strategy_th"])],
+        "กลวิธี / Tactic": tactic,
         "แผนงาน/โครงการ / Projects": [f"{c}: {n}" if isinstance(c, str) else "–" for c, n in zip(trace["project_codes"], trace["projects_th"])],
-        "งบประมาณ (บาท) / Budget (THB)": trace["budget"].to_numpy(),
-        "ปีงบประมาณ / Fiscal years": trace["budget_years"].to_numpy(),
-        "หมายเหตุงบประมาณ / Budget note": trace["budget_note"].to_numpy(),
+        "งบประมาณ / Budget": [_budget_text(b, y, n) for b, y, n in zip(trace["budget"], trace["budget_years"], trace["budget_note"])],
     })  # fmt: skip
 
 

@@ -42,8 +42,12 @@ def test_ditp_budget_where_known(ditp: planlib.Plan) -> None:
     others = trace.drop(index="WT2")
     assert others["budget"].isna().all()
     assert set(others["budget_note"]) == {"ไม่ใช้งบประมาณ"}  # printed 'no budget', not a missing figure
-    shown = tw.traceability_table(tw.traceability(ditp), "th")
-    assert list(shown["TOWS"])[:2] == ["SO1 (SO)", "WO1 (WO)"]
+    shown = tw.traceability_table(tw.traceability(ditp), "th").set_index("TOWS")
+    assert list(shown.index)[:2] == ["SO1 (SO)", "WO1 (WO)"]
+    assert shown.loc["WT2 (WT)", "งบประมาณ / Budget"].startswith("9,000 บาท (2569–2571); ใช้งบประมาณของกรม")
+    assert shown.loc["SO1 (SO)", "งบประมาณ / Budget"] == "ไม่ใช้งบประมาณ"
+    assert shown.loc["WO1 (WO)", "กลวิธี / Tactic"].startswith("2.2 การส่งเสริมการถ่ายทอด")
+    assert shown.loc["WO1 (WO)", "กลวิธี / Tactic"].endswith("(ยุทธศาสตร์ / strategy 2)")
 
 
 def test_tows_matrix_cells(ditp: planlib.Plan) -> None:
