@@ -55,6 +55,14 @@ BASES: dict[str, tuple[str, str]] = {
 }  # fmt: skip
 """How a matrix's weights came about, in Thai and English; every basis but ``plan`` is a what-if."""
 
+RATING_RULE = (
+    "คะแนน (rating) สมมติตามกฎ: จุดแข็งที่คะแนนที่พิมพ์ ≥ มัธยฐานของกลุ่ม = 4 นอกนั้น 3; จุดอ่อน ≥ มัธยฐาน = 1 นอกนั้น 2; "
+    "โอกาสและอุปสรรค = 2 (การตอบสนองระดับเฉลี่ย) คะแนนรวม EFE จึงเท่ากับ 2.00 โดยการสร้าง",
+    "ratings by a stated rule: strengths scored at or above their median 4, else 3; weaknesses at or above their median 1, "
+    "else 2; opportunities and threats 2 (average response), so the EFE total is 2.00 by construction",
+)
+"""How :func:`whatif_ratings` rates factors when the analyst gives no ratings (shown with every derived what-if)."""
+
 REGIONS: dict[str, tuple[str, str]] = {
     "grow_and_build": ("เติบโตและสร้าง", "grow and build"),
     "hold_and_maintain": ("รักษาและคงไว้", "hold and maintain"),
@@ -98,6 +106,8 @@ class FactorMatrix:
     def label(self, language: str = "both") -> str:
         """``IFE — what-if: equal weights, not the plan's weights`` in the report's language."""
         th, en = BASES[self.basis]
+        if self.basis in ("printed_scores", "equal", "ahp"):
+            th, en = f"{th}; {RATING_RULE[0]}", f"{en}; {RATING_RULE[1]}"
         return {"th": f"{self.name} — {th}", "en": f"{self.name} — {en}", "both": f"{self.name} — {th} / {en}"}[language]
 
 

@@ -100,6 +100,7 @@ def test_whatif_from_hwfund_printed_scores_is_labelled() -> None:
     assert ife is not None and efe is not None
     assert ife.is_whatif and ife.basis == "printed_scores" and "what-if" in ife.label("en")
     assert "not the plan's weights" in ife.label("en") and "สมมติ" in ife.label("th")
+    assert "ratings by a stated rule" in ife.label("en") and "มัธยฐาน" in ife.label("th")
     # weight = score / sum of S+W scores = score / 48.75; S1 3.62 -> 0.074256
     weights = ife.factors.set_index("code")["weight"]
     assert weights["S1"] == pytest.approx(3.62 / 48.75)
@@ -222,7 +223,7 @@ def test_weights_file_whatif(tmp_path: Path) -> None:
     path = tmp_path / "weights.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     ife, efe = ie.factor_matrices(plan.swot, weights_file=path)
-    assert ife.basis == "weights_file" and ife.is_whatif
+    assert ife.basis == "weights_file" and ife.is_whatif and "stated rule" not in ife.label("en")
     # strengths: 0.1*4 + 4*0.075*4 = 1.6; weaknesses 8*0.075*1 = 0.6 -> 2.2
     assert ife.total == pytest.approx(2.2) and efe.total == pytest.approx(3.0)
     assert ie.ie_cell(ife.total, efe.total).roman == "II"
