@@ -96,11 +96,21 @@ def note(text: str, *, kind: str = "info") -> None:
 
 
 def show_figure(fig: object) -> None:
-    """Display a matplotlib figure once and close it (no duplicate output)."""
-    import matplotlib.pyplot as plt
+    """Display a matplotlib figure once, as a PNG, and close it (no duplicate output).
 
-    _display(fig)
+    The PNG is rendered here rather than left to IPython's figure formatter, which exists only
+    under the inline backend; ``planlib.charts`` selects Agg, so a bare ``display(fig)`` would
+    show ``<Figure size …>`` text in reports.
+    """
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import Image
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")  # type: ignore[attr-defined]
     plt.close(fig)  # type: ignore[arg-type]
+    _display(Image(data=buffer.getvalue(), format="png"))
 
 
 def show_problems(problems: Problems, *, title: str = "คุณภาพข้อมูล / Data quality") -> None:
