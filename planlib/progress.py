@@ -366,22 +366,91 @@ def budget_progress(plan, fiscal_year: int, quarter: int) -> tuple[pd.DataFrame,
 # ---------------------------------------------------------------- lending
 
 
-def lending_progress(portfolio, fiscal_year: int, quarter: int) -> pd.DataFrame | None:  # type: ignore[no-untyped-def]
-    """Disbursed year to date vs the credit line, and arrears at the quarter's end.
+LENDING_COLUMNS = ["key", "measure_th", "measure_en", "value", "unit", "as_of", "source"]
 
-    Computed by :mod:`planlib.lending` (the loan-statistics functions), never here; None when
-    the organisation has no lending data. See :func:`planlib.lending.quarter_lending`.
+
+def lending_progress(portfolio, fiscal_year: int, quarter: int) -> pd.DataFrame | None:  # type: ignore[no-untyped-def]
+    """Lending at the quarter's end: disbursed year to date vs the credit line, and arrears.
+
+    Every figure comes from the loan-statistics modules, never recomputed here:
+
+    * credit line = ``target_amount`` of the year (:func:`planlib.lending.yearly`, main source);
+    * disbursed YTD = loans contracted from 1 Oct to the quarter's end
+      (:func:`planlib.portfolio.originations` on those loans), as count and amount;
+    * disbursed % of the credit line = :func:`planlib.lending.disbursement` (actual ÷ credit line × 100);
+    * arrears at the quarter's end = :func:`planlib.portfolio.quality` of the loan book's snapshot
+      (overdue amount, arrears rate, PAR30), only when the loan data reach the quarter's end;
+      otherwise a published ``lending_annual`` arrears stock dated inside the quarter
+      (:func:`planlib.lending.stocks`).
+
+    Rows: key, measure_th, measure_en, value, unit, as_of, source. None when the organisation has
+    no lending tables; rows the data cannot support are omitted and a ``note`` row says why.
     """
     fy, q = check_fiscal_year(fiscal_year), check_quarter(quarter)
-    if portfolio is None:
+    if portfolio is None or not (portfolio.has("lending_annual") or portfolio.has("loans")):
         return None
-    try:
-        from planlib import lending
-    except ImportError:
-        return None
-    if not hasattr(lending, "quarter_lending"):
-        return None
-    return lending.quarter_lending(portfolio, fy, q)
+    from planlib import lending
+    from planlib import portfolio as loanbook
+
+    q_start, q_end = thai.fiscal_year_start(fy), thai.quarter_end(fy, q)
+    label = "ข้อมูลสมมติ (illustrative)" if {"loans", "lending_annual"} & set(portfolio.synthetic) else ""
+    rows: list[dict[str, object]] = []
+
+    def add(key: str, th: str, en: str, value: object, unit: str, as_of: object, source: str) -> None:
+        rows.append({"key": key, "measure_th": th, "measure_en": en, "value": value, "unit": unit, "as_of": as_of,
+                     "source": f"{source} {label}".strip() if source in ("loans", "loans + payments") else source})  # fmt: skip
+
+    credit = math.nan
+    if portfolio.has("lending_annual"):
+        year = lending.yearly(portfolio["lending_annual"])
+        year = year[year["fiscal_year"] == fy]
+        if not year.empty and pd.notna(year["target_amount"].iloc[0]):
+            credit = float(year["target_amount"].iloc[0])
+            add("credit_line", "กรอบวงเงินให้กู้ของปี", "credit line of the year", credit, "บาท", pd.NaT,
+                f"lending_annual ({year['source'].iloc[0]})")  # fmt: skip
+    data_end = pd.NaT
+    if portfolio.has("loans"):
+        loans = portfolio["loans"]
+        dates = [pd.to_datetime(loans["contract_date"]).max()]
+        if portfolio.has("payments"):
+            dates.append(pd.to_datetime(portfolio["payments"]["paid_date"]).max())
+        data_end = max(d for d in dates if pd.notna(d))
+        if data_end < q_start:
+            add("note", f"ข้อมูลเงินกู้รายสัญญาสิ้นสุด {thai.format_date(data_end)} ก่อนปีงบประมาณนี้",
+                f"the loan data end on {thai.format_date(data_end)}, before this fiscal year", math.nan, "", data_end, "loans")  # fmt: skip
+        else:
+            to_date = loans[pd.to_datetime(loans["contract_date"]) <= q_end]
+            made = loanbook.originations(to_date, fy)
+            disbursed = float(made["amount"].sum())
+            add("disbursed_count", "จำนวนสัญญาที่ปล่อยกู้สะสม", "loans disbursed year to date",
+                int(made["individuals"].sum() + made["groups"].sum()), "สัญญา", q_end, "loans")  # fmt: skip
+            add("disbursed_amount", "จำนวนเงินที่ปล่อยกู้สะสม", "amount disbursed year to date", disbursed, "บาท", q_end, "loans")
+            if pd.notna(credit):
+                rate = lending.disbursement(pd.DataFrame({"fiscal_year": [fy], "target_amount": [credit],
+                                                          "actual_amount": [disbursed], "source": ["year to date"]}))  # fmt: skip
+                add("disbursed_pct", "ปล่อยกู้สะสม (% ของกรอบวงเงิน)", "disbursed, % of the credit line",
+                    float(rate["disbursement_rate"].iloc[0]), "%", q_end, "loans ÷ lending_annual")  # fmt: skip
+            if q_end <= data_end:
+                book = loanbook.Book.from_portfolio(portfolio)
+                quality = loanbook.quality(book.snapshot(q_end)).iloc[0]  # type: ignore[union-attr]
+                add("outstanding", "ลูกหนี้คงค้าง (เงินต้น)", "outstanding principal", float(quality["outstanding"]), "บาท", q_end, "loans + payments")
+                add("arrears_amount", "หนี้ค้างชำระ ณ สิ้นไตรมาส", "arrears at the quarter's end", float(quality["overdue"]), "บาท", q_end,
+                    "loans + payments")  # fmt: skip
+                add("arrears_rate", "อัตราหนี้ค้างชำระ (% ของลูกหนี้คงค้าง)", "arrears rate, % of outstanding",
+                    round(100 * float(quality["arrears_rate"]), 2), "%", q_end, "loans + payments")  # fmt: skip
+                add("par30", "PAR30 (% ของลูกหนี้คงค้าง)", "PAR30, % of outstanding", round(100 * float(quality["par30"]), 2), "%", q_end,
+                    "loans + payments")  # fmt: skip
+            else:
+                add("note", f"ข้อมูลเงินกู้รายสัญญาสิ้นสุด {thai.format_date(data_end)} ก่อนสิ้นไตรมาส จึงไม่คำนวณหนี้ค้าง",
+                    f"the loan data end on {thai.format_date(data_end)}, before the quarter's end: no arrears computed",
+                    math.nan, "", data_end, "loans")  # fmt: skip
+    if not any(r["key"] == "arrears_amount" for r in rows) and portfolio.has("lending_annual"):
+        stocks = lending.stocks(portfolio["lending_annual"])
+        inside = stocks[(stocks["measure"] == "arrears") & (stocks["as_of"] >= thai.quarter_start(fy, q)) & (stocks["as_of"] <= q_end)]
+        for _, st in inside.iterrows():
+            add("arrears_amount", "หนี้ค้างชำระ (ตามที่เผยแพร่)", "arrears as published", st["amount"], "บาท", st["as_of"],
+                f"lending_annual ({st['source']})")  # fmt: skip
+    return pd.DataFrame(rows, columns=LENDING_COLUMNS)
 
 
 # ---------------------------------------------------------------- the report
@@ -454,8 +523,8 @@ def executive_summary(
     planned = float(by_project["planned"].sum(min_count=1)) if not by_project.empty else math.nan
     spent = float(by_project["spent"].sum()) if not by_project.empty else math.nan
     lend_pct = math.nan
-    if lending is not None and not lending.empty and "disbursed_pct_of_credit_line" in lending:
-        lend_pct = float(lending["disbursed_pct_of_credit_line"].iloc[-1])
+    if lending is not None and (lending["key"] == "disbursed_pct").any():
+        lend_pct = float(lending.loc[lending["key"] == "disbursed_pct", "value"].iloc[-1])
     rows = [
         ("kpis_on_track", "ตัวชี้วัดที่เป็นไปตามเป้า", "KPIs on track", on_track, len(assessed),
          f"{on_track}/{len(assessed)}" if len(assessed) else "ไม่มีข้อมูล / no data"),

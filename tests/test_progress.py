@@ -172,3 +172,31 @@ def test_quarterly_progress_builds_with_illustrative_actuals(org: str, fy: int, 
     assert not report.kpis.empty and (report.kpis["rag"] != "grey").any()
     assert list(report.summary["key"][:4]) == ["kpis_on_track", "activities_done", "budget_spent_pct", "lending_pct"]
     assert report.activity_counts["planned"].sum() > 0
+
+
+# ---------------------------------------------------------------- lending (reuses planlib.lending / planlib.portfolio)
+
+
+def test_lending_progress_at_year_end_matches_table_2_1() -> None:
+    book = planlib.load_portfolio(HWFUND)
+    # FY2566: Table 2-1 prints 23 loans (22 groups + 1 individual), 4,440,000 of a 5,000,000 credit line → 88.80 %
+    fy66 = progress.lending_progress(book, 2566, 4).set_index("key")["value"]
+    assert (fy66["credit_line"], fy66["disbursed_count"], fy66["disbursed_amount"]) == (5_000_000, 23, 4_440_000)
+    assert fy66["disbursed_pct"] == pytest.approx(100 * 4_440_000 / 5_000_000)
+    # FY2567: 26 loans, 5,000,000 = 100 % of the credit line
+    fy67 = progress.lending_progress(book, 2567, 4).set_index("key")["value"]
+    assert (fy67["disbursed_count"], fy67["disbursed_amount"], fy67["disbursed_pct"]) == (26, 5_000_000, 100)
+    assert {"arrears_amount", "arrears_rate", "par30"} <= set(fy67.index)
+    # Q3 counts only loans contracted by 30 Jun 2567, fewer than the year
+    q3 = progress.lending_progress(book, 2567, 3).set_index("key")["value"]
+    assert q3["disbursed_amount"] < 5_000_000 and q3["disbursed_pct"] == pytest.approx(100 * q3["disbursed_amount"] / 5_000_000, abs=0.01)
+
+
+def test_lending_progress_beyond_the_loan_data_says_so() -> None:
+    book = planlib.load_portfolio(HWFUND)
+    rows = progress.lending_progress(book, 2568, 2)
+    assert list(rows["key"]) == ["note"] and "before this fiscal year" in rows["measure_en"].iloc[0]
+    assert progress.lending_progress(None, 2568, 2) is None
+    plan = planlib.load_plan(HWFUND)
+    summary = progress.quarterly_progress(plan, 2567, 4, portfolio=book).summary.set_index("key")
+    assert summary.loc["lending_pct", "shown"] == "100.0%"
