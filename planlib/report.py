@@ -155,9 +155,18 @@ def _private_kernelspec() -> str:
     return str(root)
 
 
-def _worker_main(conn: Connection) -> None:
-    """Pool process: import the heavy packages once, then run jobs until told to stop."""
+def _worker_main(conn: Connection, log: str | None = None) -> None:
+    """Pool process: import the heavy packages once, then run jobs until told to stop.
+
+    With ``log``, the worker's and its kernels' stderr (kernel start-up chatter, warnings,
+    tracebacks) go to that file instead of the analyst's terminal.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C and kills us
+    if log:
+        with contextlib.suppress(OSError):
+            fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+            os.dup2(fd, 2)
+            os.close(fd)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     kernels = _private_kernelspec()
     try:
@@ -272,9 +281,9 @@ def _context() -> Any:
 
 
 class _Worker:
-    def __init__(self, ctx: Any):
+    def __init__(self, ctx: Any, log: str | None = None):
         self.conn, child = ctx.Pipe(duplex=True)
-        self.process = ctx.Process(target=_worker_main, args=(child,), daemon=True, name="planlib-report-worker")
+        self.process = ctx.Process(target=_worker_main, args=(child, log), daemon=True, name="planlib-report-worker")
         self.process.start()
         child.close()
         self.ready = False
@@ -340,7 +349,13 @@ def _deferred_interrupts() -> Iterator[None]:
 
 
 def run_jobs(
-    jobs: Sequence[Job], *, workers: int = 2, progress: bool = True, on_result: Any = None, manifest: Any = None
+    jobs: Sequence[Job],
+    *,
+    workers: int = 2,
+    progress: bool = True,
+    on_result: Any = None,
+    manifest: Any = None,
+    log: str | None = None,
 ) -> list[Result]:
     """Run ``jobs`` in a pool of ``workers`` long-lived processes; commit each result as it comes.
 
@@ -370,7 +385,7 @@ def run_jobs(
 
     start_failures = 0
     try:
-        pool.extend(_Worker(ctx) for _ in range(min(workers, len(jobs))))
+        pool.extend(_Worker(ctx, log) for _ in range(min(workers, len(jobs))))
         while pending or any(w.job for w in pool):
             for w in pool:
                 if w.ready and w.job is None and pending:
@@ -403,17 +418,17 @@ def run_jobs(
                                      error={"stage": "worker", "message": f"the report worker died (exit code {code})"})  # fmt: skip
                         finish(w, res, job)
                     w.kill()
-                    pool[i] = _Worker(ctx) if pending or any(x.job for x in pool) else w
+                    pool[i] = _Worker(ctx, log) if pending or any(x.job for x in pool) else w
                 elif job is not None and time.monotonic() - w.since > job.settings.report_timeout:
                     w.kill()
                     limit = job.settings.report_timeout
                     res = Result(job.template, job.org, job.period, "timeout", round(time.monotonic() - w.since, 2),
                                  error={"stage": "execute", "message": f"no result within {limit:g} s; the worker and its kernel were killed"})  # fmt: skip
                     finish(w, res, job)
-                    pool[i] = _Worker(ctx)
+                    pool[i] = _Worker(ctx, log)
                 elif not w.ready and job is None and time.monotonic() - w.since > 300:
                     w.kill()  # a worker that cannot even start: try a fresh one
-                    pool[i] = _Worker(ctx)
+                    pool[i] = _Worker(ctx, log)
     except KeyboardInterrupt:
         running = [w.job for w in pool if w.job is not None]
         for w in pool:
@@ -793,7 +808,7 @@ def summary_table(results: Iterable[Result], out: Path | None = None) -> str:
         elif r.status == "skipped":
             detail = r.reason
         else:
-            detail = (r.error or {}).get("message", r.reason)
+            detail = ((r.error or {}).get("message") or r.reason or "").strip().splitlines()[0] if (r.error or r.reason) else ""
             if any(o.endswith(".failed.ipynb") for o in r.outputs):
                 detail += f" (see {r.template}.failed.ipynb)"
         rows.append((r.key, r.status, f"{r.duration:.1f}s" if r.status not in ("skipped",) else "", str(detail)))
@@ -929,7 +944,8 @@ def execute_plan(plan: Plan, out: Path, data_dir: Path, *, workers: int = 2, pro
         signal.signal(signal.SIGTERM, signal.default_int_handler)
     interrupted = False
     try:
-        results = run_jobs(plan.jobs, workers=workers, progress=progress, manifest=manifests)
+        log = str(out / "planlib-report.log")
+        results = run_jobs(plan.jobs, workers=workers, progress=progress, manifest=manifests, log=log)
     except Interrupted as exc:
         results, interrupted = exc.results, True
     finally:
@@ -947,6 +963,8 @@ def execute_plan(plan: Plan, out: Path, data_dir: Path, *, workers: int = 2, pro
     failed = [r for r in results if r.status in FAILED_STATUSES]
     ok = sum(r.status == "ok" for r in results)
     print(f"\n{ok} built, {len(failed)} failed, {len(plan.skipped)} skipped · index: {index}")
+    if failed:
+        print(f"details: the manifest.json of each folder; worker log: {out / 'planlib-report.log'}")
     if interrupted:
         print("interrupted / ยกเลิกแล้ว: finished reports are kept; the ones running were not written", file=sys.stderr)
         return 130

@@ -329,9 +329,11 @@ def _type_text(schema: Mapping[str, Any]) -> str:
 
 
 def _describe(err: Mapping[str, Any]) -> str:
-    where = ".".join(str(p) for p in err.get("loc", ())) or "parameters"
+    where = ".".join(str(p) for p in err.get("loc", ()))
     value = err.get("input")
     msg = str(err.get("msg", "")).removeprefix("Value error, ")
+    if not where:  # a check across parameters (organisation folder, weights file)
+        return msg
     if err.get("type") == "extra_forbidden":
         return f"unknown parameter {where!r} / ไม่รู้จักพารามิเตอร์ {where!r}"
     if err.get("type") == "missing":
@@ -381,7 +383,7 @@ TEMPLATES: dict[str, Template] = {
             "ผลการประเมินตัวชี้วัด (KPI Scorecard)",
             "KPI scorecard",
             KpiScorecardParams,
-            needs=("kpis",),
+            needs=("kpis", "kpi_levels"),
             periods=_plan_year_fy,
             description="KPI levels, weighted scores, distance to the next level",
         ),
