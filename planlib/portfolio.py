@@ -162,8 +162,8 @@ def snapshot(
     due_now = sched[sched["due_date"] <= as_of]
     due = ids.map(due_now.groupby("loan_id")["payment"].sum()).fillna(0.0).round(2)
     uncovered = due_now[due_now["cum_due"].to_numpy() > loan_paid.loc[due_now.index].to_numpy() + TOL]
-    oldest = ids.map(uncovered.groupby("loan_id")["due_date"].min())
-    dpd = (as_of - pd.to_datetime(oldest)).dt.days.fillna(0).astype("int64")
+    oldest = uncovered.groupby("loan_id")["due_date"].min().reindex(ids.to_numpy()).astype("datetime64[us]")
+    dpd = pd.Series((as_of - oldest).dt.days.fillna(0).astype("int64").to_numpy(), index=ids.index)
     # principal repaid: the payments' own split, else the schedule (interest first in each instalment)
     open_rows = sched[sched["cum_due"].to_numpy() > loan_paid.to_numpy() + TOL]
     first_open = open_rows.groupby("loan_id", sort=False).first()
