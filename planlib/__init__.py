@@ -9,7 +9,7 @@ and compute what quarterly board reports show. Start here::
     planlib.validate("data/hwfund")                 # every problem, nothing raised
 """
 
-from planlib import ife_efe, kpi, lending, portfolio, progress, swot, tows  # noqa: F401  (domain modules register their checks on import)
+from planlib import ife_efe, kpi, lending, portfolio, priority, progress, swot, tows, value_for_money  # noqa: F401  (domain modules register their checks on import)
 from planlib.load import Dataset, Plan, Portfolio, load_plan, load_portfolio, require, validate
 from planlib.problems import DataError, Problem, Problems
 
