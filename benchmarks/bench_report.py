@@ -1,0 +1,88 @@
+"""Time the full report set against its floor and against the naive CLI loop, in one run.
+
+    python benchmarks/bench_report.py [--jobs 2]
+
+1. **full**: every applicable template × organisation on the shipped data, through the
+   ``planlib report`` pool (papermill in long-lived workers, then HTML and PDF).
+2. **floor**: the same number of trivial notebooks (one ``x = 1`` cell) through the same pool,
+   also exported to HTML and PDF: what the pool costs with no work in the notebooks.
+3. **naive**: for each report of (1), ``papermill`` CLI then ``jupyter nbconvert --to html
+   --no-input`` CLI, one after another (no PDF: the naive loop does less work than (1)).
+
+Prints the three wall times and the ratios full/floor and naive/full.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from planlib import report
+from planlib import templates as tpl
+
+ROOT = Path(__file__).resolve().parent.parent
+TRIVIAL = ROOT / "tests" / "fixtures" / "notebooks" / "trivial.ipynb"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    bindir = Path(sys.executable).parent
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        plan = report.plan_run(tpl.DEFAULT_DATA_DIR, tmp / "full")
+        jobs = plan.jobs
+        if not jobs:
+            sys.exit("no template notebooks to run yet")
+        for job in jobs:
+            Path(job.folder).mkdir(parents=True, exist_ok=True)
+        t0 = time.perf_counter()
+        full = report.run_jobs(jobs, workers=args.jobs, progress=False)
+        t_full = time.perf_counter() - t0
+        failed = [r.key for r in full if r.status != "ok"]
+
+        floor_jobs = []
+        for n, job in enumerate(jobs):
+            folder = tmp / "floor" / str(n)
+            folder.mkdir(parents=True)
+            floor_jobs.append(replace(job, template="trivial", notebook=str(TRIVIAL), folder=str(folder),
+                                      staging=str(folder / ".staging"), output_dir_param=False,
+                                      params={"org": job.org, "data_dir": job.params["data_dir"]}))  # fmt: skip
+        t0 = time.perf_counter()
+        report.run_jobs(floor_jobs, workers=args.jobs, progress=False)
+        t_floor = time.perf_counter() - t0
+
+        naive_dir = tmp / "naive"
+        naive_dir.mkdir()
+        t0 = time.perf_counter()
+        for n, job in enumerate(jobs):
+            params = dict(job.params)
+            if job.output_dir_param:
+                params["output_dir"] = str(naive_dir)
+            (naive_dir / f"{n}.json").write_text(json.dumps(params))
+            out = naive_dir / f"{n}.ipynb"
+            subprocess.run([str(bindir / "papermill"), job.notebook, str(out), "-f", str(naive_dir / f"{n}.json"),
+                            "-k", "python3", "--no-progress-bar", "--cwd", str(naive_dir)], check=False, capture_output=True)  # fmt: skip
+            subprocess.run([str(bindir / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out)],
+                           check=False, capture_output=True)  # fmt: skip
+        t_naive = time.perf_counter() - t0
+
+    print(f"reports: {len(jobs)} ({', '.join(sorted({j.template for j in jobs}))}); workers: {args.jobs}")
+    if failed:
+        print(f"failed in the full run: {', '.join(failed)}")
+    print(f"full set through the pool (notebook+HTML+PDF): {t_full:6.1f} s  ({t_full / len(jobs):.2f} s/report)")
+    print(f"floor: trivial notebooks, same pool:           {t_floor:6.1f} s  ({t_floor / len(jobs):.2f} s/report)")
+    print(f"naive: papermill CLI + nbconvert CLI, serial:  {t_naive:6.1f} s  ({t_naive / len(jobs):.2f} s/report, no PDF)")
+    print(f"ratio full / floor = {t_full / t_floor:.2f}")
+    print(f"ratio naive / full = {t_naive / t_full:.2f}")
+
+
+if __name__ == "__main__":
+    main()
