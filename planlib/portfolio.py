@@ -88,15 +88,33 @@ def due_schedule(
     rate, count, extra = _relief_terms(loans, relief_rounds)
     sched = schedule.schedules(loans, method=method, relief_rate=rate, relief_installments=count)
     if payments is not None and (extra > 0).any():
-        base = _with_cumulative(sched)
-        first = base[base["installment"] <= base["loan_id"].map(pd.Series(count.to_numpy(), index=loans["loan_id"].to_numpy()))]
-        paid_by_due = _paid_by(payments, first[["loan_id", "due_date"]])
-        late = (first["cum_due"].to_numpy() > paid_by_due + TOL)
-        late_loans = set(first.loc[late, "loan_id"])
-        on_time = ~loans["loan_id"].isin(late_loans) & (extra > 0)
+        on_time = loans["loan_id"].map(_first_on_time(loans, payments, sched, count)).fillna(False).astype(bool) & (extra > 0)
         if on_time.any():
             sched = schedule.schedules(loans, method=method, relief_rate=rate, relief_installments=count + extra.where(on_time, 0))
     return _with_cumulative(sched)
+
+
+def _first_on_time(loans: pd.DataFrame, payments: pd.DataFrame, sched: pd.DataFrame, count: pd.Series) -> pd.Series:
+    """loan_id → True when the loan's first ``count`` instalments were each covered by payments made by their due date."""
+    base = _with_cumulative(sched)
+    limit = base["loan_id"].map(pd.Series(count.to_numpy(), index=loans["loan_id"].to_numpy()))
+    first = base[(base["installment"] <= limit) & (limit > 0)]
+    late = first["cum_due"].to_numpy() > _paid_by(payments, first[["loan_id", "due_date"]]) + TOL
+    relief_ids = pd.Index(first["loan_id"].unique())
+    late_ids = set(first.loc[late, "loan_id"])
+    return pd.Series([i not in late_ids for i in relief_ids], index=relief_ids, dtype="bool")
+
+
+def relief_on_time(book: Book) -> pd.Series:
+    """loan_id → whether each relief-round loan paid its first ``installments`` in full and on time.
+
+    The condition of the FY2567 extension (0% for 12 more instalments, seed 000 L210–212). Only
+    loans in a relief round appear.
+    """
+    _, count, _ = _relief_terms(book.loans, book.relief_rounds)
+    base = schedule.schedules(book.loans, method=book.method, relief_rate=_relief_terms(book.loans, book.relief_rounds)[0],
+                              relief_installments=count)  # fmt: skip
+    return _first_on_time(book.loans, book.payments, base, count)
 
 
 def _relief_terms(loans: pd.DataFrame, relief_rounds: pd.DataFrame | None) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -423,9 +441,10 @@ def vintage(
     """Vintage curves: origination fiscal year (rows) × months on book (columns), cumulative share ever > 90 days past due.
 
     Cell (v, m) = Σ principal (or count, ``weight="count"``) of cohort-v loans first > 90 days
-    past due within m months of the contract and observed at least m months by ``as_of`` ÷ Σ
-    principal of cohort-v loans observed at least m months. NaN where no loan of the cohort
-    is that old. Anchors.md §2.1 (vintage curve); the "bad" state is the NPL threshold.
+    past due within m months of their contract, by ``as_of`` ÷ Σ principal of all cohort-v
+    loans; cumulative, so it never falls. NaN beyond the age of the cohort's oldest loan (its
+    younger loans have not all reached month m, so the latest cells of a cohort are a lower
+    bound). Anchors.md §2.1 (vintage curve); the "bad" state is the NPL threshold.
     """
     as_of = pd.Timestamp(as_of)
     book = loans[pd.to_datetime(loans["contract_date"]) <= as_of].reset_index(drop=True)
@@ -439,22 +458,17 @@ def vintage(
     w = book["principal"].to_numpy(dtype=np.float64) if weight == "amount" else np.ones(len(book))
     top = int(observed.max()) if max_mob is None else int(max_mob)
     cohorts = np.unique(cohort)
-    index = {c: i for i, c in enumerate(cohorts)}
-    rows = np.array([index[c] for c in cohort])
+    rows = np.searchsorted(cohorts, cohort)
     width = top + 1
-    obs = np.clip(observed, 0, top + 1)
-    exposure = np.zeros((len(cohorts), width + 1))
-    np.add.at(exposure, (rows, obs), w)
-    observed_at_least = exposure[:, ::-1].cumsum(axis=1)[:, ::-1][:, :width]  # Σ w with observed ≥ m
+    total = np.bincount(rows, weights=w, minlength=len(cohorts))
+    oldest = np.full(len(cohorts), -1)
+    np.maximum.at(oldest, rows, observed)
     bad = np.zeros((len(cohorts), width + 1))
     has_bad = ~np.isnan(bad_mob)
-    bad_cell = np.clip(np.nan_to_num(bad_mob, nan=0).astype(int), 0, width)
-    np.add.at(bad, (rows[has_bad], bad_cell[has_bad]), w[has_bad])
-    gone = np.zeros((len(cohorts), width + 2))  # bad loans whose observation ends before m
-    np.add.at(gone, (rows[has_bad], np.clip(observed[has_bad] + 1, 0, width + 1)), w[has_bad])
-    numerator = bad.cumsum(axis=1)[:, :width] - gone.cumsum(axis=1)[:, :width]
+    np.add.at(bad, (rows[has_bad], np.clip(bad_mob[has_bad].astype(int), 0, width)), w[has_bad])
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(observed_at_least > 0, numerator / observed_at_least, np.nan)
+        share = bad.cumsum(axis=1)[:, :width] / total[:, None]
+    share[np.arange(width)[None, :] > oldest[:, None]] = np.nan
     frame = pd.DataFrame(share, index=pd.Index(cohorts, name="cohort"), columns=pd.Index(range(width), name="mob"))
     return frame
 
@@ -541,6 +555,7 @@ class Book:
         self.loans = loans.reset_index(drop=True)
         self.payments = payments.reset_index(drop=True)
         self.method = method
+        self.relief_rounds = relief_rounds
         self.schedule = due_schedule(self.loans, relief_rounds, self.payments, method=method)
 
     @classmethod

@@ -374,9 +374,9 @@ TEMPLATES: dict[str, Template] = {
             "สถิติการให้กู้ยืมเงิน",
             "Lending statistics",
             LoanStatisticsParams,
-            needs=("lending_annual",),
+            needs_any=("lending_annual", "loans"),
             periods=_latest_lending_year,
-            description="published lending figures by fiscal year, disbursement, arrears and litigation",
+            description="published lending figures, disbursement, arrears and litigation; loan-level ageing, PAR, vintages, roll rates, reconciliation",
         ),
         Template(
             "kpi_scorecard",

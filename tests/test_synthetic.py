@@ -100,3 +100,11 @@ def test_book_of_any_size_is_seeded_and_vectorised(tmp_path):
     out = synthetic.write_parquet(tmp_path / "book", 2500, seed=7, chunk=1000)
     parts = sorted((out / "loans").glob("*.parquet"))
     assert len(parts) == 3 and sum(len(pd.read_parquet(p)) for p in parts) == 2500
+
+
+def test_vintage_of_the_synthetic_book_is_cumulative(hw):
+    table = pf.Book.from_portfolio(hw).vintage("2024-09-30", max_mob=60)
+    assert list(table.index) == list(range(2548, 2568))
+    steps = table.diff(axis=1).iloc[:, 1:]
+    assert (steps.fillna(0) >= -1e-12).all().all()  # shares never fall with months on book
+    assert table.loc[2567].notna().sum() <= 11  # FY2567 loans are at most 10 months old at 30 Sep 2567
