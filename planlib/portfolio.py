@@ -154,6 +154,12 @@ def _paid_by(payments: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
     return out
 
 
+def fiscal_years(dates: pd.Series) -> np.ndarray:
+    """BE fiscal year of each date, vectorised: CE year + 543, plus 1 from October (Oct–Sep years)."""
+    d = pd.to_datetime(pd.Series(dates))
+    return (d.dt.year + 543 + (d.dt.month >= 10).astype("int64")).to_numpy(dtype=np.int64)
+
+
 def bucket_of(dpd: pd.Series) -> pd.Series:
     """Ageing bucket of each days-past-due value (``current`` for 0, … ``>365``)."""
     codes = np.searchsorted(np.asarray(BUCKET_UPPER), dpd.to_numpy(dtype=np.int64), side="left")
@@ -205,7 +211,7 @@ def snapshot(
         "work_type": _column(book, "work_type"),
         "province": _column(book, "province"),
         "contract_date": pd.to_datetime(book["contract_date"]).to_numpy(),
-        "cohort": [thai.fiscal_year(d) for d in pd.to_datetime(book["contract_date"])] if len(book) else [],
+        "cohort": fiscal_years(book["contract_date"]),
         "principal": principal,
         "due": due.to_numpy(),
         "paid": paid.to_numpy(),
@@ -222,7 +228,6 @@ def snapshot(
     out.loc[~out["in_portfolio"], ["dpd", "overdue"]] = 0
     out["bucket"] = bucket_of(out["dpd"])
     out["thai_class"] = out["bucket"].map(BUCKET_CLASS).astype("str")
-    out["cohort"] = out["cohort"].astype("int64") if len(out) else out["cohort"]
     return out
 
 
@@ -454,7 +459,7 @@ def vintage(
     contract = pd.to_datetime(book["contract_date"])
     observed = _months_between(contract, pd.Series(as_of, index=book.index)).to_numpy()
     bad_mob = _months_between(contract, pd.Series(bad_date, index=book.index)).to_numpy(dtype="float64")
-    cohort = np.array([thai.fiscal_year(d) for d in contract])
+    cohort = fiscal_years(contract)
     w = book["principal"].to_numpy(dtype=np.float64) if weight == "amount" else np.ones(len(book))
     top = int(observed.max()) if max_mob is None else int(max_mob)
     cohorts = np.unique(cohort)
@@ -516,7 +521,7 @@ def originations(loans: pd.DataFrame, fiscal_year: int, by: str = "size_band", b
     ``lending_breakdown`` size bands) or, when absent, from ≤ 50,000 / 50,001–100,000 /
     100,001–300,000 (loan_terms bands, seed 000 L148–151).
     """
-    year = loans[[thai.fiscal_year(d) == fiscal_year for d in pd.to_datetime(loans["contract_date"])]].copy()
+    year = loans[fiscal_years(loans["contract_date"]) == fiscal_year].copy()
     if by == "size_band":
         if bands is None or bands.empty:
             bands = pd.DataFrame({"category": ["<=50,000", "50,001-100,000", "100,001-300,000"],

@@ -21,8 +21,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from planlib import lending, thai
-from planlib.portfolio import TOL, Book
+from planlib import lending
+from planlib.portfolio import TOL, Book, fiscal_years
 
 FLOWS = ("actual_count", "actual_individuals", "actual_groups", "actual_amount")
 STOCKS = ("litigation_count", "litigation_amount", "arrears_count", "arrears_individuals", "arrears_groups", "arrears_amount",
@@ -31,7 +31,7 @@ STOCKS = ("litigation_count", "litigation_amount", "arrears_count", "arrears_ind
 
 def rollup(loans: pd.DataFrame) -> pd.DataFrame:
     """Loans per fiscal year of the contract date: actual_count, actual_individuals, actual_groups, actual_amount."""
-    fy = pd.Series([thai.fiscal_year(d) for d in pd.to_datetime(loans["contract_date"])], index=loans.index, name="fiscal_year")
+    fy = pd.Series(fiscal_years(loans["contract_date"]), index=loans.index, name="fiscal_year")
     frame = pd.DataFrame({
         "fiscal_year": fy, "actual_count": 1, "actual_individuals": (loans["borrower_type"] == "individual").astype("int64"),
         "actual_groups": (loans["borrower_type"] == "group").astype("int64"), "actual_amount": loans["principal"].astype("float64"),

@@ -105,10 +105,19 @@ def allocate(total: int, low: np.ndarray, high: np.ndarray, rng: np.random.Gener
 
 
 def _contract_dates(fy: np.ndarray, windows: dict[int, tuple[pd.Timestamp, pd.Timestamp]], rng: np.random.Generator) -> np.ndarray:
-    start = np.array([windows[y][0] if y in windows else thai.fiscal_year_start(int(y)) for y in fy], dtype="datetime64[D]")
-    end = np.array([windows[y][1] if y in windows else thai.fiscal_year_end(int(y)) for y in fy], dtype="datetime64[D]")
+    years = np.unique(fy)
+    starts = np.array([windows[y][0] if y in windows else thai.fiscal_year_start(int(y)) for y in years], dtype="datetime64[D]")
+    ends = np.array([windows[y][1] if y in windows else thai.fiscal_year_end(int(y)) for y in years], dtype="datetime64[D]")
+    at = np.searchsorted(years, fy)  # one lookup per fiscal year, not per loan
+    start, end = starts[at], ends[at]
     span = (end - start).astype(np.int64) + 1
     return start + (rng.random(len(fy)) * span).astype(np.int64).astype("timedelta64[D]")
+
+
+def _ids(prefix: str, n: int, width: int) -> np.ndarray:
+    """``prefix`` + 1…n zero-padded to ``width`` digits, built with numpy string operations."""
+    numbers = np.char.zfill(np.arange(1, n + 1).astype(str), width)
+    return np.char.add(prefix, numbers).astype(object)
 
 
 def _terms(kind: np.ndarray, principal: np.ndarray) -> np.ndarray:
@@ -133,7 +142,7 @@ def _loan_table(
     order = np.lexsort((contract,))
     width = max(6, len(str(n)))
     loans = pd.DataFrame({
-        "loan_id": [f"{prefix}{i:0{width}d}" for i in range(1, n + 1)],
+        "loan_id": _ids(prefix, n, width),
         "borrower_type": kind[order],
         "members": np.where(kind[order] == "group", rng.integers(5, 16, n), 1),
         "contract_date": contract[order].astype("datetime64[us]"),
@@ -141,11 +150,11 @@ def _loan_table(
         "term_months": _terms(kind[order], principal[order]),
         "annual_rate": 3.0,
         "grace_installments": np.where(rng.random(n) < 0.7, 4, 0),
-        "relief_fiscal_year": pd.array([int(y) if y in relief_years else None for y in fy[order]], dtype="Int64"),
+        "relief_fiscal_year": pd.Series(fy[order], dtype="Int64").where(np.isin(fy[order], list(relief_years))).array,
         "work_type": work[order],
         "province": province,
     })  # fmt: skip
-    loans.insert(1, "borrower_id", [f"B{prefix}{i:0{width}d}" for i in range(1, n + 1)])
+    loans.insert(1, "borrower_id", _ids(f"B{prefix}", n, width))
     return loans
 
 
