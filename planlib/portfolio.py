@@ -221,7 +221,6 @@ def snapshot(
     })  # fmt: skip
     status = _status_as_of(book, as_of)
     out["status"] = np.where(outstanding <= TOL, "closed", np.where(status == "closed", "active", status))
-    out.loc[(out["status"] == "written_off").to_numpy(), "status"] = "written_off"
     out["restructured"] = out["status"].eq("restructured")
     out["litigation"] = out["status"].eq("litigation")
     out["in_portfolio"] = (out["outstanding"] > TOL) & ~out["status"].eq("written_off")
