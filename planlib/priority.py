@@ -120,6 +120,40 @@ def scoring(plan) -> Scoring:  # type: ignore[no-untyped-def]
     return Scoring(scores, crit, bands, projects, plan.org_name, source_note(plan), rows)
 
 
+def make_scoring(
+    scores: pd.DataFrame | np.ndarray,
+    *,
+    weights: Sequence[float] | None = None,
+    directions: Sequence[str] | None = None,
+    scale: tuple[float, float] | None = None,
+    bands: pd.DataFrame | None = None,
+    codes: Sequence[str] | None = None,
+) -> Scoring:
+    """A :class:`Scoring` from a bare matrix (projects × criteria), for experiments, tests and benchmarks.
+
+    A DataFrame keeps its index (project codes) and columns (criterion codes); an array gets
+    codes P1…Pn (or ``codes``) and C1…Cm. Weights default to 1, directions to benefit, the scale
+    to the lowest and highest score typed.
+    """
+    frame = scores.copy() if isinstance(scores, pd.DataFrame) else pd.DataFrame(
+        np.asarray(scores, float), index=list(codes) if codes is not None else [f"P{i + 1}" for i in range(len(scores))],
+        columns=[f"C{j + 1}" for j in range(np.asarray(scores).shape[1])])  # fmt: skip
+    frame.index = frame.index.astype(str)
+    frame.columns = frame.columns.astype(str)
+    frame = frame.astype(float)
+    m = frame.shape[1]
+    low, high = scale if scale is not None else (float(np.nanmin(frame.to_numpy())), float(np.nanmax(frame.to_numpy())))
+    crit = pd.DataFrame({"name_th": list(frame.columns), "name_en": list(frame.columns),
+                         "weight": np.ones(m) if weights is None else np.asarray(weights, float),
+                         "direction": ["benefit"] * m if directions is None else list(directions),
+                         "scale_min": low, "scale_max": high}, index=frame.columns)  # fmt: skip
+    projects = pd.DataFrame({"name_th": list(frame.index), "name_en": list(frame.index), "printed_rank": np.nan,
+                             "printed_band": np.nan, "printed_bc_ratio": np.nan, "printed_total": np.nan,
+                             "budget": 0.0, "bc_ratio": np.nan}, index=frame.index)  # fmt: skip
+    band_frame = bands if bands is not None else pd.DataFrame(columns=["min", "max", "label", "order"])
+    return Scoring(frame, crit, band_frame, projects, "", "")
+
+
 def band_table(plan, scheme: str = "total") -> pd.DataFrame:  # type: ignore[no-untyped-def]
     """The plan's bands of one ``scheme`` (``total`` when the column is absent), best first."""
     if not plan.has("bands"):

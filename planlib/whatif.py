@@ -104,10 +104,9 @@ def apply_changes(
                     row_ok = False
             if row_ok:
                 table_scores.loc[code] = [float(rec[c]) for c in table_scores.columns]  # type: ignore[arg-type]
-                projects.loc[code] = np.nan
-                for col in ("name_th", "name_en"):
-                    projects.loc[code, col] = rec.get(col, f"(ใหม่ / new) {code}" if col == "name_th" else f"(new) {code}")
-                projects.loc[code, "budget"] = float(rec.get("budget", 0.0) or 0.0)  # type: ignore[arg-type]
+                added = {"name_th": rec.get("name_th", f"(ใหม่ / new) {code}"), "name_en": rec.get("name_en", f"(new) {code}"),
+                         "budget": float(rec.get("budget", 0.0) or 0.0)}  # type: ignore[arg-type]  # fmt: skip
+                projects = pd.concat([projects, pd.DataFrame([added], index=[code]).astype({"name_th": object, "name_en": object})])
     for code in remove:
         code = str(code)
         if code not in table_scores.index:
