@@ -727,3 +727,52 @@ def report_problems(plan) -> Problems:  # type: ignore[no-untyped-def]
         if p.table in REPORT_TABLES or (p.table == "printed_totals" and ("scores." in p.reason_en or "benefit_cost." in p.reason_en)):
             keep.add(p)
     return keep
+
+
+# ---------------------------------------------------------------- report tables (Thai/English headers)
+
+
+def criteria_table(scoring: Scoring, weights: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Criteria with the weight in use, its share of the total weight, direction and scale."""
+    w = weight_vector(scoring, weights)
+    crit = scoring.criteria
+    return pd.DataFrame({
+        "รหัส / code": crit.index, "เกณฑ์ / criterion": crit["name_th"].to_numpy(), "criterion (en)": crit["name_en"].to_numpy(),
+        "น้ำหนัก / weight": w.to_numpy(), "สัดส่วน / share": (w / w.sum()).to_numpy(),
+        "ทิศทาง / direction": crit["direction"].map({"benefit": "มากดี / benefit", "cost": "น้อยดี (กลับคะแนน) / cost (inverted)"}).to_numpy(),
+        "ช่วงคะแนน / scale": [f"{lo:g}–{hi:g}" if pd.notna(lo) and pd.notna(hi) else "–"
+                              for lo, hi in zip(crit["scale_min"], crit["scale_max"])],
+    })  # fmt: skip
+
+
+def matrix_table(result: pd.DataFrame, scoring: Scoring) -> pd.DataFrame:
+    """The criterion matrix as a report shows it: code, project, scores, total, band, rank, tied with."""
+    cols = ["project_code", "name_th", *scoring.criterion_codes, "total", "band", "rank", "tied_with"]
+    shown = result[cols].copy()
+    shown["tied_with"] = shown["tied_with"].replace("", pd.NA)
+    return shown.rename(columns={"project_code": "รหัส / code", "name_th": "โครงการ / project", "total": "คะแนนรวม / total",
+                                 "band": "ระดับ / band", "rank": "อันดับ / rank", "tied_with": "คะแนนเท่ากับ / tied with"})  # fmt: skip
+
+
+def printed_table(result: pd.DataFrame) -> pd.DataFrame:
+    """:func:`printed_vs_computed` with ✓/✗ marks and Thai/English headers."""
+    checked = printed_vs_computed(result)
+
+    def mark(v: object) -> str:
+        return "–" if pd.isna(v) else ("✓" if v else "✗ ไม่ตรง / differs")  # type: ignore[arg-type]
+
+    return pd.DataFrame({
+        "รหัส / code": checked["project_code"],
+        "คะแนนรวมที่พิมพ์ / printed total": checked["printed_total"], "คะแนนรวมที่คำนวณ / computed total": checked["total"],
+        "ตรวจ / check": checked["total_ok"].map(mark),
+        "อันดับ/ระดับที่พิมพ์ / printed rank": checked["printed_rank"], "อันดับที่คำนวณ / computed rank": checked["rank"],
+        "ระดับตามเกณฑ์ / rubric level": checked["band_order"], "ตรวจอันดับ / rank check": checked["rank_ok"].map(mark),
+        "ระดับที่พิมพ์ / printed band": checked["printed_band"], "ระดับที่คำนวณ / computed band": checked["band"],
+        "ตรวจระดับ / band check": checked["band_ok"].map(mark),
+    })  # fmt: skip
+
+
+def ties_table(result: pd.DataFrame) -> pd.DataFrame:
+    """:func:`ties` with Thai/English headers."""
+    return ties(result).rename(columns={"total": "คะแนนรวม / total", "projects": "โครงการ / projects", "count": "จำนวน / count",
+                                        "ranks": "อันดับที่ได้ / ranks given", "still_tied": "ยังเท่ากัน / still tied"})  # fmt: skip

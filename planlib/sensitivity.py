@@ -367,3 +367,54 @@ def intervals_chart(intervals: pd.DataFrame, *, title: str = "", source: str = "
     ax.set_xlim(0, 112)
     ax.legend(fontsize=8, loc="lower right")
     return fig
+
+
+# ---------------------------------------------------------------- report tables (Thai/English headers)
+
+
+def intervals_table(intervals: pd.DataFrame) -> pd.DataFrame:
+    """:func:`stability_intervals` for reports: shares in %, weights in the plan's units, binding pairs."""
+    return pd.DataFrame({
+        "เกณฑ์ / criterion": intervals["criterion"], "น้ำหนัก / weight": intervals["weight"],
+        "สัดส่วน (%) / share (%)": 100 * intervals["share"],
+        "ต่ำสุด (%) / lowest (%)": 100 * intervals["share_low"], "สูงสุด (%) / highest (%)": 100 * intervals["share_high"],
+        "น้ำหนักต่ำสุด / lowest weight": intervals["weight_low"], "น้ำหนักสูงสุด / highest weight": intervals["weight_high"],
+        "คู่ที่สลับเมื่อต่ำกว่า / swaps below": intervals["binds_low"].replace("", "–"),
+        "คู่ที่สลับเมื่อสูงกว่า / swaps above": intervals["binds_high"].replace("", "–"),
+    })  # fmt: skip
+
+
+def critical_table(changes: pd.DataFrame) -> pd.DataFrame:
+    """:func:`most_critical` for reports (Triantaphyllou & Sánchez 1997)."""
+    summary = most_critical(changes)
+    return pd.DataFrame({
+        "อันดับ / ranks": [f"{r}–{r + 1}" for r in summary["rank"]],
+        "คู่ / pair": [f"{u} ≻ {low}" for u, low in zip(summary["upper"], summary["lower"])],
+        "เกณฑ์วิกฤต / most critical criterion": summary["criterion"].fillna("ไม่มี (สลับไม่ได้) / none (cannot swap)"),
+        "เปลี่ยนน้ำหนัก / weight change": summary["delta_weight"], "เปลี่ยน (%) / change (%)": summary["delta_pct"],
+        "น้ำหนักใหม่ / new weight": summary["new_weight"],
+    })  # fmt: skip
+
+
+def acceptability_table(acc: Acceptability) -> pd.DataFrame:
+    """P(rank = r) in %, P(top k) and expected rank, one row per project in the current ranking order."""
+    table = acc.table.copy()
+    ranks = [c for c in table.columns if isinstance(c, int | np.integer)]
+    shown = (100 * table[ranks]).rename(columns={r: f"อันดับ {r} (%)" for r in ranks})
+    shown[f"{acc.top_k} อันดับแรก (%) / top {acc.top_k} (%)"] = 100 * table["top_k"]
+    shown["อันดับเฉลี่ย / expected rank"] = table["expected_rank"]
+    shown.insert(0, "รหัส / code", table.index)
+    return shown.reset_index(drop=True)
+
+
+def method_text(acc: Acceptability) -> tuple[str, str]:
+    """How the acceptability was sampled (Thai, English), e.g. for a table caption."""
+    th, en = SAMPLERS[acc.method]
+    return (f"สุ่มน้ำหนัก {acc.n_samples:,} ชุด ({th}) seed = {acc.seed}; อันดับเท่ากันใช้อันดับร่วม",
+            f"{acc.n_samples:,} weight draws ({en}), seed {acc.seed}; equal totals share a rank")
+
+
+def acceptability_heatmap(acc: Acceptability, *, title: str = "", source: str = ""):  # type: ignore[no-untyped-def]
+    """Heatmap of P(rank = r) of a :class:`Acceptability` (see :func:`planlib.priority.acceptability_heatmap`)."""
+    title = title or f"โอกาสที่จะได้แต่ละอันดับ / Rank acceptability ({acc.n_samples:,} draws, {acc.method})"
+    return priority.acceptability_heatmap(acc.table, title=title, source=source)

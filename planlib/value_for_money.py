@@ -165,3 +165,14 @@ def benefit_cost_items(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped
                                  f"project {code}: the source prints B/C {printed:g}, but ΣB/ΣC = {rb:g}/{rc:g} = {computed:.4g}",
                                  f"โครงการ {code}: เอกสารพิมพ์ B/C {printed:g} แต่ ΣB/ΣC = {rb:g}/{rc:g} = {computed:.4g}",
                                  "ratio_mismatch")  # fmt: skip
+
+
+def report_table(plan) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """:func:`value_for_money` with Thai/English headers and ✓/✗ for the printed ratio."""
+    table = value_for_money(plan)
+    return pd.DataFrame({
+        "รหัส / code": table["project_code"], "โครงการ / project": table["name_th"], "ΣB": table["sum_b"], "ΣC": table["sum_c"],
+        "B/C คำนวณ / computed": table["bc_ratio"], "ระดับความคุ้มค่า / band": table["band"],
+        "B/C ที่พิมพ์ / printed": table["printed_bc_ratio"],
+        "ตรวจ / check": table["ratio_ok"].map(lambda v: "–" if pd.isna(v) else ("✓" if v else "✗ ไม่ตรง / differs")),
+    })  # fmt: skip

@@ -325,3 +325,18 @@ def comparison_table(result: WhatIf) -> pd.DataFrame:
         "total_after": "คะแนนใหม่ / total after", "rank_before": "อันดับเดิม / rank before", "rank_after": "อันดับใหม่ / rank after",
         "movement": "เลื่อน / moved", "band_before": "ระดับเดิม / band before", "band_after": "ระดับใหม่ / band after",
         "band_changed": "ระดับเปลี่ยน / band changed", "status": "สถานะ / status"})  # fmt: skip
+
+
+def weights_table(result: WhatIf) -> pd.DataFrame:
+    """Weights and shares before and after, Thai/English headers."""
+    w = result.weights
+    return pd.DataFrame({
+        "เกณฑ์ / criterion": w["criterion"], "ชื่อ / name": w["name_th"], "น้ำหนักเดิม / weight before": w["weight_before"],
+        "น้ำหนักใหม่ / weight after": w["weight_after"], "สัดส่วนเดิม (%) / share before (%)": 100 * w["share_before"],
+        "สัดส่วนใหม่ (%) / share after (%)": 100 * w["share_after"],
+    })  # fmt: skip
+
+
+def scenario_weights(scoring: Scoring, weights: Mapping[str, float] | None) -> dict[str, float]:
+    """The full weight mapping of a scenario: the plan's weights with ``weights`` replacing some (checked)."""
+    return {str(k): float(v) for k, v in priority.weight_vector(scoring, weights).items()}

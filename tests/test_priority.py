@@ -257,3 +257,45 @@ def test_a_dominating_project_never_ranks_below(matrix: np.ndarray, weights: lis
     for policy in ("shared", "criterion:C1"):
         ranks = pr.prioritize(sc, tie_break=policy).set_index("project_code")["rank"]
         assert ranks[f"P{i + 1}"] <= ranks[f"P{j + 1}"]
+
+
+# ---------------------------------------------------------------- the notebook
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "prioritization.ipynb"
+
+
+def _run(notebook: Path, tmp_path: Path, **params: object) -> str:
+    import nbformat
+    import papermill
+
+    out = tmp_path / notebook.name
+    papermill.execute_notebook(str(notebook), str(out), parameters={"data_dir": str(DATA), **params}, kernel_name="python3",
+                               progress_bar=False, cwd=str(tmp_path))  # fmt: skip
+    nb = nbformat.read(out, as_version=4)
+    return "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+
+
+def test_notebook_is_stored_without_outputs() -> None:
+    import nbformat
+
+    from planlib import templates
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    assert "parameters" in code[0].metadata.get("tags", [])
+    names = {line.split("=")[0].strip() for line in code[0].source.splitlines() if "=" in line}
+    assert names == set(templates.TEMPLATES["prioritization"].params.model_fields)
+
+
+def test_notebook_runs_for_ditp(tmp_path: Path) -> None:
+    html = _run(NOTEBOOK, tmp_path, org="ditp", tie_break="criterion:operations,code", top_k=3)
+    assert "<td>1.2.1, 1.4.1, 2.1.1</td>" in html  # the tie is reported
+    assert "<td>1.4.1→2, 2.1.1→3, 1.2.1→4</td>" in html  # broken by operations, then code
+    assert "✗ ไม่ตรง / differs" in html and "13/8 = 1.625" in html  # printed B/C 1.65 flagged
+    assert "<th>อันดับ 1 (%)</th>" in html and "3 อันดับแรก (%) / top 3 (%)" in html  # rank acceptability table
+
+
+def test_notebook_says_plainly_when_only_stars_exist(tmp_path: Path) -> None:
+    html = _run(NOTEBOOK, tmp_path, org="tfund")
+    assert "ระบุเพียงระดับความสำคัญ" in html and "only an importance level" in html and "<td>★★★</td>" in html

@@ -99,3 +99,37 @@ def test_movement_chart(hwfund: pr.Scoring) -> None:
     fig = wi.movement_chart(wi.whatif(hwfund, {"cost": 0}).comparison, source="test")
     ax = fig.axes[0]
     assert ax.get_ylabel() == "อันดับ / rank" and len(ax.lines) == 9
+
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "whatif.ipynb"
+
+
+def test_notebook_is_stored_without_outputs() -> None:
+    import nbformat
+
+    from planlib import templates
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    assert "parameters" in code[0].metadata.get("tags", [])
+    names = {line.split("=")[0].strip() for line in code[0].source.splitlines() if "=" in line}
+    assert names == set(templates.TEMPLATES["whatif"].params.model_fields)
+
+
+def test_notebook_runs_with_weights_under_papermill(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import nbformat
+    import papermill
+
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    out = tmp_path / "whatif.ipynb"
+    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters={"org": "hwfund", "data_dir": str(DATA), "weights": {"cost": 0},
+                               "top_k": 5}, kernel_name="python3", progress_bar=False, cwd=str(tmp_path))  # fmt: skip
+    nb = nbformat.read(out, as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
+    assert "Kendall τ-b = 0.915; 4 project(s) changed rank; 5 changed band" in html
+    assert "5 ≻ 6" in html  # a binding pair of the stability intervals
+    assert "Weight sliders appear when this notebook runs in JupyterLab" in html
+    assert not any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)  # no widget without a live kernel
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 3  # movement, intervals, heatmap
