@@ -394,14 +394,19 @@ def rank(scoring: Scoring, total: pd.Series, tie_break: str | Sequence[str] = "s
     """
     keys = parse_tie_break(tie_break)
     frame = _key_columns(scoring, total, keys)
-    tuples = list(frame.itertuples(index=False, name=None))
-    ranks = [1 + sum(other < mine for other in tuples) for mine in tuples]
-    out = pd.DataFrame({"rank": pd.array(ranks, dtype="Int64")}, index=total.index)
+    cols = list(frame.columns)
+    ordered = frame.sort_values(cols, kind="stable")
+    values = ordered.to_numpy(float)
+    new_group = np.ones(len(ordered), dtype=bool)
+    new_group[1:] = (values[1:] != values[:-1]).any(axis=1)
+    position = np.arange(len(ordered))
+    first = np.maximum.accumulate(np.where(new_group, position, 0))
+    group_size = np.bincount(np.cumsum(new_group) - 1)[np.cumsum(new_group) - 1]
+    out = pd.DataFrame({"rank": pd.array(first + 1, dtype="Int64"), "still_tied": group_size > 1}, index=ordered.index)
     rounded = total.round(9)
-    out["tied_with"] = [",".join(sorted((c for c in total.index if c != code and rounded[c] == rounded[code]), key=natural_key))
-                        for code in total.index]  # fmt: skip
-    out["still_tied"] = [sum(other == mine for other in tuples) > 1 for mine in tuples]
-    return out
+    members = {t: sorted(map(str, g.index), key=natural_key) for t, g in rounded.groupby(rounded) if len(g) > 1}
+    out["tied_with"] = [",".join(c for c in members.get(rounded[code], []) if c != code) for code in out.index]
+    return out.reindex(total.index)[["rank", "tied_with", "still_tied"]]
 
 
 def prioritize(
