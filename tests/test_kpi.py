@@ -12,7 +12,7 @@ import planlib
 from planlib import kpi
 
 ROOT = Path(__file__).resolve().parents[1]
-DSDW = Path(__import__("os").environ.get("PLANLIB_TEST_DSDW", ROOT / "data" / "dsdw"))
+DSDW = ROOT / "data" / "dsdw"
 DITP = ROOT / "data" / "ditp"
 SEED_ACTUALS = pd.DataFrame({"kpi_code": ["K1", "K2", "K3", "K4", "K5", "K6"], "value": [25, 61, 38, 65, 90, 452.10]})
 

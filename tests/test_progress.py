@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import planlib
 from planlib import progress
 
 ROOT = Path(__file__).resolve().parents[1]
-DSDW = Path(os.environ.get("PLANLIB_TEST_DSDW", ROOT / "data" / "dsdw"))
+DSDW = ROOT / "data" / "dsdw"
 HWFUND = ROOT / "data" / "hwfund"
 
 
