@@ -31,12 +31,14 @@ Stated rules (the sources do not state them, so planlib does, and prints them):
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pandas as pd
+from matplotlib.figure import Figure
 
-from planlib import checks
+from planlib import charts, checks
 from planlib.problems import DataError, Problem, Problems
 
 METHODS: dict[str, tuple[str, str]] = {
@@ -255,6 +257,7 @@ class Scorecard:
     fiscal_year: int
     as_of: str  # e.g. "kpi_actuals Q2" or "kpi_history (result)"
     illustrative: bool
+    unscored: pd.DataFrame | None = None  # published results left out: their unit is not the KPI's (see year_results)
 
 
 def weight_problems(kpis: pd.DataFrame) -> list[Problem]:
@@ -312,10 +315,55 @@ def year_results(plan, fiscal_year: int, quarter: int | None = None) -> tuple[pd
         hist = hist[hist["fiscal_year"] == fiscal_year]
         if "kind" in hist:
             hist = hist[hist["kind"].isna() | (hist["kind"] == "result")]
+        hist = hist[~other_unit(plan, hist)]
         if not hist.empty:
             picked = hist.drop_duplicates("kpi_code", keep="last")[["kpi_code", "value"]]
             return picked.reset_index(drop=True), "kpi_history", "kpi_history" in plan.synthetic
     return pd.DataFrame({"kpi_code": pd.Series(dtype="str"), "value": pd.Series(dtype="float64")}), "none", False
+
+
+def _unit_key(unit: object) -> str | None:
+    """A unit for comparison: ``%``/``ร้อยละ``/``percent`` are one unit; ``ระดับ (1-5)`` is ``ระดับ``."""
+    if not isinstance(unit, str) or not unit.strip():
+        return None
+    key = re.sub(r"\s+|\(.*?\)", "", unit).lower()
+    if key in ("%", "ร้อยละ", "percent", "pct") or key.startswith("ร้อยละ"):
+        return "%"
+    return key
+
+
+def other_unit(plan, history: pd.DataFrame) -> pd.Series:  # type: ignore[no-untyped-def]
+    """True for ``kpi_history`` rows whose ``unit`` is not the KPI's own unit.
+
+    Such a row (DSDW K3 FY2565: 475,294 *households* for a KPI measured in %, seed 002 L208–214)
+    cannot be scored against the KPI's thresholds, so :func:`year_results` leaves it out and the
+    scorecard lists it as unscored instead of giving it a meaningless level.
+    """
+    if "unit" not in history or not plan.has("kpis"):
+        return pd.Series(False, index=history.index)
+    kpi_units = dict(zip(plan["kpis"]["code"], plan["kpis"]["unit"].map(_unit_key)))
+    row_units = history["unit"].map(_unit_key)
+    own = history["kpi_code"].map(kpi_units)
+    return (row_units.notna() & own.notna() & (row_units != own)).astype(bool)
+
+
+def unscored_results(plan, fiscal_year: int) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """Published results of ``fiscal_year`` that :func:`year_results` left out for their unit."""
+    if not plan.has("kpi_history"):
+        return pd.DataFrame()
+    hist = plan["kpi_history"]
+    hist = hist[hist["fiscal_year"] == fiscal_year]
+    if "kind" in hist:
+        hist = hist[hist["kind"].isna() | (hist["kind"] == "result")]
+    hist = hist[other_unit(plan, hist)]
+    units = dict(zip(plan["kpis"]["code"], plan["kpis"]["unit"]))
+    return pd.DataFrame({
+        "ตัวชี้วัด / KPI": hist["kpi_code"],
+        "ผลที่เผยแพร่ / published": hist["value"],
+        "หน่วยของผล / its unit": hist["unit"],
+        "หน่วยของตัวชี้วัด / KPI unit": hist["kpi_code"].map(units),
+        "เหตุผล / reason": "หน่วยไม่ตรงกับตัวชี้วัด จึงไม่ให้คะแนน / not in the KPI's unit, so not scored",
+    })  # fmt: skip
 
 
 def scorecard(
@@ -339,8 +387,11 @@ def scorecard(
     found = weight_problems(plan["kpis"])
     if found:
         raise DataError(Problems(found), "kpis")
+    unscored = None
     if actuals is None:
         actuals, as_of, illustrative = year_results(plan, fiscal_year, quarter)
+        if as_of in ("kpi_history", "none"):
+            unscored = unscored_results(plan, fiscal_year)
     else:
         as_of, illustrative = "given", False
     rows = score_kpis(plan, actuals, method=method, below=below)
@@ -356,7 +407,8 @@ def scorecard(
         groups = grouped.reset_index()
         total = round(float(rows["weighted"].sum()), 4)
         max_total = float(rows["max_weighted"].sum())
-    return Scorecard(rows, groups, total, max_total, method, below, method_text(method, below), fiscal_year, as_of, illustrative)
+    return Scorecard(rows, groups, total, max_total, method, below, method_text(method, below), fiscal_year, as_of,
+                     illustrative, unscored)  # fmt: skip
 
 
 # ---------------------------------------------------------------- checks
@@ -471,3 +523,44 @@ def compare_methods(plan, fiscal_year: int, *, below: str = "zero", quarter: int
                               "คะแนนเชิงเส้น / interpolated score": [cards["interpolated"].total]})  # fmt: skip
         frame = pd.concat([frame, total], ignore_index=True)
     return frame
+
+
+def scorecard_chart(card: Scorecard, *, title: str = "", source: str = "") -> Figure:
+    """Each KPI's score as a share of its top score, one horizontal bar per KPI.
+
+    Bar length = score / top score × 100 (%); the label prints ``score/top`` and the level
+    reached. Colours: green = top level, amber = a level below the top, red = below the lowest
+    level, grey = no result yet (no bar). Source: the same rows as :func:`scorecard_table`.
+    """
+    rows = card.kpis
+    height = max(2.6, 0.42 * len(rows) + 1.4)
+    fig, ax = charts.figure(title or "คะแนนรายตัวชี้วัด / KPI scores", xlabel="ร้อยละของคะแนนเต็ม (%)", source=source,
+                            size=(8, height))  # fmt: skip
+    labels, shares, colours, notes = [], [], [], []
+    for _, r in rows.iterrows():
+        labels.append(str(r["kpi_code"]))
+        if pd.isna(r["value"]) or pd.isna(r["score"]):
+            shares.append(0.0)
+            colours.append(charts.RAG_COLOURS["grey"])
+            notes.append("ไม่มีผล / no result")
+            continue
+        share = 100 * float(r["score"]) / float(r["top_score"]) if r["top_score"] else 0.0
+        shares.append(share)
+        if r["below_lowest"]:
+            colours.append(charts.RAG_COLOURS["red"])
+        elif share >= 100:
+            colours.append(charts.RAG_COLOURS["green"])
+        else:
+            colours.append(charts.RAG_COLOURS["amber"])
+        level = "ต่ำกว่าระดับต่ำสุด" if r["below_lowest"] else f"ระดับ {r['level']:g}"
+        notes.append(f"{r['score']:g}/{r['top_score']:g} · {level}")
+    positions = list(range(len(labels)))[::-1]
+    ax.barh(positions, shares, color=colours)
+    for y, share, note, colour in zip(positions, shares, notes, colours):
+        below = colour == charts.RAG_COLOURS["red"]
+        ax.text(min(share, 100) + 1.5, y, note, va="center", fontsize=8, color=colour if below else "#333333")
+    ax.set_yticks(positions, labels)
+    ax.set_xlim(0, 135)
+    ax.set_xticks([0, 25, 50, 75, 100])
+    ax.grid(axis="y", visible=False)
+    return fig

@@ -180,3 +180,51 @@ def test_report_tables(dsdw: planlib.Plan) -> None:
     assert list(kpi.group_table(card)["คะแนนถ่วงน้ำหนัก / weighted score"]) == pytest.approx([41.25, 22.5, 63.75])
     both = kpi.compare_methods(dsdw, 2566, actuals=SEED_ACTUALS)
     assert list(both.iloc[-1, 2:]) == pytest.approx([63.75, 68.193])
+
+
+def test_a_published_result_in_another_unit_is_not_scored(dsdw: planlib.Plan) -> None:
+    # seed 002 L208-214: FY2565 K3 result is 475,294 households; the KPI is a % with thresholds 40/50/60.
+    card = kpi.scorecard(dsdw, 2565)
+    k3 = card.kpis.set_index("kpi_code").loc["K3"]
+    assert pd.isna(k3["value"]) and pd.isna(k3["score"])  # not "level 100" from 475,294 >= 60
+    assert card.as_of == "none"
+    assert list(card.unscored["ตัวชี้วัด / KPI"]) == ["K3", "K5"]
+    assert list(card.unscored["ผลที่เผยแพร่ / published"]) == [475294, 19]
+    assert list(card.unscored["หน่วยของผล / its unit"]) == ["ครัวเรือน", "งานบริการ"]
+
+
+def test_unit_comparison_treats_percent_spellings_as_one() -> None:
+    assert kpi._unit_key("ร้อยละ") == kpi._unit_key("%") == kpi._unit_key(" ร้อยละ ") == "%"
+    assert kpi._unit_key("ระดับ (1-5)") == kpi._unit_key("ระดับ") == "ระดับ"
+    assert kpi._unit_key("ครัวเรือน") != kpi._unit_key("ร้อยละ")
+    assert kpi._unit_key(None) is None and kpi._unit_key("  ") is None
+
+
+def test_scorecard_chart_bars_are_score_over_top_score(dsdw: planlib.Plan) -> None:
+    card = kpi.scorecard(dsdw, 2566, actuals=SEED_ACTUALS)
+    fig = kpi.scorecard_chart(card, source="test")
+    ax = fig.axes[0]
+    widths = {code: bar.get_width() for code, bar in zip(card.kpis["kpi_code"], ax.patches)}  # bars drawn in row order
+    assert len(widths) == 6 and widths["K6"] == pytest.approx(75.0)  # 452.10 reaches 449.83 (standard, 75), not 458.83
+    by_code = card.kpis.set_index("kpi_code")
+    for code, width in widths.items():
+        assert width == pytest.approx(100 * by_code.loc[code, "score"] / by_code.loc[code, "top_score"])
+    texts = [t.get_text() for t in ax.texts]
+    assert any("ระดับ" in t for t in texts)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def test_scorecard_chart_marks_missing_and_below_lowest() -> None:
+    plan = planlib.load_plan(DSDW, synthetic=False)
+    actuals = pd.DataFrame({"kpi_code": ["K1", "K2"], "value": [1.0, 80.0]})  # K1 below 40 %; K2 top level
+    card = kpi.scorecard(plan, 2566, actuals=actuals)
+    fig = kpi.scorecard_chart(card)
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    assert texts[0].endswith("ต่ำกว่าระดับต่ำสุด") and texts[1] == "100/100 · ระดับ 100"
+    assert texts[2:] == ["ไม่มีผล / no result"] * 4
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)

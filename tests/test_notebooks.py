@@ -19,7 +19,7 @@ from planlib import templates as tpl
 
 DATA = tpl.DEFAULT_DATA_DIR
 THAI = re.compile("[\u0e01-\u0e5b]")
-TEXT_COLUMNS = ("name_th", "text_th")
+TEXT_COLUMNS = ("name_th", "text_th", "category_th", "borrower_type_th")
 
 
 def _cases() -> list[tuple[str, str]]:

@@ -35,11 +35,11 @@ def searchable(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    """One run: a good report, a failing cell, a kernel that dies, a cell that hangs (3 s limit)."""
+    """One run: a good report, a failing cell, a kernel that dies, a cell that hangs (10 s limit)."""
     mp = pytest.MonkeyPatch()
     fx.register(mp)
     out = tmp_path_factory.mktemp("reports")
-    code = fx.build(out, ["ok_report", "failing", "dies", "hangs"], cell_timeout=3, report_timeout=120)
+    code = fx.build(out, ["ok_report", "failing", "dies", "hangs"], cell_timeout=10, report_timeout=120)
     folder = out / "hwfund" / "2568"
     yield code, out, folder, json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     mp.undo()
