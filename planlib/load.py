@@ -290,7 +290,7 @@ def read_tables(
     raw = read_source(path, raw_problems)
     fake: set[str] = set()
     if synthetic and path.is_dir() and (path / "synthetic").is_dir():
-        for name, table in read_source(path / "synthetic", raw_problems).items():
+        for name, table in read_source(path / "synthetic", raw_problems, root=path).items():
             table.file = f"synthetic/{table.file}"
             if name in raw:
                 raw_problems.append(Problem("error", name, "a synthetic table may not replace a real one",

@@ -5,15 +5,34 @@ row tagged with its number as the analyst sees it (the Excel row, or the CSV lin
 record starts). Nothing is interpreted here; :mod:`planlib.load` normalises the values.
 Malformed files become :class:`~planlib.problems.Problem` entries, never tracebacks.
 
-Limits (hostile input): a CSV larger than :data:`MAX_CSV_BYTES` or a workbook larger than
-:data:`MAX_XLSX_BYTES` (or whose unzipped size exceeds :data:`MAX_XLSX_UNZIPPED`) is refused.
+Hostile input (issue 9):
+
+* **Size limits**: a CSV larger than :data:`MAX_CSV_BYTES` or a workbook larger than
+  :data:`MAX_XLSX_BYTES`, or whose members together unzip to more than
+  :data:`MAX_XLSX_UNZIPPED` (a zip bomb), is refused before anything is decompressed. The
+  declared sizes can be trusted: Python's :mod:`zipfile` never returns more bytes than a
+  member declares and fails the CRC check when the data differ.
+* **Values only**: a workbook is opened with ``data_only=True``; formulas are never
+  evaluated (a formula's cached value is used), links to other workbooks are never followed
+  and macros (``.xlsm``, ``vbaProject.bin``) are never run. Both are reported as warnings.
+* **Text stays text**: a cell such as ``=HYPERLINK(…)``, ``+66…``, ``-`` or ``@…`` in a CSV is
+  read as the text typed; exports (the board pack) neutralise it (:mod:`planlib.boardpack`).
+* **Symlinks are refused, not followed**: a file (or the ``synthetic/`` folder) inside a data
+  folder that is a symbolic link resolving *outside* that folder is refused with a located
+  error; a link that stays inside the folder is read. The path you name yourself
+  (``load_plan("data/hwfund")``, a workbook path) is taken as given. Special files (a FIFO or
+  device named ``*.csv``) are refused without being opened.
+* **One table, one source**: two sheets or files that both read as the same table
+  (``Swot`` and ``swot ``) are an error, never one silently replacing the other.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import stat
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -36,6 +55,7 @@ class RawTable:
     header: list[str]
     header_row: int = 1
     rows: list[tuple[int, list[object]]] = field(default_factory=list)
+    name_as_typed: str = ""  # the sheet title or file name before normalising
 
 
 def normalise_header(name: object) -> str:
@@ -87,9 +107,46 @@ def _decode(data: bytes, name: str, file: str, problems: list[Problem]) -> str |
         return text
 
 
+def _not_regular(path: Path, table: str, file: str, problems: list[Problem]) -> bool:
+    """True (and a located error) when ``path`` is not a regular file (FIFO, device, folder)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        problems.append(_problem(table, file, f"cannot read the file: {exc.strerror}", f"อ่านไฟล์ไม่ได้: {exc.strerror}", "unreadable"))
+        return True
+    if not stat.S_ISREG(mode):
+        problems.append(_problem(table, file, "not a regular file (a device, pipe or folder); refused",
+                                 "ไม่ใช่ไฟล์ข้อมูลธรรมดา (เป็นอุปกรณ์ ท่อ หรือโฟลเดอร์) จึงไม่อ่าน", "not_a_file"))  # fmt: skip
+        return True
+    return False
+
+
+def outside(path: Path, root: Path) -> bool:
+    """True when ``path`` (following symbolic links) resolves outside the folder ``root``."""
+    try:
+        target, base = path.resolve(strict=False), root.resolve(strict=False)
+    except (OSError, RuntimeError):  # a symlink loop
+        return True
+    return target != base and base not in target.parents
+
+
+def _symlink_refused(path: Path, root: Path, table: str, file: str, problems: list[Problem]) -> bool:
+    """True (and a located error) when ``path`` is a symlink leading outside ``root``."""
+    if not path.is_symlink() or not outside(path, root):
+        return False
+    target = os.readlink(path)
+    problems.append(_problem(table, file,
+        f"a symbolic link to {target!r}, outside the data folder {root.name!r}; refused (copy the file into the folder)",
+        f"เป็นลิงก์ (symlink) ไปยัง {target!r} ซึ่งอยู่นอกโฟลเดอร์ข้อมูล {root.name!r} จึงไม่อ่าน (กรุณาคัดลอกไฟล์มาไว้ในโฟลเดอร์)",
+        "symlink_outside"))  # fmt: skip
+    return True
+
+
 def read_csv_table(path: Path, name: str, problems: list[Problem]) -> RawTable | None:
     """Read one CSV file (opened read-only) into a :class:`RawTable`."""
     file = path.name
+    if _not_regular(path, name, file, problems):
+        return None
     try:
         size = path.stat().st_size
         if size > MAX_CSV_BYTES:
@@ -143,8 +200,11 @@ def read_workbook(path: Path, problems: list[Problem]) -> dict[str, RawTable]:
     clear message.
     """
     file = path.name
+    if _not_regular(path, "", file, problems):
+        return {}
     try:
-        head = path.open("rb").read(8)
+        with path.open("rb") as fh:
+            head = fh.read(8)
     except OSError as exc:
         problems.append(_problem("", file, f"cannot read the file: {exc.strerror}", f"อ่านไฟล์ไม่ได้: {exc.strerror}", "unreadable"))
         return {}
@@ -161,6 +221,7 @@ def read_workbook(path: Path, problems: list[Problem]) -> dict[str, RawTable]:
     try:
         with zipfile.ZipFile(path) as archive:
             unzipped = sum(i.file_size for i in archive.infolist())
+            members = archive.namelist()
     except (zipfile.BadZipFile, OSError):
         problems.append(_problem("", file, "the workbook is damaged or not an .xlsx file; open it in Excel and save again",
                                  "ไฟล์ Excel เสียหายหรือไม่ใช่ไฟล์ .xlsx กรุณาเปิดใน Excel แล้วบันทึกใหม่", "corrupt"))  # fmt: skip
@@ -169,6 +230,14 @@ def read_workbook(path: Path, problems: list[Problem]) -> dict[str, RawTable]:
         problems.append(_problem("", file, f"workbook expands to {unzipped:,} bytes (limit {MAX_XLSX_UNZIPPED:,}); refused",
                                  f"ไฟล์ขยายได้ {unzipped:,} ไบต์ เกินขีดจำกัด {MAX_XLSX_UNZIPPED:,} จึงไม่อ่าน", "too_large"))  # fmt: skip
         return {}
+    if any(m.lower().endswith("vbaproject.bin") for m in members):
+        problems.append(Problem("warning", "", "the workbook contains macros; they were not run (values only)",
+                                "ไฟล์มีแมโคร (macro) ระบบไม่ได้เรียกใช้ อ่านเฉพาะค่าในเซลล์", file=file, code="macros"))  # fmt: skip
+    if any(m.startswith("xl/externalLinks/") for m in members):
+        problems.append(Problem("warning", "", "the workbook links to other workbooks; the links were not followed, "
+                                "the values saved in this file were used",
+                                "ไฟล์มีลิงก์ไปยังไฟล์ Excel อื่น ระบบไม่ได้เปิดลิงก์ ใช้ค่าที่บันทึกไว้ในไฟล์นี้",
+                                file=file, code="external_links"))  # fmt: skip
     import openpyxl
 
     try:
@@ -200,7 +269,14 @@ def read_workbook(path: Path, problems: list[Problem]) -> dict[str, RawTable]:
                             file=file, row=row_number, column=table.header[i] if i < len(table.header) else "",
                             value=form, code="formula"))  # fmt: skip
                 table.rows.append((row_number, cells))
-            if table is not None:
+            if table is not None and name in tables:
+                problems.append(_problem(name, file,
+                    f"two sheets are both read as table {name!r} ({tables[name].name_as_typed!r} and {sheet.title!r}); "
+                    "keep one of them",
+                    f"มีสองชีตที่อ่านเป็นตาราง {name!r} ({tables[name].name_as_typed!r} และ {sheet.title!r}) กรุณาเก็บไว้ชีตเดียว",
+                    "duplicate_table"))  # fmt: skip
+            elif table is not None:
+                table.name_as_typed = sheet.title
                 tables[name] = table
     except Exception as exc:
         problems.append(_problem("", file, f"the workbook cannot be read ({type(exc).__name__}: {exc})",
@@ -211,15 +287,32 @@ def read_workbook(path: Path, problems: list[Problem]) -> dict[str, RawTable]:
     return tables
 
 
-def read_source(path: Path, problems: list[Problem]) -> dict[str, RawTable]:
-    """All raw tables of a workbook or a CSV folder (``<table>.csv`` per table)."""
+def read_source(path: Path, problems: list[Problem], *, root: Path | None = None) -> dict[str, RawTable]:
+    """All raw tables of a workbook or a CSV folder (``<table>.csv`` per table).
+
+    In a folder, a file that is a symbolic link leading outside ``root`` (default: the folder
+    itself) is refused with a located error, and so is the folder when it is such a link.
+    """
     if path.is_dir():
-        tables = {}
+        base = root if root is not None else path
+        if root is not None and _symlink_refused(path, root, "", path.name, problems):
+            return {}
+        tables: dict[str, RawTable] = {}
         for csv_path in sorted(path.glob("*.csv")):
             name = normalise_header(csv_path.stem)
+            if _symlink_refused(csv_path, base, name, csv_path.name, problems):
+                continue
             table = read_csv_table(csv_path, name, problems)
-            if table is not None:
-                tables[name] = table
+            if table is None:
+                continue
+            table.name_as_typed = csv_path.name
+            if name in tables:
+                problems.append(_problem(name, csv_path.name,
+                    f"two files are both read as table {name!r} ({tables[name].file!r} and {csv_path.name!r}); keep one",
+                    f"มีสองไฟล์ที่อ่านเป็นตาราง {name!r} ({tables[name].file!r} และ {csv_path.name!r}) กรุณาเก็บไว้ไฟล์เดียว",
+                    "duplicate_table"))  # fmt: skip
+                continue
+            tables[name] = table
         return tables
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return read_workbook(path, problems)
