@@ -25,6 +25,9 @@ from planlib import contract, thai
 from planlib.problems import DataError, Problem, Problems
 from planlib.read import RawTable, read_source
 
+MAX_MAGNITUDE = 10**15
+"""Numbers at or beyond ±10^15 (and infinities, e.g. 400 typed digits) are refused: a float cannot keep them exactly."""
+
 
 def _raw_text(value: object) -> str:
     if value is None:
@@ -77,6 +80,9 @@ def _parse_cell(
             allowed = ", ".join(sorted(set(spec.choices.values())))
             return None, (f"{value!r} is not one of: {allowed}", f"{value!r} ไม่อยู่ในค่าที่กำหนด: {allowed}")
         value = spec.choices[key]
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and not abs(value) < MAX_MAGNITUDE:
+        return None, ("too large to be a figure (limit ±10^15; a number this size cannot be kept exactly)",
+                      "ตัวเลขใหญ่เกินไป (จำกัด ±10^15 ตัวเลขขนาดนี้เก็บค่าให้ถูกต้องไม่ได้)")  # fmt: skip
     if value is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
         if spec.low is not None and value < spec.low:
             return None, (f"{value:g} is below the minimum {spec.low:g}", f"{value:g} ต่ำกว่าค่าต่ำสุด {spec.low:g}")
@@ -179,6 +185,10 @@ def _split_counts(raw: RawTable, pos: int, spec: contract.Column, parsed: dict[s
         try:
             mixed = thai.parse_mixed_count(raw_value)
         except thai.ThaiValueError:
+            continue
+        if any(part is not None and not abs(part) < MAX_MAGNITUDE for part in (mixed.individuals, mixed.groups)):
+            add("error", row, spec.name, raw_value, "a part of the count is too large (limit ±10^15)",
+                "จำนวนย่อยใหญ่เกินไป (จำกัด ±10^15)", "bad_value")  # fmt: skip
             continue
         if not mixed.consistent:
             add("warning", row, spec.name, raw_value,
