@@ -186,6 +186,10 @@ def _split_counts(raw: RawTable, pos: int, spec: contract.Column, parsed: dict[s
             mixed = thai.parse_mixed_count(raw_value)
         except thai.ThaiValueError:
             continue
+        if not mixed.total_printed:
+            add("change", row, spec.name, raw_value,
+                f"no total printed: {spec.name} = the sum of the parts, {mixed.total}",
+                f"ไม่ได้พิมพ์ยอดรวม: {spec.name} = ผลรวมของส่วนย่อย {mixed.total}", "count_sum")  # fmt: skip
         if any(part is not None and not abs(part) < MAX_MAGNITUDE for part in (mixed.individuals, mixed.groups)):
             add("error", row, spec.name, raw_value, "a part of the count is too large (limit ±10^15)",
                 "จำนวนย่อยใหญ่เกินไป (จำกัด ±10^15)", "bad_value")  # fmt: skip

@@ -19,7 +19,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 import pandas as pd
@@ -208,6 +208,8 @@ class MixedCount:
     total: int | None
     individuals: int | None
     groups: int | None
+    total_printed: bool = field(default=True, repr=False)
+    """False when the cell printed only parts (``4 ราย 29 กลุ่ม``): ``total`` is then their sum."""
 
     @property
     def consistent(self) -> bool:
@@ -224,7 +226,9 @@ def parse_mixed_count(value: object) -> MixedCount:
 
     The first bare number is the total. Numbers followed by ``ราย`` are individuals and by
     ``กลุ่ม`` groups. The heading word ``กลุ่ม/ราย`` (groups/individuals) after the total is
-    skipped. A plain number gives a total with no parts. Amount text (``… 5,000,000 บาท``)
+    skipped. A plain number gives a total with no parts. A cell of parts only (``4 ราย 29
+    กลุ่ม``) has no printed total: ``total`` is the sum of the parts and ``total_printed`` is
+    False. Amount text (``… 5,000,000 บาท``)
     after the counts is ignored.
 
     >>> parse_mixed_count("45 (4 ราย/41 กลุ่ม)")
@@ -243,6 +247,10 @@ def parse_mixed_count(value: object) -> MixedCount:
             f"expected a count such as '45 (4 ราย/41 กลุ่ม)', got {value!r}",
             f"ต้องเป็นจำนวน เช่น '45 (4 ราย/41 กลุ่ม)' แต่พบ {value!r}",
         )
+    if re.match(r"\s*(ราย|กลุ่ม)(?!\s*/\s*(ราย|กลุ่ม))", text[head.end() :]):
+        # parts only, no printed total: "4 ราย 29 กลุ่ม" (relief round FY2565), "22 กลุ่ม 1 ราย"
+        parts = {word: int(number.replace(",", "")) for number, word in re.findall(r"(\d[\d,]*)\s*(ราย|กลุ่ม)", text)}
+        return MixedCount(sum(parts.values()), parts.get("ราย"), parts.get("กลุ่ม"), total_printed=False)
     total = int(head.group(1).replace(",", ""))
     rest = text[head.end() :]
     rest = re.sub(r"^\s*(กลุ่ม\s*/\s*ราย|ราย\s*/\s*กลุ่ม)", "", rest)
@@ -560,6 +568,7 @@ class Damage:
     spaced_am: int
     tone_before_vowel: int
     space_before_mark: int
+    spaced_aa: int = 0
 
     @property
     def bare_am_share(self) -> float:
@@ -570,9 +579,19 @@ class Damage:
         """Damaged when ``' ำ'`` or a tone mark before an upper vowel (both impossible in correct
         Thai) appears, or when at least three bare ำ outnumber the bare า (correct prose has
         about one ำ for every six า; two ำ in a short phrase such as ``กำหนดทำ`` is normal)."""
-        if self.bare_am >= 3 and self.bare_am_share > 0.5:
+        return self.font_swapped or self.tone_before_vowel > 0 or self.spaced_aa > 0
+
+    @property
+    def font_swapped(self) -> bool:
+        """The font mapped า to ำ: ``' ำ'`` appears, or bare ำ outnumber the bare า with at least
+        three of them or with tone marks stored before upper vowels (the same font's other sign).
+
+        ``' า'`` after a Thai letter (``ก าหนด``) is the other, clean-font form of a lost ำ: no Thai
+        syllable starts with า, so it is damage too (``spaced_aa``), but it does not mean the
+        text's bare ำ stand for า."""
+        if self.spaced_am > 0:
             return True
-        return self.spaced_am > 0 or self.tone_before_vowel > 0
+        return self.bare_am_share > 0.5 and (self.bare_am >= 3 or self.tone_before_vowel > 0)
 
 
 def detect_damage(text: str) -> Damage:
@@ -583,6 +602,7 @@ def detect_damage(text: str) -> Damage:
         spaced_am=text.count(" " + _SARA_AM),
         tone_before_vowel=len(re.findall(f"[{_TONES}][{_UPPER_VOWELS}]", text)),
         space_before_mark=len(re.findall(f"(?<=[{_THAI_LETTERS}]) +[{_MARKS}]", text)),
+        spaced_aa=len(re.findall(f"(?<=[{_THAI_LETTERS}]) {_SARA_AA}", text)),
     )
 
 
@@ -591,13 +611,17 @@ def repair_damage(text: str) -> str:
 
     Only call it on text that :func:`detect_damage` flags: on clean Thai the sara-am rule
     would turn every ำ into า. It is therefore guarded here and returns clean text unchanged.
-    Rules, in order (seed-004 brief §7.2): ``' ำ'`` → ``ำ``; bare ``ำ`` → ``า``; ``<Thai> า``
+    Rules, in order (seed-004 brief §7.2): when the font swapped the vowels
+    (:attr:`Damage.font_swapped`), ``' ำ'`` → ``ำ`` and bare ``ำ`` → ``า``; then ``<Thai> า``
     → ``ำ`` (clean font runs); tone mark before an upper vowel → after it; spaces before a
     combining mark → after it. Displaced marks and justification spaces are not touched.
     """
-    if not detect_damage(text).damaged:
+    damage = detect_damage(text)
+    if not damage.damaged:
         return text
-    fixed = text.replace(" " + _SARA_AM, _PLACEHOLDER).replace(_SARA_AM, _SARA_AA)
+    fixed = text
+    if damage.font_swapped:
+        fixed = fixed.replace(" " + _SARA_AM, _PLACEHOLDER).replace(_SARA_AM, _SARA_AA)
     fixed = re.sub(f"(?<=[{_THAI_LETTERS}]) {_SARA_AA}", _PLACEHOLDER, fixed)
     fixed = fixed.replace(_PLACEHOLDER, _SARA_AM)
     fixed = re.sub(f"([{_TONES}])([{_UPPER_VOWELS}])", r"\2\1", fixed)

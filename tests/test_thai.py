@@ -88,6 +88,22 @@ def test_mixed_counts(raw: object, total: int, individuals: int | None, groups: 
     assert (count.total, count.individuals, count.groups) == (total, individuals, groups)
 
 
+@pytest.mark.parametrize(
+    ("raw", "total", "individuals", "groups"),
+    [
+        ("4 ราย 29 กลุ่ม", 33, 4, 29),  # parts only, no total printed
+        ("22 กลุ่ม 1 ราย", 23, 1, 22),  # relief round FY2566 result, L206-208
+        ("47 กลุ่ม /7 ราย", 54, 7, 47),  # the split of Table 2-2 FY2562 on its own
+        ("๓ ราย", 3, 3, None),
+    ],
+)
+def test_mixed_count_without_a_printed_total_sums_the_parts(raw: str, total: int, individuals: int | None, groups: int | None) -> None:
+    count = thai.parse_mixed_count(raw)
+    assert (count.total, count.individuals, count.groups) == (total, individuals, groups)
+    assert not count.total_printed and count.consistent
+    assert thai.parse_mixed_count("45 (4 ราย/41 กลุ่ม)").total_printed
+
+
 def test_mixed_count_flags_parts_that_do_not_add_up() -> None:
     # Table 2-2 FY2563 prints a total of 45 but splits it 14 + 43 = 57.
     count = thai.parse_mixed_count("45 กลุ่ม/ ราย 14 ราย/43 กลุ่ม 7,000,000 บาท")
@@ -219,6 +235,17 @@ def test_detects_and_repairs_sara_am_damage_seed_004_title() -> None:
 def test_repair_handles_spaced_am_and_tone_order() -> None:
     assert thai.repair_damage("ส ำนักงำนแรงงำน") == "สำนักงานแรงงาน"
     assert thai.repair_damage("เพ\u0e48\u0e37อกำรพัฒนำ") == "เพื่อการพัฒนา"  # tone stored before upper vowel
+
+
+def test_detects_a_lost_sara_am_written_as_space_aa() -> None:
+    # seed 004 W5 and T5 (clean-font runs): "ก าหนด", "น ามา", "ท าให้" for กำหนด, นำมา, ทำให้
+    w5 = "ขาดการก าหนดทิศทางของการจัดการองค์ความรู้ด้านดิจิทัลและนวัตกรรมเพื่อน ามาปรับปรุง"
+    damage = thai.detect_damage(w5)
+    assert damage.damaged and damage.spaced_aa == 2 and not damage.font_swapped
+    assert thai.repair_damage(w5) == "ขาดการกำหนดทิศทางของการจัดการองค์ความรู้ด้านดิจิทัลและนวัตกรรมเพื่อนำมาปรับปรุง"
+    # a real ำ in the same text is kept: only the font-swap form turns bare ำ into า
+    assert thai.repair_damage("ทำงาน ก าหนด") == "ทำงาน กำหนด"
+    assert not thai.detect_damage("ข้อ 5 า").damaged  # า after a digit is not a lost ำ
 
 
 def test_repair_never_touches_clean_text_and_runs_once() -> None:
