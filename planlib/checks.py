@@ -117,11 +117,19 @@ def unknown_codes(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
             continue
         known = set().union(*(_codes(dataset, t, c) for t, c in targets))
         where = " or ".join(f"{t}.{c}" for t, c in targets)
+        valid = _some_codes(known)
         for row, value in frame[column].dropna().items():
             for code in str(value).split(",") if is_list else [str(value)]:
                 if code not in known:
-                    yield problem(dataset, "error", table, row, column, code, f"unknown code {code!r}: not in {where}",
-                                  f"ไม่รู้จักรหัส {code!r}: ไม่มีใน {where}", "unknown_code")  # fmt: skip
+                    yield problem(dataset, "error", table, row, column, code,
+                                  f"unknown code {code!r}: not in {where} (known: {valid})",
+                                  f"ไม่รู้จักรหัส {code!r}: ไม่มีใน {where} (รหัสที่มี: {valid})", "unknown_code")  # fmt: skip
+
+
+def _some_codes(codes: set[str], limit: int = 12) -> str:
+    """The known codes for a message, sorted, at most ``limit`` of them then ``…``."""
+    shown = sorted(codes)
+    return ", ".join(shown[:limit]) + (", …" if len(shown) > limit else "") if shown else "none / ไม่มี"
 
 
 # ---------------------------------------------------------------- weights, scales, schedules

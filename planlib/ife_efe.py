@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from planlib import checks, thai
+from planlib import ahp, checks, thai
 from planlib.problems import DataError, Problem, Problems
 
 IFE_QUADRANTS = ("S", "W")
@@ -404,72 +404,19 @@ def factor_matrices(
 
 # ---------------------------------------------------------------- AHP
 
-RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49,
-                11: 1.51, 12: 1.48, 13: 1.56, 14: 1.57, 15: 1.59}  # fmt: skip
-"""Saaty's random consistency index RI by matrix size (Saaty 1980, extended to 15)."""
 
+def ahp_weights(pairwise: pd.DataFrame, codes: list[str]) -> ahp.AHPResult:
+    """AHP priority weights of one matrix's ``codes`` (Saaty 1980), by :func:`planlib.ahp.ahp`.
 
-@dataclass(frozen=True)
-class AHPResult:
-    """Weights from a pairwise comparison matrix, with Saaty's consistency measures."""
-
-    weights: pd.Series
-    lambda_max: float
-    consistency_index: float
-    consistency_ratio: float
-
-    @property
-    def consistent(self) -> bool:
-        """CR ≤ 0.10 (Saaty's convention); always true for 1–2 items."""
-        return math.isnan(self.consistency_ratio) or self.consistency_ratio <= 0.10
-
-
-def ahp_weights(pairwise: pd.DataFrame, codes: list[str]) -> AHPResult:
-    """AHP priority weights of ``codes`` from pairwise judgements (Saaty 1980).
-
-    ``pairwise`` rows (``code_a``, ``code_b``, ``value``) say a is ``value`` times as
-    important as b; the reciprocal 1/value fills (b, a) and the diagonal is 1. Every pair
-    must be judged once. weights = principal right eigenvector, normalised to sum 1;
-    CI = (λmax − n) / (n − 1); CR = CI / RI(n) (:data:`RANDOM_INDEX`; NaN beyond n = 15).
-    Raises :class:`DataError` naming the row of an unknown code or a value ≤ 0, and the pairs
-    not judged.
+    ``pairwise`` rows (``code_a``, ``code_b``, ``value``) say a is ``value`` times as important
+    as b. One file may hold the judgements of both matrices (IFE and EFE), so rows about codes
+    outside ``codes`` are left for the other matrix. weights = principal right eigenvector,
+    Σ = 1; CI = (λmax − n) / (n − 1); CR = CI / RI(n). Every pair must be judged once;
+    :class:`DataError` names the bad rows and the pairs not judged.
     """
-    n = len(codes)
-    position = {c: i for i, c in enumerate(codes)}
-    matrix = np.full((n, n), np.nan)
-    np.fill_diagonal(matrix, 1.0)
-    problems = Problems()
-    for row, rec in pairwise.iterrows():
-        a, b, value = str(rec["code_a"]), str(rec["code_b"]), rec["value"]
-        if a not in position or b not in position:
-            continue  # a judgement about the other matrix
-        try:
-            value = float(thai.parse_number(value)) if isinstance(value, str) else float(value)
-        except (TypeError, ValueError, thai.ThaiValueError):
-            value = float("nan")
-        if not value > 0:
-            problems.add(Problem("error", "pairwise", f"comparison {a} vs {b} must be a positive number (1/9–9)",
-                                 f"ค่าเปรียบเทียบ {a} กับ {b} ต้องเป็นจำนวนบวก (1/9–9)", row=int(row), column="value",
-                                 value=str(rec["value"]), code="bad_value"))  # fmt: skip
-            continue
-        matrix[position[a], position[b]] = value
-        matrix[position[b], position[a]] = 1.0 / value
-    missing = [(codes[i], codes[j]) for i in range(n) for j in range(i + 1, n) if np.isnan(matrix[i, j])]
-    if missing:
-        shown = ", ".join(f"{a}/{b}" for a, b in missing[:20])
-        problems.add(Problem("error", "pairwise", f"{len(missing)} pair(s) not compared: {shown}",
-                             f"ยังไม่ได้เปรียบเทียบ {len(missing)} คู่: {shown}", code="required"))  # fmt: skip
-    if problems:
-        raise DataError(problems, "the AHP pairwise comparisons")
-    values, vectors = np.linalg.eig(matrix)
-    k = int(np.argmax(values.real))
-    vector = np.abs(vectors[:, k].real)
-    weights = pd.Series(vector / vector.sum(), index=codes)
-    lam = float(values[k].real)
-    ci = (lam - n) / (n - 1) if n > 2 else 0.0
-    ri = RANDOM_INDEX.get(n, float("nan"))
-    cr = float("nan") if n > 15 else (ci / ri if ri else 0.0)
-    return AHPResult(weights, lam, ci, cr)
+    wanted = set(codes)
+    mine = pairwise[pairwise["code_a"].astype(str).isin(wanted) & pairwise["code_b"].astype(str).isin(wanted)]
+    return ahp.ahp(mine, codes)
 
 
 # ---------------------------------------------------------------- validation

@@ -61,7 +61,7 @@ def test_actual_for_an_unknown_kpi_and_quarter_out_of_range(tmp_path: Path) -> N
     with pytest.raises(planlib.DataError) as err:
         planlib.load_plan(folder)
     found = {(p.row, p.column, p.value, p.reason_en) for p in err.value.problems.errors}
-    assert (3, "kpi_code", "K9", "unknown code 'K9': not in kpis.code") in found
+    assert (3, "kpi_code", "K9", "unknown code 'K9': not in kpis.code (known: K1, K2, K3, K4, K5, K6)") in found
     assert (4, "quarter", "5", "5 is above the maximum 4") in found
     assert (5, "quarter", "0", "0 is below the minimum 1") in found
 
