@@ -135,11 +135,13 @@ def write_pdf(document: str, target: str | Path, *, base_url: str | Path | None 
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    from planlib import pdf_text  # copyable Thai: every glyph of the Thai font gets its own characters
+
     logging.getLogger("weasyprint").setLevel(logging.ERROR)  # CSS it does not support is harmless noise
     fonts = FontConfiguration()
     css = CSS(string=_file_font_face() + "\n@page { size: A4; }", font_config=fonts)
     HTML(string=document, base_url=str(base_url) if base_url else None).write_pdf(
-        str(target), stylesheets=[css], font_config=fonts
+        str(target), stylesheets=[css], font_config=fonts, finisher=pdf_text.fix_thai_to_unicode
     )
 
 

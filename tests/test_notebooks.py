@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from planlib import render, report
+from planlib import pdf_text, render, report
 from planlib import templates as tpl
 
 DATA = tpl.DEFAULT_DATA_DIR
@@ -36,9 +36,8 @@ CASES = _cases()
 
 
 def searchable(text: str) -> str:
-    """Thai text as pypdf extracts it from a HarfBuzz-shaped PDF (see tests/test_report.py)."""
-    text = re.sub(r"\s+", "", text).replace("ำ", "า")
-    return re.sub("[\u0e48-\u0e4b\u0e4d;]", "", text)
+    """Text without whitespace (lines wrap anywhere), sara am folded as planlib.pdf_text does."""
+    return pdf_text.searchable(re.sub(r"\s+", "", text))
 
 
 @pytest.fixture(scope="module")
