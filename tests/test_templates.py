@@ -20,6 +20,20 @@ def test_registry_declares_the_six_templates_once():
         assert issubclass(t.params, tpl.ReportParams)
 
 
+@pytest.mark.parametrize("name", list(tpl.TEMPLATES))
+def test_templates_are_stored_without_outputs_with_one_parameters_cell(name):
+    import nbformat
+
+    nb = nbformat.read(tpl.TEMPLATES[name].notebook, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code), f"{name}.ipynb has stored outputs"
+    tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, f"{name}.ipynb needs exactly one cell tagged 'parameters'"
+    declared = set(tpl.TEMPLATES[name].params.model_fields)
+    assigned = {line.split("=", 1)[0].strip() for line in tagged[0].source.splitlines() if "=" in line and not line.startswith("#")}
+    assert assigned <= declared, f"{name}.ipynb parameters not declared in templates.py: {assigned - declared}"
+
+
 @pytest.mark.parametrize(
     ("template", "raw", "word"),
     [
