@@ -266,7 +266,7 @@ def read_workbook(path: Path, problems: list[Problem]) -> dict[str, RawTable]:
                         problems.append(Problem("error", name,
                             f"formula {form!r} has no saved value; open the workbook in Excel and save it",
                             f"สูตร {form!r} ไม่มีค่าที่บันทึกไว้ กรุณาเปิดไฟล์ใน Excel แล้วบันทึกใหม่",
-                            file=file, row=row_number, column=table.header[i] if i < len(table.header) else "",
+                            file=file, row=row_number, column=(table.header[i] if i < len(table.header) else "") or f"#{i + 1}",
                             value=form, code="formula"))  # fmt: skip
                 table.rows.append((row_number, cells))
             if table is not None and name in tables:
