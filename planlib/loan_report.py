@@ -278,7 +278,8 @@ def relief_table(book: portfolio.Book, relief_rounds: pd.DataFrame | None) -> pd
 
     if relief_rounds is None or relief_rounds.empty or "relief_fiscal_year" not in book.loans:
         return pd.DataFrame()
-    on_time = book.loans["loan_id"].map(portfolio.relief_on_time(book)).fillna(False).astype(bool)
+    flags = book.relief_on_time() if hasattr(book, "relief_on_time") else portfolio.relief_on_time(book)  # LargeBook: from SQL
+    on_time = book.loans["loan_id"].map(flags).fillna(False).astype(bool)
     c = schedule.cohort_interest_forgone(book.loans, relief_rounds, on_time=on_time, method=book.method)
     return pd.DataFrame({
         "มาตรการปี / round FY": c["fiscal_year"].astype(str), "สัญญา / loans": c["loans"], "วงเงิน (บาท) / principal": c["principal"],

@@ -588,6 +588,21 @@ class Book:
         return roll_rates(self.loans, self.payments, self.schedule, as_of, months=months)
 
 
+LARGE_BOOK_LOANS = 200_000
+"""Books with more loans than this (or given as Parquet) run out of core in :mod:`planlib.large_books`."""
+
+
+def open_book(source: object, *, threshold: int | None = None, **kw: object) -> object:
+    """The loan book on the right path: :class:`Book` (pandas) or, for Parquet or more than
+    ``threshold`` (:data:`LARGE_BOOK_LOANS`) loans, :class:`planlib.large_books.LargeBook` (DuckDB).
+
+    Same metrics, same frames; see :func:`planlib.large_books.open_book`. None without loans.
+    """
+    from planlib import large_books
+
+    return large_books.open_book(source, threshold=threshold, **kw)  # type: ignore[arg-type]
+
+
 # ---------------------------------------------------------------- checks on loan data
 
 

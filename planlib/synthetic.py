@@ -336,25 +336,37 @@ def book(
     return _finish(loans, payments, f"{LABEL} book n={n_loans} seed {seed}")
 
 
-def write_parquet(out_dir: str | Path, n_loans: int, *, seed: int = SEED, chunk: int = 500_000, **kw: object) -> Path:
+def write_parquet(out_dir: str | Path, n_loans: int, *, seed: int = SEED, chunk: int = 500_000, workers: int = 1, **kw: object) -> Path:
     """Write a synthetic book of ``n_loans`` as Parquet, ``chunk`` loans at a time (bounded memory).
 
     ``out_dir/loans/part-NNNN.parquet`` and ``out_dir/payments/part-NNNN.parquet``; chunk *i* uses
     seed ``SeedSequence(seed).spawn`` child *i*, and loan ids are prefixed by the chunk number, so
-    the book is the same whatever the machine. Returns ``out_dir``.
+    the book is the same whatever the machine and however many ``workers`` processes write it.
+    Returns ``out_dir``.
     """
     out = Path(out_dir)
     (out / "loans").mkdir(parents=True, exist_ok=True)
     (out / "payments").mkdir(parents=True, exist_ok=True)
     children = np.random.SeedSequence(seed).spawn(max(1, -(-n_loans // chunk)))
-    done = 0
-    for i, child in enumerate(children):
-        size = min(chunk, n_loans - done)
-        loans, payments = book(size, seed=int(child.generate_state(1)[0]), prefix=f"C{i:04d}-", **kw)  # type: ignore[arg-type]
-        loans.to_parquet(out / "loans" / f"part-{i:04d}.parquet", index=False)
-        payments.to_parquet(out / "payments" / f"part-{i:04d}.parquet", index=False)
-        done += size
+    jobs = [(out, i, min(chunk, n_loans - i * chunk), int(child.generate_state(1)[0]), kw) for i, child in enumerate(children)]
+    if workers > 1 and len(jobs) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            list(pool.map(_write_part, jobs))
+    else:
+        for job in jobs:
+            _write_part(job)
     return out
+
+
+def _write_part(job: tuple[Path, int, int, int, dict]) -> None:
+    """One chunk of :func:`write_parquet` (a worker process when ``workers`` > 1)."""
+    out, i, size, child_seed, kw = job
+    loans, payments = book(size, seed=child_seed, prefix=f"C{i:04d}-", **kw)
+    loans.to_parquet(out / "loans" / f"part-{i:04d}.parquet", index=False)
+    payments.to_parquet(out / "payments" / f"part-{i:04d}.parquet", index=False)
 
 
 # ---------------------------------------------------------------- files
@@ -381,6 +393,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sc.add_argument("n_loans", type=int)
     sc.add_argument("out")
     sc.add_argument("--seed", type=int, default=SEED)
+    sc.add_argument("--workers", type=int, default=1, help="processes writing chunks in parallel (same files)")
     args = parser.parse_args(argv)
     if args.what == "hwfund":
         folder = Path(args.data_dir) / "hwfund"
@@ -388,7 +401,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for path in write_csv(loans, payments, folder / "synthetic"):
             print(f"wrote {path} (synthetic)")
     else:
-        print(f"wrote {write_parquet(args.out, args.n_loans, seed=args.seed)} (synthetic)")
+        print(f"wrote {write_parquet(args.out, args.n_loans, seed=args.seed, workers=args.workers)} (synthetic)")
     return 0
 
 

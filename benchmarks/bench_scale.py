@@ -1,0 +1,341 @@
+"""Loan statistics at national scale: 10⁴–10⁷ loans, planlib vs hand-written DuckDB SQL vs a per-loan Python loop.
+
+    python benchmarks/bench_scale.py                       # 10^4, 10^5, 10^6, 10^7 loans
+    python benchmarks/bench_scale.py --sizes 10000 100000  # choose sizes
+    python benchmarks/bench_scale.py --loop-max 100000     # the per-loan loop only up to this size
+
+Books come from the seeded generator (:func:`planlib.synthetic.write_parquet`, ~24 payments a
+loan, FY2563–2567) and are cached as Parquet in ``--cache`` (default ``$TMPDIR/planlib-bench``;
+never in the repository; 10⁷ loans take ~12 GB with the prepared tables). Every run times, as
+of 30 Jun 2024, the full metric set: ageing, PAR30/90, Thai classes, NPL, arrears, quality by
+borrower type / work type / province, concentration, collection rates FY2567, vintage (36
+months) and roll rates (12 month-to-month moves, as the loan_statistics report shows them).
+
+Measured side by side in one run, on the same files:
+
+* **planlib**: :class:`planlib.large_books.LargeBook` (DuckDB over Parquet). Reported as the
+  one-off preparation (keys, day numbers, satang; and the repayment schedule, built with
+  :func:`planlib.portfolio.due_schedule`) and the as-of metric run on the prepared book;
+* **hand-written DuckDB SQL** for the same numbers, as an engineer would write it for this data
+  (ASOF joins, date functions, one snapshot table per month end), on the raw Parquet plus the
+  schedule (SQL cannot rebuild the annuity rounding without a recursive query, so both get
+  planlib's schedule; its conversion to loan_id/dates is done outside the timing);
+* **a per-loan Python loop** (dicts of lists, one loan at a time), only up to ``--loop-max``
+  loans because it is too slow beyond.
+
+Peak memory is the resident set of this process and its children, sampled every 20 ms.
+The numbers of all three are checked against each other before any time is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from itertools import pairwise
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import psutil
+
+from planlib import large_books as lb
+from planlib import portfolio as pf
+from planlib import synthetic, thai
+
+AS_OF = pd.Timestamp("2024-06-30")
+FY = 2567
+ROLL_MONTHS = 12
+MAX_MOB = 36
+
+
+class Peak:
+    """Peak RSS (MB) of this process and its children while the ``with`` block runs."""
+
+    def __enter__(self) -> Peak:
+        self.proc, self.peak, self._stop = psutil.Process(), 0, threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+        self.t0 = time.perf_counter()
+        return self
+
+    def _rss(self) -> int:
+        total = self.proc.memory_info().rss
+        for child in self.proc.children(recursive=True):
+            try:
+                total += child.memory_info().rss
+            except psutil.Error:
+                pass
+        return total
+
+    def _poll(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._rss())
+            time.sleep(0.02)
+
+    def __exit__(self, *exc: object) -> None:
+        self.seconds = time.perf_counter() - self.t0
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._rss())
+        self.mb = self.peak / 2**20
+
+
+def ensure_book(cache: Path, n: int, workers: int) -> Path:
+    folder = cache / f"book-{n}-seed{synthetic.SEED}"
+    if not (folder / "_SUCCESS").exists():
+        print(f"  generating {n:,} loans → {folder} (seeded, once)", flush=True)
+        synthetic.write_parquet(folder, n, workers=workers)
+        (folder / "_SUCCESS").touch()
+    return folder
+
+
+# ---------------------------------------------------------------- hand-written DuckDB SQL
+
+
+def handwritten_schedule(work: Path, out: Path) -> Path:
+    """planlib's schedule as an analyst's table (loan_id, installment, due_date, payment, cum_due in THB); outside the timing."""
+    target = out / "schedule_hw.parquet"
+    if not target.exists():
+        con = duckdb.connect()
+        con.execute("SET preserve_insertion_order = false")
+        con.execute(f"""COPY (SELECT l.loan_id, s.installment, DATE '1970-01-01' + CAST(s.due_day AS INTEGER) AS due_date,
+                               CAST(s.payment AS DECIMAL(18,2)) / 100 AS payment, CAST(s.cum_due AS DECIMAL(18,2)) / 100 AS cum_due
+                        FROM read_parquet('{work.as_posix()}/schedule/*.parquet') s
+                        JOIN read_parquet('{work.as_posix()}/loans.parquet') l USING (k)) TO '{target.as_posix()}' (FORMAT PARQUET)""")
+        con.close()
+    return target
+
+
+def handwritten(book: Path, sched: Path) -> dict[str, pd.DataFrame]:
+    """The metric numbers with DuckDB SQL written by hand for this data (payments carry their principal)."""
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{lb._default_memory_limit()}'")
+    con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/planlib-bench-spill'")
+    con.execute("SET preserve_insertion_order = false")
+    con.execute(f"CREATE VIEW loans AS SELECT * FROM read_parquet('{book.as_posix()}/loans/*.parquet')")
+    con.execute(f"CREATE VIEW pay AS SELECT loan_id, CAST(paid_date AS DATE) AS paid_date, CAST(amount AS DECIMAL(18,2)) AS amount, "
+                f"CAST(principal AS DECIMAL(18,2)) AS principal FROM read_parquet('{book.as_posix()}/payments/*.parquet')")  # fmt: skip
+    con.execute(f"CREATE VIEW sched AS SELECT * FROM read_parquet('{sched.as_posix()}')")
+    dates = [d.date() for d in pf.month_ends(AS_OF, ROLL_MONTHS)]
+    for j, d in enumerate(dates):
+        con.execute(f"""CREATE TEMP TABLE snap_{j} AS
+            WITH paid AS (SELECT loan_id, SUM(amount) AS paid, SUM(principal) AS pp FROM pay WHERE paid_date <= DATE '{d}' GROUP BY loan_id),
+                 s AS (SELECT sc.loan_id, SUM(sc.payment) FILTER (WHERE sc.due_date <= DATE '{d}') AS due,
+                              MIN(sc.due_date) FILTER (WHERE sc.due_date <= DATE '{d}' AND sc.cum_due > COALESCE(p.paid, 0)) AS oldest
+                       FROM sched sc LEFT JOIN paid p USING (loan_id) GROUP BY sc.loan_id),
+                 o AS (SELECT l.loan_id, l.borrower_type, COALESCE(l.work_type, 'ไม่ระบุ') AS work_type, COALESCE(l.province, 'ไม่ระบุ') AS province,
+                              l.principal - COALESCE(p.pp, 0) AS outstanding, COALESCE(s.due, 0) - COALESCE(p.paid, 0) AS overdue, s.oldest,
+                              CASE WHEN l.principal - COALESCE(p.pp, 0) <= 0 THEN 'closed'
+                                   WHEN l.status IS NOT NULL AND (l.status_date IS NULL OR l.status_date <= DATE '{d}') THEN l.status ELSE 'active' END AS status
+                       FROM loans l LEFT JOIN paid p USING (loan_id) LEFT JOIN s USING (loan_id) WHERE l.contract_date <= DATE '{d}')
+            SELECT *, status NOT IN ('closed', 'written_off') AS live,
+                   CASE WHEN status IN ('closed', 'written_off') OR oldest IS NULL THEN 0 ELSE date_diff('day', oldest, DATE '{d}') END AS dpd
+            FROM o""")
+    bucket = "CASE WHEN dpd = 0 THEN 0 WHEN dpd <= 30 THEN 1 WHEN dpd <= 60 THEN 2 WHEN dpd <= 90 THEN 3 WHEN dpd <= 180 THEN 4 WHEN dpd <= 365 THEN 5 ELSE 6 END"
+    J = len(dates) - 1
+    out = {}
+    out["quality"] = con.execute(f"""
+        SELECT borrower_type, work_type, province, COUNT(*) FILTER (WHERE live) AS loans, SUM(outstanding) FILTER (WHERE live) AS outstanding,
+               SUM(GREATEST(overdue, 0)) FILTER (WHERE live) AS overdue,
+               SUM(outstanding) FILTER (WHERE live AND (dpd > 30 OR status = 'restructured')) AS at_risk30,
+               SUM(outstanding) FILTER (WHERE live AND (dpd > 90 OR status = 'restructured')) AS at_risk90,
+               SUM(outstanding) FILTER (WHERE live AND dpd > 90) AS npl, {bucket} AS bucket
+        FROM snap_{J} GROUP BY GROUPING SETS ((), (borrower_type), (work_type), (province), ({bucket}))""").df()
+    moves = " UNION ALL ".join(
+        f"SELECT {bucket.replace('dpd', 'a.dpd')} AS f, CASE WHEN b.live THEN {bucket.replace('dpd', 'b.dpd')} "
+        f"WHEN b.status = 'written_off' THEN 8 ELSE 7 END AS t, a.outstanding FROM snap_{j} a JOIN snap_{j + 1} b USING (loan_id) WHERE a.live"
+        for j in range(J))
+    out["roll"] = con.execute(f"SELECT f, t, SUM(outstanding) AS balance, COUNT(*) AS loans FROM ({moves}) GROUP BY f, t").df()
+    start, end = thai.fiscal_year_start(FY).date(), thai.fiscal_year_end(FY).date()
+    con.execute("""CREATE TEMP TABLE cum AS SELECT loan_id, paid_date, SUM(amt) OVER (PARTITION BY loan_id ORDER BY paid_date) AS cum_paid
+                   FROM (SELECT loan_id, paid_date, SUM(amount) AS amt FROM pay GROUP BY loan_id, paid_date)""")
+    out["collection"] = con.execute(f"""
+        WITH inst AS (SELECT * FROM sched WHERE due_date BETWEEN DATE '{start}' AND DATE '{end}'),
+             due AS (SELECT i.due_date, i.payment,
+                            LEAST(GREATEST(COALESCE(c.cum_paid, 0) - (i.cum_due - i.payment), 0), i.payment) AS on_time
+                     FROM inst i ASOF LEFT JOIN cum c ON c.loan_id = i.loan_id AND c.paid_date <= i.due_date)
+        SELECT quarter(due_date + INTERVAL 3 MONTH) AS quarter, SUM(payment) AS due, SUM(on_time) AS on_time FROM due GROUP BY 1
+        UNION ALL SELECT 10 + quarter(paid_date + INTERVAL 3 MONTH), SUM(amount), NULL FROM pay
+        WHERE paid_date BETWEEN DATE '{start}' AND DATE '{end}' GROUP BY 1""").df()
+    out["vintage"] = con.execute(f"""
+        WITH probe AS (SELECT loan_id, CAST(due_date + INTERVAL 91 DAY AS DATE) AS at, cum_due FROM sched
+                       WHERE payment > 0 AND due_date + INTERVAL 91 DAY <= DATE '{AS_OF.date()}'),
+             bad AS (SELECT p.loan_id, MIN(p.at) AS bad_date FROM probe p ASOF LEFT JOIN cum c ON c.loan_id = p.loan_id AND c.paid_date <= p.at
+                     WHERE p.cum_due > COALESCE(c.cum_paid, 0) GROUP BY p.loan_id)
+        SELECT year(l.contract_date) + 543 + CASE WHEN month(l.contract_date) >= 10 THEN 1 ELSE 0 END AS cohort,
+               (year(b.bad_date) - year(l.contract_date)) * 12 + month(b.bad_date) - month(l.contract_date)
+                 - CASE WHEN day(b.bad_date) < day(l.contract_date) THEN 1 ELSE 0 END AS mob, SUM(l.principal) AS amount
+        FROM loans l LEFT JOIN bad b USING (loan_id) WHERE l.contract_date <= DATE '{AS_OF.date()}' GROUP BY ALL""").df()
+    con.close()
+    return out
+
+
+# ---------------------------------------------------------------- the per-loan loop
+
+
+def loop(book: Path, work: Path) -> dict[str, object]:
+    """Every metric one loan at a time in plain Python (what an analyst writes first), same schedule as planlib."""
+    loans = pd.read_parquet(book / "loans")
+    pays = pd.read_parquet(book / "payments", columns=["loan_id", "paid_date", "amount", "principal"])
+    keys = pd.read_parquet(work / "loans.parquet", columns=["k", "loan_id"])
+    sched = pd.read_parquet(work / "schedule", columns=["k", "due_day", "payment", "cum_due"])
+    epoch = pd.Timestamp("1970-01-01")
+    k_of = dict(zip(keys["loan_id"], keys["k"]))
+    by_loan_sched: dict[int, list] = defaultdict(list)
+    for k, due_day, payment, cum_due in zip(sched["k"].tolist(), sched["due_day"].tolist(), sched["payment"].tolist(), sched["cum_due"].tolist()):
+        by_loan_sched[k].append((due_day, payment, cum_due))
+    by_loan_pay: dict[int, list] = defaultdict(list)
+    for loan_id, paid, amount, principal in zip(pays["loan_id"].tolist(), pays["paid_date"].tolist(), pays["amount"].tolist(), pays["principal"].tolist()):
+        by_loan_pay[k_of[loan_id]].append(((paid - epoch).days, round(amount * 100), round(principal * 100)))
+    dates = [lb.day(d) for d in pf.month_ends(AS_OF, ROLL_MONTHS)]
+    fy0, fy1 = lb.day(thai.fiscal_year_start(FY)), lb.day(thai.fiscal_year_end(FY))
+    gross = at_risk30 = npl = 0
+    roll: dict[tuple[int, int], int] = defaultdict(int)
+    due_fy = on_time_fy = 0
+    vintage_bad: dict[int, int] = defaultdict(int)
+    for rec in loans.itertuples(index=False):
+        k = k_of[rec.loan_id]
+        contract = (rec.contract_date - epoch).days
+        principal = round(rec.principal * 100)
+        status = rec.status if isinstance(rec.status, str) else "active"
+        status_day = None if pd.isna(rec.status_date) else (rec.status_date - epoch).days
+        inst = by_loan_sched[k]
+        pay = sorted(by_loan_pay[k])
+        states = []
+        for d in dates:
+            if contract > d:
+                states.append(None)
+                continue
+            paid = sum(a for t, a, _ in pay if t <= d)
+            repaid = sum(p for t, _, p in pay if t <= d)
+            oldest = None
+            for due_day, _payment, cum_due in inst:
+                if due_day <= d and cum_due > paid:
+                    oldest = due_day
+                    break
+            outstanding = max(principal - repaid, 0)
+            st = status if status_day is None or status_day <= d else "active"
+            st = "closed" if outstanding <= 0 else st
+            live = outstanding > 0 and st != "written_off"
+            dpd = d - oldest if live and oldest is not None else 0
+            bucket = 0 if dpd == 0 else 1 if dpd <= 30 else 2 if dpd <= 60 else 3 if dpd <= 90 else 4 if dpd <= 180 else 5 if dpd <= 365 else 6
+            states.append((live, bucket, outstanding, st))
+        last = states[-1]
+        if last and last[0]:
+            gross += last[2]
+            if last[1] >= 2 or last[3] == "restructured":
+                at_risk30 += last[2]
+            if last[1] >= 4:
+                npl += last[2]
+        for a, b in pairwise(states):
+            if a and a[0]:
+                roll[(a[1], b[1] if b[0] else (8 if b[3] == "written_off" else 7))] += a[2]
+        for due_day, payment, cum_due in inst:
+            if fy0 <= due_day <= fy1:
+                by_due = sum(a for t, a, _ in pay if t <= due_day)
+                due_fy += payment
+                on_time_fy += min(max(by_due - (cum_due - payment), 0), payment)
+        if contract <= dates[-1]:
+            for due_day, payment, cum_due in inst:
+                at = due_day + 91
+                if payment > 0 and at <= dates[-1] and cum_due > sum(a for t, a, _ in pay if t <= at):
+                    vintage_bad[int(thai.fiscal_year(rec.contract_date))] += principal
+                    break
+    return {"gross": gross, "par30": at_risk30 / gross, "npl": npl / gross, "roll_balance": sum(roll.values()), "due": due_fy,
+            "on_time": on_time_fy, "ever_bad": sum(vintage_bad.values())}  # fmt: skip
+
+
+# ---------------------------------------------------------------- checks and the run
+
+
+def check(planlib_m: dict[str, pd.DataFrame], hand: dict[str, pd.DataFrame], loop_m: dict[str, object] | None) -> str:
+    """Assert the three computations agree on the headline numbers (satang; counts exact)."""
+    q = planlib_m["quality"].iloc[0]
+    hq = hand["quality"]
+    whole = hq[hq[["borrower_type", "work_type", "province", "bucket"]].isna().all(axis=1)].iloc[0]
+    assert round(q["outstanding"] * 100) == round(float(whole["outstanding"]) * 100), (q["outstanding"], whole["outstanding"])
+    assert q["loans"] == whole["loans"] and round(q["overdue"] * 100) == round(float(whole["overdue"]) * 100)
+    assert abs(q["par30"] - float(whole["at_risk30"]) / float(whole["outstanding"])) < 1e-12
+    assert abs(q["npl_ratio"] - float(whole["npl"]) / float(whole["outstanding"])) < 1e-12
+    roll = planlib_m["roll_rates"]
+    assert round(roll["balance"].sum() * 100) == round(float(hand["roll"]["balance"].sum()) * 100)
+    assert roll["loans"].sum() == hand["roll"]["loans"].sum()
+    col = planlib_m["collection"]
+    hc = hand["collection"].set_index("quarter")
+    for rec in col.itertuples():
+        if rec.quarter in hc.index:
+            assert round(rec.due * 100) == round(float(hc.loc[rec.quarter, "due"]) * 100)
+            assert round(rec.on_time * 100) == round(float(hc.loc[rec.quarter, "on_time"]) * 100)
+        if 10 + rec.quarter in hc.index:
+            assert round(rec.collected * 100) == round(float(hc.loc[10 + rec.quarter, "due"]) * 100)
+    said = "planlib = hand-written SQL"
+    if loop_m is not None:
+        assert loop_m["gross"] == round(q["outstanding"] * 100) and abs(loop_m["par30"] - q["par30"]) < 1e-12
+        assert abs(loop_m["npl"] - q["npl_ratio"]) < 1e-12 and loop_m["roll_balance"] == round(roll["balance"].sum() * 100)
+        assert loop_m["due"] == round(col["due"].sum() * 100) and loop_m["on_time"] == round(col["on_time"].sum() * 100)
+        said += " = per-loan loop"
+    return said
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10**4, 10**5, 10**6, 10**7])
+    parser.add_argument("--loop-max", type=int, default=10**5, help="run the per-loan loop only up to this many loans")
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "planlib-bench")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes generating books and schedules")
+    args = parser.parse_args(argv)
+    print(f"loan statistics at scale: as of {AS_OF.date()}, roll rates {ROLL_MONTHS} months, vintage {MAX_MOB} months, "
+          f"collection FY{FY}; {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GB RAM, duckdb {duckdb.__version__}")  # fmt: skip
+    print(f"cache: {args.cache} (free {psutil.disk_usage(str(args.cache.parent)).free / 2**30:.0f} GB)")
+    rows = []
+    for n in args.sizes:
+        print(f"\n== {n:,} loans", flush=True)
+        book = ensure_book(args.cache, n, args.workers)
+        work = args.cache / f"work-{n}"
+        payments = sum(pd.read_parquet(f, columns=["amount"]).shape[0] for f in sorted((book / "payments").glob("*.parquet")))
+        import shutil
+
+        shutil.rmtree(work, ignore_errors=True)
+        with Peak() as prep:
+            large = lb.LargeBook(book / "loans", book / "payments", work_dir=work, workers=args.workers)
+        print(f"  planlib prepare (keys, days, satang + schedule of {large.info['schedule_rows']:,} instalments): "
+              f"{prep.seconds:7.1f} s  peak {prep.mb:6.0f} MB", flush=True)  # fmt: skip
+        with Peak() as run:
+            m = lb.metrics(large, AS_OF, fiscal_year=FY, roll_months=ROLL_MONTHS, max_mob=MAX_MOB)
+        print(f"  planlib metrics as of one date:                         {run.seconds:7.1f} s  peak {run.mb:6.0f} MB", flush=True)
+        sched = handwritten_schedule(work, args.cache / f"work-{n}")
+        with Peak() as hand_t:
+            hand = handwritten(book, sched)
+        print(f"  hand-written DuckDB SQL:                                {hand_t.seconds:7.1f} s  peak {hand_t.mb:6.0f} MB", flush=True)
+        loop_m, loop_s = None, float("nan")
+        if n <= args.loop_max:
+            with Peak() as loop_t:
+                loop_m = loop(book, work)
+            loop_s = loop_t.seconds
+            print(f"  per-loan Python loop:                                   {loop_s:7.1f} s  peak {loop_t.mb:6.0f} MB", flush=True)
+        else:
+            print(f"  per-loan Python loop: not run above {args.loop_max:,} loans (hours)")
+        print(f"  numbers agree: {check(m, hand, loop_m)}", flush=True)
+        rows.append({"loans": n, "payments": payments, "prepare_s": prep.seconds, "metrics_s": run.seconds, "metrics_MB": run.mb,
+                     "prepare_MB": prep.mb, "sql_s": hand_t.seconds, "loop_s": loop_s})  # fmt: skip
+        del large
+
+    t = pd.DataFrame(rows)
+    print("\nscaling (planlib = as-of metric run on the prepared book; first run adds the one-off preparation)")
+    print(f"{'loans':>12} {'payments':>12} {'prepare s':>10} {'metrics s':>10} {'µs/loan':>8} {'peak MB':>8} "
+          f"{'hand SQL s':>10} {'planlib/SQL':>11} {'first run/SQL':>13} {'loop s':>8} {'loop/planlib':>12}")  # fmt: skip
+    for r in t.itertuples():
+        loop_ratio = f"{r.loop_s / r.metrics_s:11.1f}×" if r.loop_s == r.loop_s else f"{'not run':>12}"
+        loop_s = f"{r.loop_s:8.1f}" if r.loop_s == r.loop_s else f"{'-':>8}"
+        print(f"{r.loans:>12,} {r.payments:>12,} {r.prepare_s:10.1f} {r.metrics_s:10.2f} {1e6 * r.metrics_s / r.loans:8.1f} "
+              f"{max(r.metrics_MB, r.prepare_MB):8.0f} {r.sql_s:10.2f} {r.metrics_s / r.sql_s:10.2f}× "
+              f"{(r.prepare_s + r.metrics_s) / r.sql_s:12.2f}× {loop_s} {loop_ratio}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
