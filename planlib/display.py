@@ -15,10 +15,10 @@ import pandas as pd
 from planlib.problems import Problems
 
 
-def _display(obj: object) -> None:
+def _display(obj: object, metadata: dict[str, object] | None = None) -> None:
     from IPython.display import display
 
-    display(obj)
+    display(obj, metadata=metadata)
 
 
 def html_table(
@@ -74,11 +74,28 @@ def _format(value: object, spec: str | None) -> str:
     return str(value)
 
 
+TABLE_METADATA = "planlib_table"
+"""Output-metadata key under which :func:`show_table` records the sha256 of the table it showed."""
+
+
+def table_digest(table_html: str) -> str:
+    """sha256 of a rendered table: the numbers and text a reader sees, nothing of when or where it ran."""
+    import hashlib
+
+    return hashlib.sha256(table_html.encode("utf-8")).hexdigest()
+
+
 def show_table(frame: pd.DataFrame, **kwargs: object) -> None:
-    """Display :func:`html_table` in the notebook."""
+    """Display :func:`html_table` in the notebook.
+
+    The output carries ``{"planlib_table": {"sha256": …}}`` metadata (invisible in the report);
+    the runner hashes these per report into the manifest (``result_tables``), so two runs can be
+    compared number for number (:func:`planlib.report.result_tables`).
+    """
     from IPython.display import HTML
 
-    _display(HTML(html_table(frame, **kwargs)))  # type: ignore[arg-type]
+    table = html_table(frame, **kwargs)  # type: ignore[arg-type]
+    _display(HTML(table), metadata={TABLE_METADATA: {"sha256": table_digest(table)}})
 
 
 def heading(text: str, level: int = 2) -> None:

@@ -27,6 +27,14 @@ How a run is made safe (issue 3, and the failure cases of issue 9):
   notebook (papermill marks the failing cell) is kept as ``<template>.failed.ipynb`` and the
   error (cell index, execution count, exception, message) goes into ``manifest.json``.
 * Only the main process writes manifests and the index (temporary file, then rename).
+* A full disk (or any ``OSError``) while a finished report is moved into place rolls that report
+  back: the files already replaced get their previous version back, so a folder never mixes
+  a new HTML with an old PDF; the manifest records ``failed`` at stage ``write`` with the error.
+  A manifest or index that cannot be written is reported, and the batch goes on.
+* Determinism: every table a notebook shows through :func:`planlib.display.show_table` carries
+  the sha256 of its rendered HTML (the numbers and text a reader sees, no time or path) in the
+  output's metadata; the manifest records their count and one combined ``result_tables``
+  hash per report, so the same inputs and parameters can be checked to give the same numbers.
 * Ctrl-C (or SIGTERM) kills the workers and their kernels, removes staging folders, records the
   interrupted reports in their manifests and exits 130.
 """
@@ -112,6 +120,7 @@ class Result:
     outputs: list[str] = field(default_factory=list)
     error: dict[str, Any] | None = None
     reason: str = ""
+    tables: dict[str, Any] | None = None  # {"count": n, "sha256": …} of the result tables shown
 
     @property
     def key(self) -> str:
@@ -214,6 +223,24 @@ def _error_from(exc: BaseException) -> tuple[str, dict[str, Any]]:
     return "failed", {"stage": "execute", "ename": type(exc).__name__, "message": str(exc)[:2000]}
 
 
+def result_tables(nb: Any) -> dict[str, Any]:
+    """Count and combined sha256 of the tables an executed notebook showed with ``show_table``.
+
+    The hash is over the per-table hashes in output order (each the sha256 of the table's
+    rendered HTML), so it changes when any shown number or text changes and never with the time
+    or place of the run.
+    """
+    from planlib.display import TABLE_METADATA
+
+    digests = [
+        str(out["metadata"][TABLE_METADATA]["sha256"])
+        for cell in nb.cells if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if isinstance(out.get("metadata", {}).get(TABLE_METADATA), dict)
+    ]  # fmt: skip
+    return {"count": len(digests), "sha256": hashlib.sha256("\n".join(digests).encode("ascii")).hexdigest()}
+
+
 def execute(job: Job | Mapping[str, Any]) -> Result:
     """Run one job into its staging folder: executed notebook, then HTML, then PDF.
 
@@ -249,6 +276,7 @@ def execute(job: Job | Mapping[str, Any]) -> Result:
     if result.status == "ok":
         try:
             nb = nbformat.read(executed, as_version=4)
+            result.tables = result_tables(nb)
             page = render.notebook_html(nb, title=job.title, subtitle=job.subtitle)
             (staging / f"{job.template}.html").write_text(page, encoding="utf-8")
             if job.settings.pdf:
@@ -452,37 +480,86 @@ def run_jobs(
 # ---------------------------------------------------------------- committing results (main process only)
 
 
+def _move(source: Path, target: Path) -> None:
+    """``os.replace`` (atomic on one file system); the single place commits move files (tests simulate a full disk here)."""
+    os.replace(source, target)
+
+
+def _install(files: Sequence[Path], folder: Path, backup: Path) -> list[str]:
+    """Move ``files`` into ``folder`` all or nothing.
+
+    Each file it replaces is first hard-linked into ``backup`` (no data copied); if any move
+    fails, the files already moved are put back to their previous version (or removed when
+    they are new) and the error is raised.
+    """
+    moved: list[tuple[Path, Path | None]] = []
+    try:
+        for path in files:
+            target = folder / path.name
+            saved: Path | None = None
+            if target.exists():
+                backup.mkdir(exist_ok=True)
+                saved = backup / path.name
+                try:
+                    os.link(target, saved)
+                except OSError:  # a file system without hard links: move the old file aside instead
+                    os.replace(target, saved)
+            _move(path, target)
+            moved.append((target, saved))
+    except OSError:
+        for target, saved in reversed(moved):
+            with contextlib.suppress(OSError):
+                if saved is not None:
+                    os.replace(saved, target)
+                else:
+                    target.unlink()
+        raise
+    finally:
+        shutil.rmtree(backup, ignore_errors=True)
+    return [path.name for path in files]
+
+
 def commit(job: Job, result: Result, manifest: Any = None) -> None:
     """Move a finished report from staging into place and record it in the folder's manifest.
 
-    On success the new files replace the old ones one by one with ``os.replace`` (each file is
-    complete before it appears). On any failure nothing of the previous report is touched; a
-    complete executed notebook is kept as ``<template>.failed.ipynb``.
+    On success the new files replace the old ones all or nothing (:func:`_install`: each file is
+    complete before it appears, and a failure half way, e.g. a full disk, puts the previous
+    version of every file back). On any failure nothing of the previous report is touched; a
+    complete executed notebook is kept as ``<template>.failed.ipynb``. A manifest that cannot be
+    written is noted in ``result.error`` instead of stopping the batch.
     """
     folder, staging = Path(job.folder), Path(job.staging)
+    backup = staging.with_name(staging.name + ".old")
     outputs: list[str] = []
     try:
         if result.status == "ok":
             files = sorted(p for p in staging.iterdir() if p.is_file()) if staging.exists() else []
-            for path in files:  # extras (.xlsx…) first, the notebook, the HTML and the PDF last
-                os.replace(path, folder / path.name)
-                outputs.append(path.name)
+            outputs = _install(files, folder, backup)  # extras (.xlsx…) first, the notebook, the HTML and the PDF last
             with contextlib.suppress(FileNotFoundError):
                 (folder / f"{job.template}.failed.ipynb").unlink()
         else:
             executed = staging / f"{job.template}.ipynb"
             if executed.exists() and _valid_json(executed):
-                os.replace(executed, folder / f"{job.template}.failed.ipynb")
+                _move(executed, folder / f"{job.template}.failed.ipynb")
                 outputs.append(f"{job.template}.failed.ipynb")
     except OSError as exc:  # e.g. the disk is full: the old files stay as they were
         result.status = "failed"
-        result.error = {"stage": "write", "ename": type(exc).__name__, "message": f"could not write the report: {exc}"}
+        result.error = {"stage": "write", "ename": type(exc).__name__, "errno": exc.errno,
+                        "message": f"could not write the report (the previous one is kept): {exc}"}  # fmt: skip
         outputs = []
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(backup, ignore_errors=True)
     result.outputs = outputs
     if manifest is not None:
-        manifest(job, result)
+        try:
+            manifest(job, result)
+        except OSError as exc:
+            note = {"stage": "manifest", "ename": type(exc).__name__, "message": f"manifest.json not updated: {exc}"}
+            if result.error is None:
+                result.error = note
+            else:
+                result.error["manifest"] = note["message"]
 
 
 def _valid_json(path: Path) -> bool:
@@ -565,6 +642,7 @@ class Manifests:
             "finished": result.finished or _now(),
             "duration_s": result.duration,
             "outputs": result.outputs,
+            "result_tables": result.tables,
             "error": result.error,
         }
         if result.status != "ok" and previous:
@@ -957,7 +1035,10 @@ def execute_plan(plan: Plan, out: Path, data_dir: Path, *, workers: int = 2, pro
                     if j.key not in done]  # fmt: skip
     order = {job.key: n for n, job in enumerate(plan.jobs)}
     results.sort(key=lambda r: order.get(r.key, len(order)))
-    index = write_index(out, plan.org_names)
+    try:
+        index: Path | str = write_index(out, plan.org_names)
+    except OSError as exc:
+        index = f"not written ({exc})"
     everything = results + plan.skipped
     print(summary_table(everything, out))
     failed = [r for r in results if r.status in FAILED_STATUSES]

@@ -37,7 +37,7 @@ def test_cell_formats(value: object, spec: str | None, shown: str) -> None:
 
 def test_problems_section_lists_warnings_not_changes(monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[str] = []
-    monkeypatch.setattr(display, "_display", lambda obj: shown.append(obj.data))
+    monkeypatch.setattr(display, "_display", lambda obj, metadata=None: shown.append(obj.data))
     problems = Problems(
         [
             Problem("warning", "printed_totals", "the source prints 6,310", "เอกสารพิมพ์ 6,310", file="printed_totals.csv", row=3),

@@ -1,7 +1,11 @@
-"""The report runner on small fixture notebooks: outputs, failures, timeouts, atomicity, Ctrl-C."""
+"""The report runner on small fixture notebooks: outputs, failures, timeouts, atomicity, Ctrl-C, a full disk,
+result-table hashes, hostile parameters and organisation codes, and script in data escaped in a real report."""
 
 from __future__ import annotations
 
+import errno
+import hashlib
+import html
 import json
 import os
 import re
@@ -116,6 +120,10 @@ def test_a_failed_rerun_keeps_the_previous_good_report(batch, tmp_path, monkeypa
     assert fx.build(out, ["ok_report"]) == 0
     folder = out / "hwfund" / "2568"
     before = {name: (folder / name).read_bytes() for name in ("ok_report.ipynb", "ok_report.html", "ok_report.pdf")}
+    # determinism: this second run of ok_report shows the very same tables as the batch's run
+    first = batch[3]["reports"]["ok_report"]["result_tables"]
+    again = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["reports"]["ok_report"]["result_tables"]
+    assert first == again and first["count"] == 1 and re.fullmatch(r"[0-9a-f]{64}", first["sha256"])
     broken = tmp_path / "broken"
     broken.mkdir()
     shutil.copy(fx.NOTEBOOKS / "failing.ipynb", broken / "ok_report.ipynb")  # same report, now failing
@@ -177,3 +185,132 @@ def test_ctrl_c_keeps_finished_reports_and_leaves_no_half_files(tmp_path):
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["reports"]
     assert manifest["ok_report"]["status"] == "ok" and manifest["hangs"]["status"] == "interrupted"
     assert "interrupted" in stdout
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and p.name != "manifest.json"}
+
+
+def test_a_full_disk_rolls_back_one_report_and_the_others_complete(tmp_path, monkeypatch):
+    """ENOSPC simulated where a finished report is moved into place (report._move), on its second file."""
+    fx.register(monkeypatch)
+    out = tmp_path / "reports"
+    folder = out / "hwfund" / "2568"
+    assert fx.build(out, ["ok_report", "trivial"]) == 0
+    good = _snapshot(folder)
+    good_tables = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["reports"]["ok_report"]["result_tables"]
+    real_move, calls = report._move, []
+
+    def full_disk(source: Path, target: Path) -> None:
+        calls.append(target.name)
+        if target.name == "ok_report.ipynb":  # ok_report.html/.ipynb/.pdf: the .html is already in place by now
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+        real_move(source, target)
+
+    monkeypatch.setattr(report, "_move", full_disk)
+    assert fx.build(out, ["ok_report", "trivial"]) == 1
+    assert "ok_report.html" in calls and "trivial.ipynb" in calls
+    assert set(_snapshot(folder)) == set(good)  # trivial was rebuilt; nothing half-written beside it
+    assert {k: v for k, v in _snapshot(folder).items() if k.startswith("ok_report")} == {
+        k: v for k, v in good.items() if k.startswith("ok_report")}  # the new HTML was rolled back
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no staging, backup or temporary file
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["reports"]
+    entry = manifest["ok_report"]
+    assert entry["status"] == "failed" and entry["error"]["stage"] == "write" and entry["error"]["errno"] == errno.ENOSPC
+    assert "No space left on device" in entry["error"]["message"] and entry["last_good"]["status"] == "ok"
+    assert manifest["trivial"]["status"] == "ok"
+    monkeypatch.setattr(report, "_move", real_move)
+    assert fx.build(out, ["ok_report", "trivial"]) == 0  # re-running is idempotent: the same files, the same tables
+    assert set(_snapshot(folder)) == set(good)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["reports"]
+    assert manifest["ok_report"]["status"] == "ok" and manifest["ok_report"]["result_tables"] == good_tables
+
+
+def test_result_tables_hash_covers_what_is_shown_not_when(tmp_path):
+    import nbformat
+
+    def notebook(tables: list[str], stamp: str) -> object:
+        nb = nbformat.v4.new_notebook()
+        outputs = [nbformat.v4.new_output("display_data", data={"text/html": t}, metadata={"planlib_table": {
+            "sha256": hashlib.sha256(t.encode()).hexdigest()}}) for t in tables]  # fmt: skip
+        outputs.append(nbformat.v4.new_output("stream", name="stdout", text=stamp))
+        nb.cells = [nbformat.v4.new_code_cell("x", outputs=outputs)]
+        return nb
+
+    a = report.result_tables(notebook(["<td>1.50</td>", "<td>2</td>"], "12:00"))
+    assert a == report.result_tables(notebook(["<td>1.50</td>", "<td>2</td>"], "13:07"))
+    assert a != report.result_tables(notebook(["<td>1.51</td>", "<td>2</td>"], "12:00"))
+    assert a != report.result_tables(notebook(["<td>2</td>", "<td>1.50</td>"], "12:00")) and a["count"] == 2
+
+
+HOSTILE = [
+    'x"; import pathlib; pathlib.Path(r"{marker}").touch(); y = "',
+    "x'''; __import__('pathlib').Path(r'{marker}').touch(); '''",
+    'back\\slash \\" \\n {{}} %s ${{HOME}} `id` $(touch {marker})',
+    '"""; open(r"{marker}", "w"); """',
+]
+
+
+def test_hostile_parameter_text_reaches_the_notebook_as_text_and_never_runs(tmp_path, monkeypatch):
+    """Quotes, backslashes and Python code in a text parameter: injected as a literal, shown escaped, never executed."""
+    from papermill.translators import PythonTranslator
+
+    fx.register(monkeypatch)
+    marker = tmp_path / "PWNED"
+    values = [h.format(marker=marker) for h in HOSTILE]
+    for value in values:  # the check the worker repeats before any kernel starts
+        params = {"org": "hwfund", "title": value}
+        assert tpl.injected_source_is_literal(PythonTranslator.codify(params), params)
+    out = tmp_path / "reports"
+    value = " | ".join(values)
+    assert fx.build(out, ["echo"], params={"echo": {"title": value}}) == 0
+    folder = out / "hwfund" / "2568"
+    executed = json.loads((folder / "echo.ipynb").read_text(encoding="utf-8"))
+    printed = "".join("".join(o.get("text", "")) for c in executed["cells"] for o in c.get("outputs", []) if o.get("name") == "stdout")
+    assert printed.strip() == repr(value)
+    page = (folder / "echo.html").read_text(encoding="utf-8")
+    assert html.escape(values[0], quote=False) in page and "<script" not in page.lower()
+    assert not marker.exists() and not (folder / "PWNED").exists()
+    for bad in ("x\nimport os", "x\rimport os", "a\u2028b", "nul\x00"):  # control characters: refused before any worker
+        plan = report.plan_run(tpl.DEFAULT_DATA_DIR, out, requests=[{"template": "echo", "org": "hwfund", "title": bad}])
+        assert plan.refused and not plan.jobs
+
+
+def test_organisation_codes_cannot_leave_the_data_or_reports_folder(tmp_path, monkeypatch):
+    fx.register(monkeypatch)
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copytree(tpl.DEFAULT_DATA_DIR / "mol", data / "mol")
+    outside = tmp_path / "outside"
+    shutil.copytree(tpl.DEFAULT_DATA_DIR / "mol", outside)
+    (data / "linked").symlink_to(outside, target_is_directory=True)  # a valid-looking code whose folder is elsewhere
+    out = tmp_path / "reports"
+    for org in ("../mol", "../../etc", "/etc", str(data / "mol"), "mol/../../x", "linked", "MOL", "mol\x00", ".."):
+        plan = report.plan_run(data, out, requests=[{"template": "trivial", "org": org}])
+        assert plan.refused and not plan.jobs, org
+    plan = report.plan_run(data, out, requests=[{"template": "trivial", "org": "mol"}])
+    assert not plan.refused and all(Path(j.folder).is_relative_to(out.resolve()) for j in plan.jobs)
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["data", "outside"]
+
+
+def test_script_in_project_names_and_swot_text_shows_as_text_in_real_reports(tmp_path):
+    """The real swot and prioritization templates on a copy of hwfund with <script> typed into the data."""
+    data = tmp_path / "data"
+    shutil.copytree(tpl.DEFAULT_DATA_DIR / "hwfund", data / "hwfund")
+    script = "<script>alert('xss')</script>"
+    swot = (data / "hwfund" / "swot.csv").read_text(encoding="utf-8").replace("S1,S,", f"S1,S,{script}", 1)
+    (data / "hwfund" / "swot.csv").write_text(swot, encoding="utf-8")
+    projects = (data / "hwfund" / "projects.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    projects[1] = projects[1].replace("1,", f"1,{script}<img src=x onerror=alert(1)>", 1)
+    (data / "hwfund" / "projects.csv").write_text("".join(projects), encoding="utf-8")
+    out = tmp_path / "reports"
+    plan = report.plan_run(data, out, requests=[{"template": t, "org": "hwfund"} for t in ("swot", "prioritization")],
+                           settings=report.Settings(pdf=False))  # fmt: skip
+    assert not plan.refused and len(plan.jobs) == 2
+    assert report.execute_plan(plan, out.resolve(), data, workers=2, progress=False) == 0
+    for name in ("swot", "prioritization"):
+        page = next(out.rglob(f"{name}.html")).read_text(encoding="utf-8")
+        assert "&lt;script&gt;alert(" in page and "&lt;/script&gt;" in page, name  # shown as text
+        assert "<script" not in page.lower() and "<img src=x" not in page, name
+        entry = json.loads(next(out.rglob("manifest.json")).read_text(encoding="utf-8"))["reports"][name]
+        assert entry["result_tables"]["count"] > 0
