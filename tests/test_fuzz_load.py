@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
@@ -378,3 +379,35 @@ def test_empty_and_header_only_files() -> None:
             raise AssertionError("an empty file was accepted")
         (folder / "lending_annual.csv").write_text("fiscal_year,actual_amount\n", encoding="utf-8")
         assert planlib.load_portfolio(folder).lending_annual.empty
+
+
+def _shown(value: object, column: str) -> object:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    return float(value) if column == "actual_amount" else int(value) if column == "fiscal_year" else value
+
+
+EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_corpus(name: str) -> None:
+    """Each nasty case kept in tests/corpus/ has its exact outcome: the values loaded, or the located errors."""
+    folder = CORPUS / name
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+    expected = EXPECTED[name]
+    try:
+        book = planlib.load_portfolio(folder)
+    except planlib.DataError as err:
+        assert expected["outcome"] == "refused", str(err)
+        assert [[p.code, p.file, p.row, p.column] for p in err.problems.errors] == expected["errors"]
+        _located(err)
+    else:
+        assert expected["outcome"] == "loaded"
+        frame = book.lending_annual
+        got = {str(row): {c: _shown(rec[c], c) for c in ("fiscal_year", "actual_amount", "as_of", "note") if c in frame}
+               for row, rec in frame.iterrows()}  # fmt: skip
+        assert got == expected["rows"]
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()} == before
