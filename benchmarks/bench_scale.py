@@ -128,8 +128,8 @@ def handwritten(book: Path, sched: Path) -> dict[str, pd.DataFrame]:
                               MIN(sc.due_date) FILTER (WHERE sc.due_date <= DATE '{d}' AND sc.cum_due > COALESCE(p.paid, 0)) AS oldest
                        FROM sched sc LEFT JOIN paid p USING (loan_id) GROUP BY sc.loan_id),
                  o AS (SELECT l.loan_id, l.borrower_type, COALESCE(l.work_type, 'ไม่ระบุ') AS work_type, COALESCE(l.province, 'ไม่ระบุ') AS province,
-                              l.principal - COALESCE(p.pp, 0) AS outstanding, COALESCE(s.due, 0) - COALESCE(p.paid, 0) AS overdue, s.oldest,
-                              CASE WHEN l.principal - COALESCE(p.pp, 0) <= 0 THEN 'closed'
+                              CAST(l.principal AS DECIMAL(18,2)) - COALESCE(p.pp, 0) AS outstanding, COALESCE(s.due, 0) - COALESCE(p.paid, 0) AS overdue, s.oldest,
+                              CASE WHEN CAST(l.principal AS DECIMAL(18,2)) - COALESCE(p.pp, 0) <= 0 THEN 'closed'
                                    WHEN l.status IS NOT NULL AND (l.status_date IS NULL OR l.status_date <= DATE '{d}') THEN l.status ELSE 'active' END AS status
                        FROM loans l LEFT JOIN paid p USING (loan_id) LEFT JOIN s USING (loan_id) WHERE l.contract_date <= DATE '{d}')
             SELECT *, status NOT IN ('closed', 'written_off') AS live,

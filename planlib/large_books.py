@@ -177,24 +177,24 @@ def snapshot_sql(dates: Sequence[int], *, split_complete: bool) -> list[tuple[st
     """
     paid = []
     for j, d in enumerate(dates):
-        paid.append(f"SUM(CASE WHEN paid_day <= {d} THEN amount ELSE 0 END) AS paid_{j}")
-        paid.append(f"SUM(CASE WHEN paid_day <= {d} THEN COALESCE(ppart, 0) ELSE 0 END) AS pp_{j}")
+        paid.append(f"CAST(SUM(CASE WHEN paid_day <= {d} THEN amount ELSE 0 END) AS BIGINT) AS paid_{j}")
+        paid.append(f"CAST(SUM(CASE WHEN paid_day <= {d} THEN COALESCE(ppart, 0) ELSE 0 END) AS BIGINT) AS pp_{j}")
         if not split_complete:
-            paid.append(f"SUM(CASE WHEN paid_day <= {d} THEN 1 ELSE 0 END) AS npay_{j}")
-            paid.append(f"SUM(CASE WHEN paid_day <= {d} AND ppart IS NULL THEN 1 ELSE 0 END) AS nosplit_{j}")
+            paid.append(f"CAST(SUM(CASE WHEN paid_day <= {d} THEN 1 ELSE 0 END) AS BIGINT) AS npay_{j}")
+            paid.append(f"CAST(SUM(CASE WHEN paid_day <= {d} AND ppart IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS nosplit_{j}")
     paid_wide = f"SELECT k, {', '.join(paid)} FROM pay_w GROUP BY k"
 
-    sched = ["SUM(s.principal) AS sched_principal"]
+    sched = ["CAST(SUM(s.principal) AS BIGINT) AS sched_principal"]
     for j, d in enumerate(dates):
         p = f"COALESCE(p.paid_{j}, 0)"
-        sched.append(f"SUM(CASE WHEN s.due_day <= {d} THEN s.payment ELSE 0 END) AS due_{j}")
+        sched.append(f"CAST(SUM(CASE WHEN s.due_day <= {d} THEN s.payment ELSE 0 END) AS BIGINT) AS due_{j}")
         sched.append(f"MIN(CASE WHEN s.due_day <= {d} AND s.cum_due > {p} THEN s.due_day END) AS oldest_{j}")
         if not split_complete:
             first_open = f"s.cum_due - s.payment <= {p} AND s.cum_due > {p}"
-            sched.append(f"SUM(CASE WHEN s.cum_due <= {p} THEN s.principal ELSE 0 END) AS covp_{j}")
-            sched.append(f"SUM(CASE WHEN s.cum_due <= {p} THEN s.payment ELSE 0 END) AS covd_{j}")
-            sched.append(f"SUM(CASE WHEN {first_open} THEN s.interest ELSE 0 END) AS oint_{j}")
-            sched.append(f"SUM(CASE WHEN {first_open} THEN s.principal ELSE 0 END) AS oprin_{j}")
+            sched.append(f"CAST(SUM(CASE WHEN s.cum_due <= {p} THEN s.principal ELSE 0 END) AS BIGINT) AS covp_{j}")
+            sched.append(f"CAST(SUM(CASE WHEN s.cum_due <= {p} THEN s.payment ELSE 0 END) AS BIGINT) AS covd_{j}")
+            sched.append(f"CAST(SUM(CASE WHEN {first_open} THEN s.interest ELSE 0 END) AS BIGINT) AS oint_{j}")
+            sched.append(f"CAST(SUM(CASE WHEN {first_open} THEN s.principal ELSE 0 END) AS BIGINT) AS oprin_{j}")
             sched.append(f"MAX(CASE WHEN s.cum_due > {p} THEN 1 ELSE 0 END) AS open_{j}")
     sched_wide = f"SELECT s.k, {', '.join(sched)} FROM sched_w s LEFT JOIN paid_wide p ON p.k = s.k GROUP BY s.k"
 
@@ -243,7 +243,7 @@ def flows_sql(as_of: int, fy_start: int, fy_end: int) -> str:
         f"UNION ALL SELECT k, due_day + {npl} AS day, 1 AS ord, 0 AS amt, 2 AS kind, payment, cum_due, 0 AS due_q, npl_mob "
         f"FROM sched_w WHERE payment > 0 AND due_day + {npl} <= {as_of}"
     )
-    running = "SUM(amt) OVER (PARTITION BY k ORDER BY day, ord ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
+    running = "CAST(SUM(amt) OVER (PARTITION BY k ORDER BY day, ord ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT)"
     return f"SELECT * FROM (SELECT k, kind, payment, cum_due, due_q, npl_mob, {running} AS paid_by FROM ({union}) u) f WHERE kind > 0"
 
 
