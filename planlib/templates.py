@@ -162,6 +162,16 @@ class WhatifParams(PrioritizationParams):
 class LoanStatisticsParams(ReportParams):
     fy: FiscalYear
     quarter: Quarter | None = Field(default=None, description="as-of = quarter end; empty = the whole fiscal year")
+    loan_book: PlainText | None = Field(
+        default=None,
+        description="optional folder of loans/ and payments/ Parquet for a large book (out of core); empty = the org's own loans",
+    )
+
+    @model_validator(mode="after")
+    def _loan_book_exists(self) -> LoanStatisticsParams:
+        if self.loan_book is not None and not Path(self.loan_book).is_dir():
+            raise ValueError(f"loan_book {self.loan_book!r} is not a folder / ไม่พบโฟลเดอร์ข้อมูลสินเชื่อ {self.loan_book!r}")
+        return self
 
 
 class KpiScorecardParams(ReportParams):

@@ -120,3 +120,11 @@ def test_list_shows_every_template_and_parameter(capsys):
     for name in tpl.TEMPLATES:
         assert name in text
     assert "fy" in text and "2540–2700" in text and "th|en|both" in text
+
+
+def test_loan_book_must_be_a_folder(tmp_path):
+    template = tpl.TEMPLATES["loan_statistics"]
+    with pytest.raises(tpl.ParamError, match="loan_book"):
+        template.validate({"org": "hwfund", "fy": 2567, "data_dir": str(DATA), "loan_book": str(tmp_path / "missing")})
+    params = template.validate({"org": "hwfund", "fy": 2567, "data_dir": str(DATA), "loan_book": str(tmp_path)})
+    assert params.loan_book == str(tmp_path)
