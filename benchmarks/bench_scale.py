@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -154,13 +155,15 @@ def handwritten(book: Path, sched: Path) -> dict[str, pd.DataFrame]:
     con.execute("""CREATE TEMP TABLE cum AS SELECT loan_id, paid_date, SUM(amt) OVER (PARTITION BY loan_id ORDER BY paid_date) AS cum_paid
                    FROM (SELECT loan_id, paid_date, SUM(amount) AS amt FROM pay GROUP BY loan_id, paid_date)""")
     out["collection"] = con.execute(f"""
-        WITH inst AS (SELECT * FROM sched WHERE due_date BETWEEN DATE '{start}' AND DATE '{end}'),
+        WITH off AS (SELECT loan_id, COALESCE(CAST(status_date AS DATE), DATE '1900-01-01') AS off_date FROM loans WHERE status = 'written_off'),
+             inst AS (SELECT s.* FROM sched s LEFT JOIN off o USING (loan_id)
+                      WHERE s.due_date BETWEEN DATE '{start}' AND DATE '{end}' AND (o.off_date IS NULL OR s.due_date < o.off_date)),
              due AS (SELECT i.due_date, i.payment,
                             LEAST(GREATEST(COALESCE(c.cum_paid, 0) - (i.cum_due - i.payment), 0), i.payment) AS on_time
                      FROM inst i ASOF LEFT JOIN cum c ON c.loan_id = i.loan_id AND c.paid_date <= i.due_date)
         SELECT quarter(due_date + INTERVAL 3 MONTH) AS quarter, SUM(payment) AS due, SUM(on_time) AS on_time FROM due GROUP BY 1
-        UNION ALL SELECT 10 + quarter(paid_date + INTERVAL 3 MONTH), SUM(amount), NULL FROM pay
-        WHERE paid_date BETWEEN DATE '{start}' AND DATE '{end}' GROUP BY 1""").df()
+        UNION ALL SELECT 10 + quarter(p.paid_date + INTERVAL 3 MONTH), SUM(p.amount), NULL FROM pay p LEFT JOIN off o USING (loan_id)
+        WHERE p.paid_date BETWEEN DATE '{start}' AND DATE '{end}' AND (o.off_date IS NULL OR p.paid_date < o.off_date) GROUP BY 1""").df()
     out["vintage"] = con.execute(f"""
         WITH probe AS (SELECT loan_id, CAST(due_date + INTERVAL 91 DAY AS DATE) AS at, cum_due FROM sched
                        WHERE payment > 0 AND due_date + INTERVAL 91 DAY <= DATE '{AS_OF.date()}'),
@@ -178,7 +181,12 @@ def handwritten(book: Path, sched: Path) -> dict[str, pd.DataFrame]:
 
 
 def loop(book: Path, work: Path) -> dict[str, object]:
-    """Every metric one loan at a time in plain Python (what an analyst writes first), same schedule as planlib."""
+    """**Loop A (generous)**: every metric one loan at a time in plain Python, same schedule as planlib.
+
+    Generous to the loop: payments and instalments are first grouped into per-loan lists of
+    integer tuples (one pass, inside the timing) and the schedule itself is precomputed by
+    planlib (not timed). See :func:`naive_loop` for the loop an analyst writes first.
+    """
     loans = pd.read_parquet(book / "loans")
     pays = pd.read_parquet(book / "payments", columns=["loan_id", "paid_date", "amount", "principal"])
     keys = pd.read_parquet(work / "loans.parquet", columns=["k", "loan_id"])
@@ -234,8 +242,9 @@ def loop(book: Path, work: Path) -> dict[str, object]:
         for a, b in pairwise(states):
             if a and a[0]:
                 roll[(a[1], b[1] if b[0] else (8 if b[3] == "written_off" else 7))] += a[2]
+        off_from = (status_day if status_day is not None else -(10**9)) if status == "written_off" else 10**9
         for due_day, payment, cum_due in inst:
-            if fy0 <= due_day <= fy1:
+            if fy0 <= due_day <= fy1 and due_day < off_from:  # written-off loans leave collection from their write-off date
                 by_due = sum(a for t, a, _ in pay if t <= due_day)
                 due_fy += payment
                 on_time_fy += min(max(by_due - (cum_due - payment), 0), payment)
@@ -249,11 +258,74 @@ def loop(book: Path, work: Path) -> dict[str, object]:
             "on_time": on_time_fy, "ever_bad": sum(vintage_bad.values())}  # fmt: skip
 
 
+def naive_loop(book: Path, work: Path, every: int = 1) -> tuple[dict[str, object], int]:
+    """**Loop B (straightforward)**: the per-loan loop an analyst writes first, with pandas.
+
+    For each loan: filter its payments and its instalments out of the whole payments and
+    schedule DataFrames (a boolean mask over all rows), then for each month end sum what was
+    paid by then, find the oldest uncovered instalment, days past due, bucket and status;
+    collection and vintage the same way per instalment. Amounts in THB, rounded to the satang
+    after each sum. The schedule is planlib's (precomputed, its conversion to loan_id/dates
+    timed). ``every`` > 1 runs only every *every*-th loan (for an estimate at sizes where the
+    whole loop takes hours); returns (numbers, loans run).
+    """
+    loans = pd.read_parquet(book / "loans")
+    pays = pd.read_parquet(book / "payments", columns=["loan_id", "paid_date", "amount", "principal"])
+    keys = pd.read_parquet(work / "loans.parquet", columns=["k", "loan_id"])
+    sched = pd.read_parquet(work / "schedule", columns=["k", "due_day", "payment", "cum_due"]).merge(keys, on="k")
+    sched = pd.DataFrame({"loan_id": sched["loan_id"], "due_date": pd.Timestamp("1970-01-01") + pd.to_timedelta(sched["due_day"], unit="D"),
+                          "payment": sched["payment"] / 100, "cum_due": sched["cum_due"] / 100})  # fmt: skip
+    dates = pf.month_ends(AS_OF, ROLL_MONTHS)
+    start, end = thai.fiscal_year_start(FY), thai.fiscal_year_end(FY)
+    gross = at_risk30 = npl = roll_balance = due_fy = on_time_fy = ever_bad = 0
+    run = 0
+    for loan in loans.iloc[::every].itertuples(index=False):
+        run += 1
+        p = pays[pays["loan_id"] == loan.loan_id]
+        s = sched[sched["loan_id"] == loan.loan_id]
+        status = loan.status if isinstance(loan.status, str) else "active"
+        states = []
+        for d in dates:
+            if loan.contract_date > d:
+                states.append(None)
+                continue
+            upto = p[p["paid_date"] <= d]
+            paid = round(upto["amount"].sum(), 2)
+            outstanding = max(round(loan.principal - upto["principal"].sum(), 2), 0.0)
+            st = status if pd.isna(loan.status_date) or loan.status_date <= d else "active"
+            st = "closed" if outstanding <= 0 else st
+            live = outstanding > 0 and st != "written_off"
+            late = s[(s["due_date"] <= d) & (s["cum_due"] > paid)]
+            dpd = (d - late["due_date"].min()).days if live and len(late) else 0
+            bucket = 0 if dpd == 0 else 1 if dpd <= 30 else 2 if dpd <= 60 else 3 if dpd <= 90 else 4 if dpd <= 180 else 5 if dpd <= 365 else 6
+            states.append((live, bucket, round(outstanding * 100), st))
+        last = states[-1]
+        if last and last[0]:
+            gross += last[2]
+            at_risk30 += last[2] if last[1] >= 2 or last[3] == "restructured" else 0
+            npl += last[2] if last[1] >= 4 else 0
+        roll_balance += sum(a[2] for a in states[:-1] if a and a[0])  # every live month end but the last moves on
+        off_from = (loan.status_date if not pd.isna(loan.status_date) else pd.Timestamp.min) if status == "written_off" else pd.Timestamp.max
+        for inst in s[(s["due_date"] >= start) & (s["due_date"] <= end) & (s["due_date"] < off_from)].itertuples():
+            by_due = round(p.loc[p["paid_date"] <= inst.due_date, "amount"].sum(), 2)
+            due_fy += round(inst.payment * 100)
+            on_time_fy += round(min(max(by_due - (inst.cum_due - inst.payment), 0), inst.payment) * 100)
+        if loan.contract_date <= dates[-1]:
+            for inst in s[(s["payment"] > 0) & (s["due_date"] + pd.Timedelta(days=91) <= dates[-1])].itertuples():
+                at = inst.due_date + pd.Timedelta(days=91)
+                if inst.cum_due > round(p.loc[p["paid_date"] <= at, "amount"].sum(), 2):
+                    ever_bad += round(loan.principal * 100)
+                    break
+    return {"gross": gross, "par30": at_risk30 / gross if gross else float("nan"), "npl": npl / gross if gross else float("nan"),
+            "roll_balance": roll_balance, "due": due_fy, "on_time": on_time_fy, "ever_bad": ever_bad}, run  # fmt: skip
+
+
 # ---------------------------------------------------------------- checks and the run
 
 
-def check(planlib_m: dict[str, pd.DataFrame], hand: dict[str, pd.DataFrame], loop_m: dict[str, object] | None) -> str:
-    """Assert the three computations agree on the headline numbers (satang; counts exact)."""
+def check(planlib_m: dict[str, pd.DataFrame], hand: dict[str, pd.DataFrame], loop_m: dict[str, object] | None,
+          naive_m: dict[str, object] | None = None) -> str:  # fmt: skip
+    """Assert the computations agree on the headline numbers (satang; counts exact)."""
     q = planlib_m["quality"].iloc[0]
     hq = hand["quality"]
     whole = hq[hq[["borrower_type", "work_type", "province", "bucket"]].isna().all(axis=1)].iloc[0]
@@ -277,28 +349,39 @@ def check(planlib_m: dict[str, pd.DataFrame], hand: dict[str, pd.DataFrame], loo
         assert loop_m["gross"] == round(q["outstanding"] * 100) and abs(loop_m["par30"] - q["par30"]) < 1e-12
         assert abs(loop_m["npl"] - q["npl_ratio"]) < 1e-12 and loop_m["roll_balance"] == round(roll["balance"].sum() * 100)
         assert loop_m["due"] == round(col["due"].sum() * 100) and loop_m["on_time"] == round(col["on_time"].sum() * 100)
-        said += " = per-loan loop"
+        said += " = loop A"
+    if naive_m is not None:
+        assert naive_m["gross"] == round(q["outstanding"] * 100) and abs(naive_m["par30"] - q["par30"]) < 1e-12
+        assert abs(naive_m["npl"] - q["npl_ratio"]) < 1e-12 and naive_m["roll_balance"] == round(roll["balance"].sum() * 100)
+        assert naive_m["due"] == round(col["due"].sum() * 100) and naive_m["on_time"] == round(col["on_time"].sum() * 100)
+        if loop_m is not None:
+            assert naive_m["ever_bad"] == loop_m["ever_bad"]
+        said += " = loop B"
     return said
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10**4, 10**5, 10**6, 10**7])
-    parser.add_argument("--loop-max", type=int, default=10**5, help="run the per-loan loop only up to this many loans")
+    parser.add_argument("--loop-max", type=int, default=10**5, help="run loop A (generous) only up to this many loans")
+    parser.add_argument("--naive-max", type=int, default=2_000, help="run loop B (straightforward) on every loan up to this size")
+    parser.add_argument("--naive-sample-max", type=int, default=10**5,
+                        help="above --naive-max and up to this size, time loop B on every n/500-th loan and scale up (an estimate)")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "planlib-bench")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes generating books and schedules")
     args = parser.parse_args(argv)
     print(f"loan statistics at scale: as of {AS_OF.date()}, roll rates {ROLL_MONTHS} months, vintage {MAX_MOB} months, "
           f"collection FY{FY}; {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GB RAM, duckdb {duckdb.__version__}")  # fmt: skip
-    print(f"cache: {args.cache} (free {psutil.disk_usage(str(args.cache.parent)).free / 2**30:.0f} GB)")
+    print(f"cache: {args.cache} (free {psutil.disk_usage(str(args.cache.parent)).free / 2**30:.0f} GB); "
+          f"load average at start {os.getloadavg()[0]:.1f}")  # fmt: skip
     rows = []
     for n in args.sizes:
         print(f"\n== {n:,} loans", flush=True)
-        book = ensure_book(args.cache, n, args.workers)
+        with Peak() as gen:
+            book = ensure_book(args.cache, n, args.workers)
         work = args.cache / f"work-{n}"
         payments = sum(pd.read_parquet(f, columns=["amount"]).shape[0] for f in sorted((book / "payments").glob("*.parquet")))
-        import shutil
-
+        print(f"  book: {payments:,} payments (generation or cache {gen.seconds:.1f} s, peak {gen.mb:.0f} MB)", flush=True)
         shutil.rmtree(work, ignore_errors=True)
         with Peak() as prep:
             large = lb.LargeBook(book / "loans", book / "payments", work_dir=work, workers=args.workers)
@@ -306,7 +389,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{prep.seconds:7.1f} s  peak {prep.mb:6.0f} MB", flush=True)  # fmt: skip
         with Peak() as run:
             m = lb.metrics(large, AS_OF, fiscal_year=FY, roll_months=ROLL_MONTHS, max_mob=MAX_MOB)
-        print(f"  planlib metrics as of one date:                         {run.seconds:7.1f} s  peak {run.mb:6.0f} MB", flush=True)
+        print(f"  planlib metrics as of one date ({-(-n // large.batch_loans)} batch(es) of ≤ {large.batch_loans:,} loans):"
+              f"{run.seconds:9.1f} s  peak {run.mb:6.0f} MB", flush=True)  # fmt: skip
         sched = handwritten_schedule(work, args.cache / f"work-{n}")
         with Peak() as hand_t:
             hand = handwritten(book, sched)
@@ -316,24 +400,54 @@ def main(argv: list[str] | None = None) -> int:
             with Peak() as loop_t:
                 loop_m = loop(book, work)
             loop_s = loop_t.seconds
-            print(f"  per-loan Python loop:                                   {loop_s:7.1f} s  peak {loop_t.mb:6.0f} MB", flush=True)
+            print(f"  loop A (generous: pre-grouped lists):                   {loop_s:7.1f} s  peak {loop_t.mb:6.0f} MB", flush=True)
         else:
-            print(f"  per-loan Python loop: not run above {args.loop_max:,} loans (hours)")
-        print(f"  numbers agree: {check(m, hand, loop_m)}", flush=True)
+            print(f"  loop A: not run above {args.loop_max:,} loans")
+        naive_m, naive_s, naive_est = None, float("nan"), False
+        if n <= args.naive_sample_max:
+            every = 1 if n <= args.naive_max else max(1, n // 500)
+            with Peak() as naive_t:
+                result, ran = naive_loop(book, work, every)
+            naive_s, naive_est = naive_t.seconds * n / ran, every > 1
+            if every == 1:
+                naive_m = result
+                print(f"  loop B (straightforward: filter DataFrames per loan):   {naive_s:7.1f} s  peak {naive_t.mb:6.0f} MB", flush=True)
+            else:
+                print(f"  loop B (straightforward) on {ran:,} of {n:,} loans: {naive_t.seconds:.1f} s → est. {naive_s:.0f} s for all "
+                      f"(time per loan × loans; numbers not checked)", flush=True)  # fmt: skip
+        else:
+            print(f"  loop B: not run above {args.naive_sample_max:,} loans")
+        try:
+            agree = f"numbers agree: {check(m, hand, loop_m, naive_m)}"
+        except AssertionError as exc:  # print the table anyway, flagged
+            agree = f"NUMBERS DISAGREE: {exc!r}"
+        print(f"  {agree}", flush=True)
         rows.append({"loans": n, "payments": payments, "prepare_s": prep.seconds, "metrics_s": run.seconds, "metrics_MB": run.mb,
-                     "prepare_MB": prep.mb, "sql_s": hand_t.seconds, "loop_s": loop_s})  # fmt: skip
+                     "prepare_MB": prep.mb, "sql_s": hand_t.seconds, "loop_s": loop_s, "naive_s": naive_s, "naive_est": naive_est,
+                     "agree": agree.startswith("numbers agree")})  # fmt: skip
         del large
 
     t = pd.DataFrame(rows)
-    print("\nscaling (planlib = as-of metric run on the prepared book; first run adds the one-off preparation)")
+    print("\nscaling (planlib = as-of metric run on the prepared book; first run adds the one-off preparation;")
+    print(" loop A = generous per-loan loop, loop B = straightforward per-loan loop; ~ = estimated from a sample of loans)")
     print(f"{'loans':>12} {'payments':>12} {'prepare s':>10} {'metrics s':>10} {'µs/loan':>8} {'peak MB':>8} "
-          f"{'hand SQL s':>10} {'planlib/SQL':>11} {'first run/SQL':>13} {'loop s':>8} {'loop/planlib':>12}")  # fmt: skip
+          f"{'hand SQL s':>10} {'planlib/SQL':>11} {'first run/SQL':>13} {'loop A s':>9} {'A/planlib':>10} {'loop B s':>9} {'B/planlib':>10} {'agree':>5}")  # fmt: skip
+    def cell(x: float, planlib_s: float, est: bool = False) -> tuple[str, str]:
+        if x != x:
+            return f"{'-':>9}", f"{'not run':>10}"
+        mark = "~" if est else ""
+        return f"{mark + format(x, '.1f'):>9}", f"{mark + format(x / planlib_s, '.1f') + '×':>10}"
+
     for r in t.itertuples():
-        loop_ratio = f"{r.loop_s / r.metrics_s:11.1f}×" if r.loop_s == r.loop_s else f"{'not run':>12}"
-        loop_s = f"{r.loop_s:8.1f}" if r.loop_s == r.loop_s else f"{'-':>8}"
+        a_s, a_r = cell(r.loop_s, r.metrics_s)
+        b_s, b_r = cell(r.naive_s, r.metrics_s, r.naive_est)
         print(f"{r.loans:>12,} {r.payments:>12,} {r.prepare_s:10.1f} {r.metrics_s:10.2f} {1e6 * r.metrics_s / r.loans:8.1f} "
               f"{max(r.metrics_MB, r.prepare_MB):8.0f} {r.sql_s:10.2f} {r.metrics_s / r.sql_s:10.2f}× "
-              f"{(r.prepare_s + r.metrics_s) / r.sql_s:12.2f}× {loop_s} {loop_ratio}")  # fmt: skip
+              f"{(r.prepare_s + r.metrics_s) / r.sql_s:12.2f}× {a_s} {a_r} {b_s} {b_r} {'yes' if r.agree else 'NO':>5}")  # fmt: skip
+    if len(t) > 1:
+        steps = [f"{a.loans:,}→{b.loans:,}: loans ×{b.loans / a.loans:.0f}, metrics ×{b.metrics_s / a.metrics_s:.1f}, prepare ×{b.prepare_s / a.prepare_s:.1f}"
+                 for a, b in pairwise(t.itertuples())]  # fmt: skip
+        print("growth: " + "; ".join(steps))
     return 0
 
 

@@ -32,8 +32,11 @@ How a book is computed (every step vectorised, nothing loops over loans in Pytho
      principal − Σ ``payments.principal`` when every payment of the loan has it, else the
      payments applied to the schedule interest first (cum principal of the covered
      instalments + what is left after the first open instalment's interest);
-   * paid by a date for single instalments (on-time collection, first date > 90 days past due
-     for vintages) with one running sum over payments and probes ordered by day.
+   * paid by a date for single instalments (on-time collection: paid by the due day; first
+     date > 90 days past due for vintages: paid by due + 91) do not depend on the as-of date,
+     so step 2 stores them with each instalment (cumulative sums + binary search in numpy,
+     :func:`paid_by_days`) and the metric SQL only filters them (no window function: a running
+     sum over payments and probes was the one step that grew faster than the book).
 
 Then the pandas formulas of :mod:`planlib.portfolio` turn the sums into PAR30/90 (loans > x
 days past due plus every restructured loan, full balance ÷ gross), NPL (> 90 days ÷ gross),
@@ -63,10 +66,12 @@ EPOCH = pd.Timestamp("1970-01-01")
 STATES = (*BUCKETS, "closed", "written_off")
 """Roll-rate destination states; SQL codes 0–6 are the ageing buckets, 7 closed, 8 written off."""
 UNKNOWN = "ไม่ระบุ"
-DEFAULT_BATCH = 1_000_000
+DEFAULT_BATCH = 250_000
 """Loans per SQL batch (a range of ``k``): bounds the working memory of one pass."""
 
 Source = pd.DataFrame | str | Path
+PREPARED_FORMAT = 2
+"""Version of the prepared tables in ``work_dir`` (part of the fingerprint: older ones are rebuilt)."""
 
 
 def day(value: str | pd.Timestamp) -> int:
@@ -226,25 +231,27 @@ def snapshot_sql(dates: Sequence[int], *, split_complete: bool) -> list[tuple[st
 
 
 def flows_sql(as_of: int, fy_start: int, fy_end: int) -> str:
-    """Paid-by-date probes: payments and probe rows ordered by day per loan, one running sum.
+    """Paid-by-date probes, one row per instalment that needs one (no window, no join: a filter of ``sched_w``).
 
-    kind 1 = each instalment falling due in the fiscal year (probe at its due day: paid by the
-    due date, for on-time collection); kind 2 = each instalment with a payment whose due day +
-    91 ≤ as-of (probe at due + 91: the loan is > 90 days past due then if cum_due > paid by).
-    Payments on the probe day count (ORDER BY day, payments first).
+    kind 1 = each instalment falling due in the fiscal year, with ``paid_by`` = Σ payments of
+    the loan with paid_day ≤ due_day (for on-time collection); kind 2 = each instalment with a
+    payment whose due day + 91 ≤ as-of, with ``paid_by`` = Σ payments with paid_day ≤ due + 91
+    (the loan is > 90 days past due then if cum_due > paid_by). Both sums do not depend on the
+    as-of date, so :func:`schedule_chunk` computes them once per book (columns ``paid_by_due``,
+    ``paid_by_npl``); payments on the probe day count.
     """
-    last = max(as_of, fy_end)
     npl = NPL_DAYS + 1
-    union = (
-        f"SELECT k, paid_day AS day, 0 AS ord, amount AS amt, 0 AS kind, 0 AS payment, 0 AS cum_due, 0 AS due_q, 0 AS npl_mob "
-        f"FROM pay_w WHERE paid_day <= {last} "
-        f"UNION ALL SELECT k, due_day AS day, 1 AS ord, 0 AS amt, 1 AS kind, payment, cum_due, due_q, 0 AS npl_mob "
+    return (
+        f"SELECT k, due_day AS day, 1 AS kind, payment, cum_due, due_q, 0 AS npl_mob, paid_by_due AS paid_by "
         f"FROM sched_w WHERE due_day >= {fy_start} AND due_day <= {fy_end} "
-        f"UNION ALL SELECT k, due_day + {npl} AS day, 1 AS ord, 0 AS amt, 2 AS kind, payment, cum_due, 0 AS due_q, npl_mob "
+        f"UNION ALL SELECT k, due_day + {npl} AS day, 2 AS kind, payment, cum_due, 0 AS due_q, npl_mob, paid_by_npl AS paid_by "
         f"FROM sched_w WHERE payment > 0 AND due_day + {npl} <= {as_of}"
     )
-    running = "CAST(SUM(amt) OVER (PARTITION BY k ORDER BY day, ord ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT)"
-    return f"SELECT * FROM (SELECT k, kind, payment, cum_due, due_q, npl_mob, {running} AS paid_by FROM ({union}) u) f WHERE kind > 0"
+
+
+def _written_off(day_col: str) -> str:
+    """True when loan ``l`` is written off on day ``day_col`` (status written_off from status_day on; undated: always)."""
+    return f"l.status = 'written_off' AND (l.status_day IS NULL OR {day_col} >= l.status_day)"
 
 
 def result_sql(dates: Sequence[int], as_of_ymd: tuple[int, int, int], fy_start: int, fy_end: int) -> dict[str, str]:
@@ -279,12 +286,13 @@ def result_sql(dates: Sequence[int], as_of_ymd: tuple[int, int, int], fy_start: 
     due = (
         "SELECT f.due_q AS quarter, l.borrower_type, l.work_type, l.province, SUM(f.payment) AS due, "
         "SUM(LEAST(GREATEST(f.paid_by - (f.cum_due - f.payment), 0), f.payment)) AS on_time "
-        "FROM flows f JOIN loans_w l ON l.k = f.k WHERE f.kind = 1 GROUP BY f.due_q, l.borrower_type, l.work_type, l.province"
+        f"FROM flows f JOIN loans_w l ON l.k = f.k WHERE f.kind = 1 AND NOT ({_written_off('f.day')}) "
+        "GROUP BY f.due_q, l.borrower_type, l.work_type, l.province"
     )
     collected = (
         f"SELECT p.paid_q AS quarter, l.borrower_type, l.work_type, l.province, SUM(p.amount) AS collected "
         f"FROM pay_w p JOIN loans_w l ON l.k = p.k WHERE p.paid_day >= {fy_start} AND p.paid_day <= {fy_end} "
-        f"GROUP BY p.paid_q, l.borrower_type, l.work_type, l.province"
+        f"AND NOT ({_written_off('p.paid_day')}) GROUP BY p.paid_q, l.borrower_type, l.work_type, l.province"
     )
     return {"snapshot": snap, "roll": roll, "vintage": vintage, "due": due, "collected": collected}
 
@@ -333,7 +341,7 @@ def _register(con: Any, name: str, source: Source) -> None:
 
 
 def _fingerprint(loans: Source, payments: Source, relief_rounds: pd.DataFrame | None, method: str) -> str:
-    h = hashlib.sha256(method.encode())
+    h = hashlib.sha256(f"{PREPARED_FORMAT}:{method}".encode())
     for src in (loans, payments):
         if isinstance(src, pd.DataFrame):
             h.update(pd.util.hash_pandas_object(src, index=False).to_numpy().tobytes())
@@ -395,11 +403,13 @@ def schedule_chunk(loans_w: pd.DataFrame, payments_w: pd.DataFrame | None, relie
                    method: str = schedule.DEFAULT_METHOD) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
     """Step 2 for one chunk of prepared loans: (schedule rows in satang and day numbers, relief on-time flags).
 
-    ``loans_w`` / ``payments_w`` are rows of the prepared tables (payments only needed for loans
-    in a relief round). Calls :func:`planlib.portfolio.due_schedule`, so the instalments are
-    exactly the small path's. Adds the fiscal quarter of each due date and ``npl_mob``, the
-    months on book at due date + 91 days (the vintage month if that instalment makes the loan
-    > 90 days past due). Usable as a Spark ``mapInPandas`` body.
+    ``loans_w`` / ``payments_w`` are rows of the prepared tables (all payments of the chunk's
+    loans). Calls :func:`planlib.portfolio.due_schedule`, so the instalments are exactly the
+    small path's. Adds the fiscal quarter of each due date, ``npl_mob`` (the months on book at
+    due date + 91 days: the vintage month if that instalment makes the loan > 90 days past due)
+    and the as-of-independent sums ``paid_by_due`` = Σ payments with paid_day ≤ due_day and
+    ``paid_by_npl`` = Σ payments with paid_day ≤ due_day + 91 (:func:`paid_by_days`). Usable as
+    a Spark ``mapInPandas`` body.
     """
     loans = pd.DataFrame({
         "loan_id": loans_w["k"].to_numpy(dtype=np.int64), "principal": loans_w["principal"].to_numpy(dtype=np.float64) / 100,
@@ -442,7 +452,35 @@ def schedule_chunk(loans_w: pd.DataFrame, payments_w: pd.DataFrame | None, relie
         "npl_mob": _months_between(contract.year.to_numpy(), contract.month.to_numpy(), contract.day.to_numpy(),
                                    bad.year.to_numpy(), bad.month.to_numpy(), bad.day.to_numpy()).astype(np.int64),
     })  # fmt: skip
+    if payments_w is not None and len(payments_w):
+        pk, pday, pamt = (payments_w[c].to_numpy(dtype=np.int64) for c in ("k", "paid_day", "amount"))
+    else:
+        pk = pday = pamt = np.zeros(0, dtype=np.int64)
+    due_day = out["due_day"].to_numpy(dtype=np.int64)
+    out["paid_by_due"] = paid_by_days(pk, pday, pamt, ids, due_day)
+    out["paid_by_npl"] = paid_by_days(pk, pday, pamt, ids, due_day + NPL_DAYS + 1)
     return out, flags
+
+
+def paid_by_days(pay_k: np.ndarray, pay_day: np.ndarray, amount: np.ndarray, k: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Σ ``amount`` of the payments of loan ``k[i]`` with pay_day ≤ ``days[i]``, for every i (integers, satang).
+
+    Vectorised: payments sorted by (loan, day) with a running total T; for a probe (k, d), with
+    a = the number of payments keyed ≤ (k, d) and b = the number keyed < (k, −∞),
+    paid_by = T[a] − T[b] (two binary searches, O((P + Q) log P), exact in int64). The key is
+    k·2³² + day + 2³¹ (day numbers fit in 32 bits, k < 2³¹).
+    """
+    if len(pay_k) == 0:
+        return np.zeros(len(k), dtype=np.int64)
+    shift = np.int64(2**31)
+    key = pay_k.astype(np.int64) * (2 * shift) + (pay_day.astype(np.int64) + shift)
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    total = np.concatenate([[0], np.cumsum(amount.astype(np.int64)[order])])
+    base = k.astype(np.int64) * (2 * shift)
+    upto = np.searchsorted(key, base + (days.astype(np.int64) + shift), side="right")
+    start = np.searchsorted(key, base, side="left")
+    return total[upto] - total[start]
 
 
 _LOAN_COLS = ["k", "principal", "term_months", "annual_rate", "grace_installments", "relief_fiscal_year", "contract_day", "first_due_day"]
@@ -457,10 +495,8 @@ def _schedule_part(args: tuple[Path, int, int, int, pd.DataFrame | None, str]) -
     con.execute("SET threads = 1")
     loans = con.execute(f"SELECT {', '.join(_LOAN_COLS)} FROM read_parquet('{(work / 'loans.parquet').as_posix()}') "
                         f"WHERE k BETWEEN {lo} AND {hi} ORDER BY k").df()  # fmt: skip
-    pays = None
-    if relief_rounds is not None and loans["relief_fiscal_year"].notna().any():
-        pays = con.execute(f"SELECT k, paid_day, amount FROM read_parquet('{(work / 'payments.parquet').as_posix()}') "
-                           f"WHERE k BETWEEN {lo} AND {hi}").df()  # fmt: skip
+    pays = con.execute(f"SELECT k, paid_day, amount FROM read_parquet('{(work / 'payments.parquet').as_posix()}') "
+                       f"WHERE k BETWEEN {lo} AND {hi}").df()  # fmt: skip
     sched, flags = schedule_chunk(loans, pays, relief_rounds, method)
     sched.to_parquet(work / "schedule" / f"part-{part:05d}.parquet", index=False, row_group_size=122880)
     if len(flags):

@@ -382,10 +382,19 @@ def collection_rates(
     paid by its due date (cumulative payments by the due date − cumulative due before it,
     between 0 and the instalment); collected = Σ payments received in the quarter.
     on_time_rate = on_time ÷ due; overall_rate = collected ÷ due. Written-off loans are left out
-    after their write-off date. With ``by``, one row per quarter and group.
+    from their write-off date on: an instalment falling due, or a payment received, on or after
+    ``status_date`` of a loan with ``status`` = written_off is in none of the sums (the loan has
+    left the gross portfolio then, as in :func:`snapshot`; a write-off without a date counts from
+    the start; recoveries on written-off loans are not collections of the portfolio, CGAP 2003).
+    With ``by``, one row per quarter and group.
     """
     start, end = thai.fiscal_year_start(fiscal_year), thai.fiscal_year_end(fiscal_year)
     inst = sched[(sched["due_date"] >= start) & (sched["due_date"] <= end)].copy()
+    payments = payments[payments["paid_date"].notna()]
+    written_off = _written_off_from(loans)
+    if len(written_off):
+        inst = inst[~(inst["due_date"] >= inst["loan_id"].map(written_off)).to_numpy(dtype=bool)]
+        payments = payments[~(payments["paid_date"] >= payments["loan_id"].map(written_off)).to_numpy(dtype=bool)]
     inst["paid_by_due"] = _paid_by(payments, inst[["loan_id", "due_date"]])
     inst["on_time"] = (inst["paid_by_due"] - (inst["cum_due"] - inst["payment"])).clip(lower=0)
     inst["on_time"] = np.minimum(inst["on_time"], inst["payment"])
@@ -408,6 +417,16 @@ def collection_rates(
     table = table.reset_index()
     table.insert(0, "fiscal_year", fiscal_year)
     return table
+
+
+def _written_off_from(loans: pd.DataFrame) -> pd.Series:
+    """loan_id → the date from which the loan is written off (``status_date``; Timestamp.min when undated)."""
+    if "status" not in loans:
+        return pd.Series(dtype="datetime64[us]")
+    off = loans[loans["status"].astype("str").eq("written_off").to_numpy(dtype=bool)]
+    dated = pd.to_datetime(off["status_date"]) if "status_date" in off else pd.Series(pd.NaT, index=off.index)
+    when = dated.astype("datetime64[us]").fillna(pd.Timestamp("1900-01-01"))
+    return pd.Series(when.to_numpy(), index=off["loan_id"].to_numpy())
 
 
 def _quarter(dates: pd.Series) -> pd.Series:

@@ -101,10 +101,11 @@ def test_outstanding_from_split_or_schedule_agree():
 
 def test_collection_rates_per_quarter(book):
     table = book.collection_rates(2566).set_index("quarter")
-    # Q3 (Apr–Jun 2023): due A 3,000 + B 3,000 + C 6,000 + F 3,000 + G 3,000 = 18,000; paid on time 12,000
-    assert table.loc[3, "due"] == 18_000.0 and table.loc[3, "on_time"] == 12_000.0
-    assert table.loc[3, "on_time_rate"] == pytest.approx(12 / 18)
-    assert table.loc[3, "overall_rate"] == pytest.approx(12 / 18)
+    # Q3 (Apr–Jun 2023): due A 3,000 + B 3,000 + C 6,000 + F 3,000 + G 2,000 (G written off 1 Jun: its
+    # 15 Jun instalment is out) = 17,000; paid on time 12,000
+    assert table.loc[3, "due"] == 17_000.0 and table.loc[3, "on_time"] == 12_000.0
+    assert table.loc[3, "on_time_rate"] == pytest.approx(12 / 17)
+    assert table.loc[3, "overall_rate"] == pytest.approx(12 / 17)
     assert pd.isna(table.loc[1, "on_time_rate"])  # nothing falls due in Oct–Dec 2022
 
 
@@ -115,6 +116,25 @@ def test_collection_late_payment_counts_overall_not_on_time():
     q2 = pf.Book(loans, pay).collection_rates(2566).set_index("quarter").loc[2]
     assert q2["due"] == 2000.0 and q2["on_time"] == 1000.0 and q2["collected"] == 2000.0
     assert q2["on_time_rate"] == 0.5 and q2["overall_rate"] == 1.0
+
+
+def test_collection_leaves_written_off_loans_out_from_their_write_off_date():
+    """Instalments due and payments received on or after the write-off date are in no sum; before it they count."""
+    loans = pd.DataFrame({"loan_id": ["w", "u"], "borrower_type": ["individual"] * 2, "contract_date": _dates("2023-01-15", "2023-01-15"),
+                          "principal": [12_000.0] * 2, "term_months": [12] * 2, "annual_rate": [0.0] * 2,
+                          "status": ["written_off", "written_off"], "status_date": pd.to_datetime(["2023-05-15", None])})  # fmt: skip
+    pay = pd.DataFrame({"loan_id": ["w"] * 4 + ["u"], "paid_date": _dates("2023-02-15", "2023-03-15", "2023-04-15", "2023-06-20", "2023-02-15"),
+                        "amount": [1000.0, 1000.0, 1000.0, 500.0, 1000.0]})  # fmt: skip
+    book = pf.Book(loans, pay)
+    table = book.collection_rates(2566).set_index("quarter")
+    # w: Feb, Mar (Q2) and 15 Apr (Q3) count; 15 May (the write-off date) and later do not; the 20 Jun recovery is not
+    # collected; u (written off, no date) is out from the start
+    assert table.loc[2, "due"] == 2000.0 and table.loc[2, "collected"] == 2000.0 and table.loc[2, "on_time"] == 2000.0
+    assert table.loc[3, "due"] == 1000.0 and table.loc[3, "collected"] == 1000.0 and table.loc[4, "due"] == 0.0
+    from planlib import large_books as lb
+
+    large = lb.LargeBook(loans, pay)
+    pd.testing.assert_frame_equal(large.collection_rates(2566), book.collection_rates(2566), check_dtype=False)
 
 
 def test_vintage_cumulative_share_ever_90_plus(book):
