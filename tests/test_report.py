@@ -196,19 +196,19 @@ def test_a_full_disk_rolls_back_one_report_and_the_others_complete(tmp_path, mon
     fx.register(monkeypatch)
     out = tmp_path / "reports"
     folder = out / "hwfund" / "2568"
-    assert fx.build(out, ["ok_report", "trivial"]) == 0
+    assert fx.build(out, ["ok_report", "trivial"], pdf=False) == 0
     good = _snapshot(folder)
     good_tables = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["reports"]["ok_report"]["result_tables"]
     real_move, calls = report._move, []
 
     def full_disk(source: Path, target: Path) -> None:
         calls.append(target.name)
-        if target.name == "ok_report.ipynb":  # ok_report.html/.ipynb/.pdf: the .html is already in place by now
+        if target.name == "ok_report.ipynb":  # ok_report.html then .ipynb: the .html is already in place by now
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
         real_move(source, target)
 
     monkeypatch.setattr(report, "_move", full_disk)
-    assert fx.build(out, ["ok_report", "trivial"]) == 1
+    assert fx.build(out, ["ok_report", "trivial"], pdf=False) == 1
     assert "ok_report.html" in calls and "trivial.ipynb" in calls
     assert set(_snapshot(folder)) == set(good)  # trivial was rebuilt; nothing half-written beside it
     assert {k: v for k, v in _snapshot(folder).items() if k.startswith("ok_report")} == {
@@ -220,7 +220,7 @@ def test_a_full_disk_rolls_back_one_report_and_the_others_complete(tmp_path, mon
     assert "No space left on device" in entry["error"]["message"] and entry["last_good"]["status"] == "ok"
     assert manifest["trivial"]["status"] == "ok"
     monkeypatch.setattr(report, "_move", real_move)
-    assert fx.build(out, ["ok_report", "trivial"]) == 0  # re-running is idempotent: the same files, the same tables
+    assert fx.build(out, ["ok_report", "trivial"], pdf=False) == 0  # re-running is idempotent: the same files, the same tables
     assert set(_snapshot(folder)) == set(good)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["reports"]
     assert manifest["ok_report"]["status"] == "ok" and manifest["ok_report"]["result_tables"] == good_tables
@@ -263,7 +263,7 @@ def test_hostile_parameter_text_reaches_the_notebook_as_text_and_never_runs(tmp_
         assert tpl.injected_source_is_literal(PythonTranslator.codify(params), params)
     out = tmp_path / "reports"
     value = " | ".join(values)
-    assert fx.build(out, ["echo"], params={"echo": {"title": value}}) == 0
+    assert fx.build(out, ["echo"], params={"echo": {"title": value}}, pdf=False) == 0
     folder = out / "hwfund" / "2568"
     executed = json.loads((folder / "echo.ipynb").read_text(encoding="utf-8"))
     printed = "".join("".join(o.get("text", "")) for c in executed["cells"] for o in c.get("outputs", []) if o.get("name") == "stdout")
