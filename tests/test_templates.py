@@ -32,6 +32,9 @@ def test_templates_are_stored_without_outputs_with_one_parameters_cell(name):
     declared = set(tpl.TEMPLATES[name].params.model_fields)
     assigned = {line.split("=", 1)[0].strip() for line in tagged[0].source.splitlines() if "=" in line and not line.startswith("#")}
     assert assigned <= declared, f"{name}.ipynb parameters not declared in templates.py: {assigned - declared}"
+    import papermill
+
+    assert set(papermill.inspect_notebook(str(tpl.TEMPLATES[name].notebook))) == assigned  # papermill parses every line
 
 
 @pytest.mark.parametrize(
