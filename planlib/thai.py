@@ -131,12 +131,10 @@ def parse_number(value: object) -> float | None:
     """
     if isinstance(value, bool):
         raise ThaiValueError("expected a number, got true/false", "ต้องเป็นตัวเลข แต่พบค่า จริง/เท็จ")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         if isinstance(value, float) and math.isnan(value):
             return None
-        return float(value)
-    if isinstance(value, Decimal):
-        return float(value)
+        return _finite(float(value), value)
     if is_missing(value):
         return None
     raw = clean_text(value)
@@ -172,7 +170,14 @@ def parse_number(value: object) -> float | None:
         number = float(Decimal(text) * Decimal(str(multiplier)))
     except InvalidOperation as exc:  # pragma: no cover - regex above guards this
         raise ThaiValueError(f"not a number: {raw!r}", f"ไม่ใช่ตัวเลข: {raw!r}") from exc
-    return -number if negative else number
+    return _finite(-number if negative else number, raw)
+
+
+def _finite(number: float, raw: object) -> float:
+    """``number`` unless it is infinite (a 400-digit cell or a native inf): that is an error, not a value."""
+    if math.isinf(number):
+        raise ThaiValueError(f"number too large: {str(raw)[:40]!r}", f"ตัวเลขใหญ่เกินไป: {str(raw)[:40]!r}")
+    return number
 
 
 def parse_int(value: object) -> int | None:

@@ -260,3 +260,9 @@ def test_clean_text_nfc_and_spaces() -> None:
     assert thai.clean_text("  ตัด\u00a0เย็บ  ") == "ตัด เย็บ"
     assert thai.clean_text(1.0) == "1"
     assert thai.clean_text("") is None
+
+
+@pytest.mark.parametrize("raw", [float("inf"), float("-inf"), "9" * 400, "1" + "0" * 320 + " ล้านบาท"])
+def test_numbers_too_large_for_a_float_are_errors(raw: object) -> None:
+    with pytest.raises(thai.ThaiValueError, match="too large"):
+        thai.parse_number(raw)
