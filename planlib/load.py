@@ -268,6 +268,8 @@ class Portfolio(Dataset):
 def _plan_info(frame: pd.DataFrame, file: str, problems: Problems) -> dict[str, object]:
     """Read the key/value ``plan`` table into typed values."""
     info: dict[str, object] = {}
+    if "key" not in frame:  # the missing column is already reported by normalise_table
+        return info
     for row, key, value in zip(frame.index, frame["key"], frame.get("value", pd.Series(index=frame.index))):
         if pd.isna(key):
             continue

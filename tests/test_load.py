@@ -227,3 +227,12 @@ def test_score_headers_match_criterion_codes_whatever_the_case(tmp_path: Path) -
     plan = planlib.load_plan(_write_csvs(tmp_path / "demo", files))
     assert list(plan.scores.columns[:3]) == ["project_code", "P1", "P2"]
     assert plan.scores["P1"].tolist() == [9.0, 7.0]
+
+
+def test_a_plan_table_without_its_key_column_is_one_located_error(tmp_path: Path) -> None:
+    # found by test_every_contract_table_never_crashes_the_loader: this raised KeyError('key')
+    (tmp_path / "plan.csv").write_text("value,source\n", encoding="utf-8")
+    with pytest.raises(planlib.DataError) as err:
+        planlib.load_plan(tmp_path)
+    found = [(p.file, p.column, p.reason_en) for p in err.value.problems.errors]
+    assert found == [("plan.csv", "key", "required column 'key' is missing")]
