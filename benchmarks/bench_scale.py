@@ -20,11 +20,20 @@ Measured side by side in one run, on the same files:
   (ASOF joins, date functions, one snapshot table per month end), on the raw Parquet plus the
   schedule (SQL cannot rebuild the annuity rounding without a recursive query, so both get
   planlib's schedule; its conversion to loan_id/dates is done outside the timing);
-* **a per-loan Python loop** (dicts of lists, one loan at a time), only up to ``--loop-max``
-  loans because it is too slow beyond.
+* two **per-loan Python loops**, labelled apart:
+
+  - **loop A (generous)**: payments and instalments first grouped into per-loan lists of
+    integers (one pass, timed), schedule precomputed by planlib (not timed); up to
+    ``--loop-max`` loans;
+  - **loop B (straightforward)**: what an analyst writes first: for each loan, filter its
+    payments and instalments out of the whole DataFrames with a boolean mask, then pandas
+    sums per month end and per instalment. Run on every loan up to ``--naive-max`` (its
+    numbers are then checked), above that on every n/500-th loan up to
+    ``--naive-sample-max``, its time per loan × loans reported as an estimate (marked ~).
 
 Peak memory is the resident set of this process and its children, sampled every 20 ms.
-The numbers of all three are checked against each other before any time is printed.
+The numbers are checked against each other (satang, exact counts); a disagreement is printed
+and flagged in the table rather than stopping the run.
 """
 
 from __future__ import annotations

@@ -33,7 +33,8 @@ Guidelines* 2003, SEEP MFRS, CGAP Occasional Paper 3 (Rosenberg 1999), BOT FPG. 
 * arrears rate = overdue amount ÷ gross outstanding;
 * collection rate per fiscal quarter: on-time = part of the quarter's instalments paid by their
   due date ÷ amount falling due; overall = all amounts received in the quarter ÷ amount falling
-  due in it (can exceed 100% when arrears are cleared);
+  due in it (can exceed 100% when arrears are cleared); a written-off loan leaves both sums
+  from its write-off date on;
 * vintage: origination fiscal year × months on book, Σ principal of loans that were ever more
   than 90 days past due by that month ÷ Σ principal of the cohort's loans observed that long;
 * roll rates: share of balance in bucket *i* at one month end that is in bucket *j* (or closed /
