@@ -294,18 +294,37 @@ def quality(snap: pd.DataFrame, by: str | Sequence[str] | None = None) -> pd.Dat
 
     Columns: group, loans (in portfolio), outstanding, overdue, par30, par90, npl_ratio,
     arrears_rate, restructured_outstanding, litigation_loans, litigation_outstanding. Ratios are
-    fractions (0.0389 = 3.89%); formulas in :func:`par`, :func:`npl_ratio`, :func:`arrears_rate`.
+    fractions (0.0389 = 3.89%); formulas in :func:`par`, :func:`npl_ratio`, :func:`arrears_rate`,
+    computed for every group at once from group sums of the in-portfolio amounts.
     """
+    live = snap["in_portfolio"].to_numpy(dtype=bool)
+    out = np.where(live, snap["outstanding"].to_numpy(dtype=np.float64), 0.0)
+    dpd = snap["dpd"].to_numpy()
+    restructured = snap["restructured"].to_numpy(dtype=bool)
+    litigation = snap["litigation"].to_numpy(dtype=bool) & live
+    parts = pd.DataFrame({
+        "loans": live.astype(np.int64), "outstanding": out, "overdue": np.where(live, snap["overdue"].to_numpy(dtype=np.float64), 0.0),
+        "at_risk30": np.where((dpd > 30) | restructured, out, 0.0), "at_risk90": np.where((dpd > 90) | restructured, out, 0.0),
+        "npl": np.where(dpd > NPL_DAYS, out, 0.0), "restructured_outstanding": np.where(restructured, out, 0.0),
+        "litigation_loans": litigation.astype(np.int64), "litigation_outstanding": np.where(litigation, out, 0.0),
+    }, index=snap.index)  # fmt: skip
+    blocks = [("ทั้งหมด / all", parts.sum())]
+    if by is not None:
+        keys = [by] if isinstance(by, str) else list(by)
+        grouped = parts.groupby([snap[k] for k in keys], observed=True, sort=True).sum()
+        blocks += [(_key(key), row) for key, row in grouped.iterrows()]
     rows = []
-    for key, part in _groups(snap, by):
-        book = part[part["in_portfolio"]]
+    for key, s in blocks:
+        gross = float(s["outstanding"])
+
+        def ratio(x: float, gross: float = gross) -> float:
+            return float(x / gross) if gross > 0 else float("nan")
+
         rows.append({
-            "group": _key(key), "loans": len(book), "outstanding": round(float(book["outstanding"].sum()), 2),
-            "overdue": round(float(book["overdue"].sum()), 2), "par30": par(part, 30), "par90": par(part, 90),
-            "npl_ratio": npl_ratio(part), "arrears_rate": arrears_rate(part),
-            "restructured_outstanding": round(float(book.loc[book["restructured"], "outstanding"].sum()), 2),
-            "litigation_loans": int(book["litigation"].sum()),
-            "litigation_outstanding": round(float(book.loc[book["litigation"], "outstanding"].sum()), 2),
+            "group": key, "loans": int(s["loans"]), "outstanding": round(gross, 2), "overdue": round(float(s["overdue"]), 2),
+            "par30": ratio(s["at_risk30"]), "par90": ratio(s["at_risk90"]), "npl_ratio": ratio(s["npl"]),
+            "arrears_rate": ratio(s["overdue"]), "restructured_outstanding": round(float(s["restructured_outstanding"]), 2),
+            "litigation_loans": int(s["litigation_loans"]), "litigation_outstanding": round(float(s["litigation_outstanding"]), 2),
         })  # fmt: skip
     return pd.DataFrame(rows)
 
