@@ -46,8 +46,8 @@ def hw() -> _Portfolio:
 
 @pytest.fixture(scope="module")
 def book(hw):
-    """900 synthetic loans FY2562–2567, relief rounds FY2565–2567 (with the FY2567 on-time extension)."""
-    loans, payments = synthetic.book(900, seed=5, relief_rounds=hw.tables["relief_rounds"], start_fy=2562)
+    """600 synthetic loans FY2562–2567, relief rounds FY2565–2567 (with the FY2567 on-time extension)."""
+    loans, payments = synthetic.book(600, seed=6, relief_rounds=hw.tables["relief_rounds"], start_fy=2562)
     sued = loans.index[loans["status"].eq("litigation")][::3]  # the generator writes off after ~6 years: force some
     loans.loc[sued, "status"] = "written_off"
     loans.loc[sued, "status_date"] = pd.Timestamp("2024-03-01")  # inside FY2567: collection leaves them out from then on
@@ -61,7 +61,7 @@ def small(book):
 
 @pytest.fixture(scope="module")
 def large(book):
-    return lb.LargeBook(*book, batch_loans=300)  # three SQL batches: partial sums must add up
+    return lb.LargeBook(*book, batch_loans=200)  # three SQL batches: partial sums must add up
 
 
 @pytest.fixture(scope="module")
@@ -90,10 +90,13 @@ def assert_same(small: pd.DataFrame, large: pd.DataFrame, name: str = "") -> Non
 def test_the_book_exercises_every_rule(book, small):
     loans = book[0]
     snap = small.snapshot(AS_OF)
-    assert loans["relief_fiscal_year"].notna().sum() > 300  # relief rounds, incl. the FY2567 extension
-    assert (loans["relief_fiscal_year"] == 2567).sum() > 100
+    assert loans["relief_fiscal_year"].notna().sum() > 250  # relief rounds, incl. the FY2567 extension
+    assert (loans["relief_fiscal_year"] == 2567).sum() > 80
     assert {"litigation", "restructured", "written_off", "closed", "active"} <= set(snap["status"])
     assert (snap["dpd"] > 365).any() and (snap["bucket"] == "31-60").any()
+    off = set(loans.loc[loans["status"].eq("written_off") & loans["status_date"].eq(pd.Timestamp("2024-03-01")), "loan_id"])
+    after = small.schedule["loan_id"].isin(off) & small.schedule["due_date"].between("2024-03-01", "2024-09-30")
+    assert after.any()  # instalments of written-off loans the FY2567 collection rates must leave out
 
 
 def test_every_metric_agrees(both_metrics):
@@ -128,14 +131,14 @@ def test_relief_on_time_flags_agree(book, small, large):
 def test_payments_without_principal_split_use_the_schedule(book, tmp_path):
     """General path: principal repaid by applying payments to the schedule (interest first), from Parquet input."""
     loans, payments, relief = book
-    loans = loans.iloc[::4]  # 225 loans across every cohort and status
+    loans = loans.iloc[::3]  # 200 loans across every cohort and status
     plain = payments[payments["loan_id"].isin(set(loans["loan_id"]))].drop(columns=["principal", "interest"])
     plain.loc[plain.index[::7], "amount"] = (plain.loc[plain.index[::7], "amount"] * 0.6).round(2)  # partial instalments
     (tmp_path / "loans").mkdir()
     (tmp_path / "payments").mkdir()
     loans.to_parquet(tmp_path / "loans" / "part-0.parquet")
     plain.to_parquet(tmp_path / "payments" / "part-0.parquet")
-    large = pf.open_book(tmp_path, relief_rounds=relief, batch_loans=150)
+    large = pf.open_book(tmp_path, relief_rounds=relief, batch_loans=120)
     assert isinstance(large, lb.LargeBook) and not large.info["split_complete"]
     small = pf.Book(loans, plain, relief)
     a, b = lb.metrics(small, AS_OF, roll_months=1), lb.metrics(large, AS_OF, roll_months=1)
