@@ -35,8 +35,8 @@ How a book is computed (every step vectorised, nothing loops over loans in Pytho
    * paid by a date for single instalments (on-time collection: paid by the due day; first
      date > 90 days past due for vintages: paid by due + 91) do not depend on the as-of date,
      so step 2 stores them with each instalment (cumulative sums + binary search in numpy,
-     :func:`paid_by_days`) and the metric SQL only filters them (no window function: a running
-     sum over payments and probes was the one step that grew faster than the book).
+     :func:`paid_by_days`) and the metric SQL only filters them (no window function: the
+     running sum over payments and probes it replaces was the costliest step of a run).
 
 Then the pandas formulas of :mod:`planlib.portfolio` turn the sums into PAR30/90 (loans > x
 days past due plus every restructured loan, full balance ÷ gross), NPL (> 90 days ÷ gross),
