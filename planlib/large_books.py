@@ -490,13 +490,18 @@ def paid_by_days(pay_k: np.ndarray, pay_day: np.ndarray, amount: np.ndarray, k: 
 _LOAN_COLS = ["k", "principal", "term_months", "annual_rate", "grace_installments", "relief_fiscal_year", "contract_day", "first_due_day"]
 
 
-def _schedule_part(args: tuple[Path, int, int, int, pd.DataFrame | None, str]) -> int:
-    """Worker: schedule loans ``k`` in [lo, hi] into ``work/schedule/part-NNNNN.parquet`` (and relief flags)."""
+def _schedule_part(args: tuple[Path, int, int, int, pd.DataFrame | None, str], con: Any = None) -> int:
+    """Worker: schedule loans ``k`` in [lo, hi] into ``work/schedule/part-NNNNN.parquet`` (and relief flags).
+
+    ``con``: a DuckDB connection to reuse (in-process runs); a worker process opens its own.
+    """
     import duckdb
 
     work, part, lo, hi, relief_rounds, method = args
-    con = duckdb.connect()
-    con.execute("SET threads = 1")
+    own = con is None
+    if own:
+        con = duckdb.connect()
+        con.execute("SET threads = 1")
     loans = con.execute(f"SELECT {', '.join(_LOAN_COLS)} FROM read_parquet('{(work / 'loans.parquet').as_posix()}') "
                         f"WHERE k BETWEEN {lo} AND {hi} ORDER BY k").df()  # fmt: skip
     pays = con.execute(f"SELECT k, paid_day, amount FROM read_parquet('{(work / 'payments.parquet').as_posix()}') "
@@ -505,7 +510,8 @@ def _schedule_part(args: tuple[Path, int, int, int, pd.DataFrame | None, str]) -
     sched.to_parquet(work / "schedule" / f"part-{part:05d}.parquet", index=False, row_group_size=122880)
     if len(flags):
         flags.to_parquet(work / "relief" / f"part-{part:05d}.parquet", index=False)
-    con.close()
+    if own:
+        con.close()
     return len(sched)
 
 
@@ -569,7 +575,6 @@ class LargeBook:
         con.execute("SET preserve_insertion_order = false")
         self._progress("preparing loans and payments / เตรียมข้อมูลสัญญาและการชำระ")
         meta = prepare_tables(con, loans, payments, self.work)
-        con.close()
         n = meta["loans"]
         chunk = 200_000
         jobs = [(self.work, i, lo, min(lo + chunk - 1, n), self.relief_rounds, self.method) for i, lo in enumerate(range(1, n + 1, chunk))]
@@ -577,10 +582,12 @@ class LargeBook:
         if workers > 1 and len(jobs) > 1:
             import multiprocessing
 
+            con.close()
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
                 rows = sum(pool.map(_schedule_part, jobs))
         else:
-            rows = sum(_schedule_part(job) for job in jobs)
+            rows = sum(_schedule_part(job, con) for job in jobs)
+            con.close()
         meta.update(key=key, schedule_rows=int(rows), method=self.method)
         meta_path.write_text(json.dumps(meta))
         return meta
