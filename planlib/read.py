@@ -74,27 +74,19 @@ def _decode(data: bytes, name: str, file: str, problems: list[Problem]) -> str |
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        not_utf8 = _problem(
+            name, file,
+            f"the file is not UTF-8 text (byte {exc.start}); save it as 'CSV UTF-8'",
+            f"ไฟล์ไม่ได้เข้ารหัสเป็น UTF-8 (ไบต์ที่ {exc.start}) กรุณาบันทึกเป็น 'CSV UTF-8'",
+            "encoding",
+        )  # fmt: skip
         try:
             text = data.decode("cp874")
         except UnicodeDecodeError:
-            problems.append(
-                _problem(
-                    name, file,
-                    f"the file is not UTF-8 text (byte {exc.start}); save it as 'CSV UTF-8'",
-                    f"ไฟล์ไม่ได้เข้ารหัสเป็น UTF-8 (ไบต์ที่ {exc.start}) กรุณาบันทึกเป็น 'CSV UTF-8'",
-                    "encoding",
-                )
-            )
+            problems.append(not_utf8)
             return None
-        if not re.search("[\u0e01-\u0e5b]", text):
-            problems.append(
-                _problem(
-                    name, file,
-                    f"the file is not UTF-8 text (byte {exc.start}); save it as 'CSV UTF-8'",
-                    f"ไฟล์ไม่ได้เข้ารหัสเป็น UTF-8 (ไบต์ที่ {exc.start}) กรุณาบันทึกเป็น 'CSV UTF-8'",
-                    "encoding",
-                )
-            )
+        if not re.search("[\u0e01-\u0e5b]", text):  # decodes as cp874 but holds no Thai: some other encoding
+            problems.append(not_utf8)
             return None
         problems.append(
             Problem(
