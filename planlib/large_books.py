@@ -725,24 +725,8 @@ def _quality(agg: pd.DataFrame, by: str | Sequence[str] | None) -> pd.DataFrame:
     sums = ["contracted", "loans", "outstanding", "overdue", "at_risk30", "at_risk90", "npl", "restructured_outstanding",
             "litigation_loans", "litigation_outstanding"]  # fmt: skip
     keys = _cut_key(agg, by)
-    blocks = [("ทั้งหมด / all", agg[sums].sum())]
-    if keys:
-        grouped = agg.groupby(keys, sort=True)[sums].sum()
-        blocks += [(key[0] if isinstance(key, tuple) and len(key) == 1 else key, row) for key, row in grouped.iterrows()]
-    rows = []
-    for key, s in blocks:
-        gross = float(s["outstanding"])
-
-        def ratio(x: float, gross: float = gross) -> float:
-            return float(x / gross) if gross > 0 else float("nan")
-
-        rows.append({
-            "group": key, "loans": int(s["loans"]), "outstanding": round(gross / 100, 2), "overdue": round(float(s["overdue"]) / 100, 2),
-            "par30": ratio(s["at_risk30"]), "par90": ratio(s["at_risk90"]), "npl_ratio": ratio(s["npl"]), "arrears_rate": ratio(s["overdue"]),
-            "restructured_outstanding": round(float(s["restructured_outstanding"]) / 100, 2), "litigation_loans": int(s["litigation_loans"]),
-            "litigation_outstanding": round(float(s["litigation_outstanding"]) / 100, 2),
-        })  # fmt: skip
-    return pd.DataFrame(rows)
+    grouped = agg.groupby(keys, sort=True)[sums].sum() if keys else None
+    return portfolio.quality_from_sums(agg[sums].sum(), grouped, per_baht=100)
 
 
 def _ageing(agg: pd.DataFrame, by: str | None) -> pd.DataFrame:

@@ -308,10 +308,25 @@ def quality(snap: pd.DataFrame, by: str | Sequence[str] | None = None) -> pd.Dat
         "npl": np.where(dpd > NPL_DAYS, out, 0.0), "restructured_outstanding": np.where(restructured, out, 0.0),
         "litigation_loans": litigation.astype(np.int64), "litigation_outstanding": np.where(litigation, out, 0.0),
     }, index=snap.index)  # fmt: skip
-    blocks = [("ทั้งหมด / all", parts.sum())]
+    grouped = None
     if by is not None:
         keys = [by] if isinstance(by, str) else list(by)
         grouped = parts.groupby([snap[k] for k in keys], observed=True, sort=True).sum()
+    return quality_from_sums(parts.sum(), grouped)
+
+
+def quality_from_sums(total: pd.Series, grouped: pd.DataFrame | None = None, *, per_baht: float = 1.0) -> pd.DataFrame:
+    """The :func:`quality` table from sums: the whole book's ``total`` and one row of ``grouped`` per group.
+
+    Sums: loans, outstanding, overdue, at_risk30, at_risk90, npl, restructured_outstanding,
+    litigation_loans, litigation_outstanding (amounts in baht, or in ``per_baht`` units of a
+    baht, e.g. 100 for satang). PAR30 = at_risk30 / outstanding, PAR90 = at_risk90 /
+    outstanding, NPL ratio = npl / outstanding, arrears rate = overdue / outstanding (NaN for
+    an empty group); amounts are shown in baht to the satang. Shared by the pandas and the
+    large-book (SQL) paths so both give one definition.
+    """
+    blocks = [("ทั้งหมด / all", total)]
+    if grouped is not None:
         blocks += [(_key(key), row) for key, row in grouped.iterrows()]
     rows = []
     for key, s in blocks:
@@ -320,11 +335,14 @@ def quality(snap: pd.DataFrame, by: str | Sequence[str] | None = None) -> pd.Dat
         def ratio(x: float, gross: float = gross) -> float:
             return float(x / gross) if gross > 0 else float("nan")
 
+        def baht(name: str, s: pd.Series = s) -> float:
+            return round(float(s[name]) / per_baht, 2)
+
         rows.append({
-            "group": key, "loans": int(s["loans"]), "outstanding": round(gross, 2), "overdue": round(float(s["overdue"]), 2),
+            "group": key, "loans": int(s["loans"]), "outstanding": baht("outstanding"), "overdue": baht("overdue"),
             "par30": ratio(s["at_risk30"]), "par90": ratio(s["at_risk90"]), "npl_ratio": ratio(s["npl"]),
-            "arrears_rate": ratio(s["overdue"]), "restructured_outstanding": round(float(s["restructured_outstanding"]), 2),
-            "litigation_loans": int(s["litigation_loans"]), "litigation_outstanding": round(float(s["litigation_outstanding"]), 2),
+            "arrears_rate": ratio(s["overdue"]), "restructured_outstanding": baht("restructured_outstanding"),
+            "litigation_loans": int(s["litigation_loans"]), "litigation_outstanding": baht("litigation_outstanding"),
         })  # fmt: skip
     return pd.DataFrame(rows)
 
