@@ -14,7 +14,7 @@ and printed as ratios.
   (b) a grid sweep (1,001 values of each weight, re-ranking all projects at each), which is what a
   spreadsheet what-if does and is only accurate to the grid step.
 
-Run: ``/work/venv/bin/python benchmarks/bench_sensitivity.py``
+Run: ``python benchmarks/bench_sensitivity.py`` (in the venv where planlib is installed)
 """
 
 from __future__ import annotations

@@ -767,14 +767,7 @@ def _collection(due: pd.DataFrame, collected: pd.DataFrame, fiscal_year: int, by
     d = due.groupby(keys)[["due", "on_time"]].sum() / 100
     g = collected.groupby(keys)["collected"].sum() / 100
     table = d.join(g, how="outer").fillna(0.0)
-    table = table[["due", "on_time", "collected"]].astype("float64")
-    grid = pd.MultiIndex.from_product([range(1, 5)] + ([sorted(table.index.get_level_values(by).unique())] if by else []), names=keys)
-    table = table.reindex(grid if by else pd.Index(range(1, 5), name="quarter"), fill_value=0.0).round(2)
-    table["on_time_rate"] = np.where(table["due"] > 0, table["on_time"] / table["due"].where(table["due"] > 0), np.nan)
-    table["overall_rate"] = np.where(table["due"] > 0, table["collected"] / table["due"].where(table["due"] > 0), np.nan)
-    table = table.reset_index()
-    table.insert(0, "fiscal_year", fiscal_year)
-    return table
+    return portfolio.collection_from_sums(table[["due", "on_time", "collected"]].astype("float64"), fiscal_year, by)
 
 
 def _vintage(v: pd.DataFrame, *, max_mob: int | None, weight: str) -> pd.DataFrame:

@@ -447,7 +447,17 @@ def collection_rates(
         keys.append(by)
     due = inst.groupby(keys)[["payment", "on_time"]].sum().rename(columns={"payment": "due"})
     got = pay.groupby(keys)["amount"].sum().rename("collected")
-    table = due.join(got, how="outer").fillna(0.0)
+    return collection_from_sums(due.join(got, how="outer").fillna(0.0), fiscal_year, by)
+
+
+def collection_from_sums(table: pd.DataFrame, fiscal_year: int, by: str | None = None) -> pd.DataFrame:
+    """The :func:`collection_rates` table from sums (baht) indexed by quarter (and ``by``).
+
+    ``table`` columns: due, on_time, collected. Every quarter 1–4 (× every group) is listed, 0
+    where nothing fell due; on-time rate = on_time / due, overall rate = collected / due (NaN
+    when nothing fell due). Shared by the pandas and the large-book (SQL) paths.
+    """
+    keys = ["quarter"] + ([by] if by else [])
     grid = pd.MultiIndex.from_product([range(1, 5)] + ([sorted(table.index.get_level_values(by).unique())] if by else []), names=keys)
     table = table.reindex(grid if by else pd.Index(range(1, 5), name="quarter"), fill_value=0.0).round(2)
     table["on_time_rate"] = np.where(table["due"] > 0, table["on_time"] / table["due"].where(table["due"] > 0), np.nan)

@@ -88,7 +88,7 @@ def test_kendall_tau() -> None:
 def test_live_sliders_only_in_a_jupyter_server_kernel(monkeypatch: pytest.MonkeyPatch, hwfund: pr.Scoring) -> None:
     monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
     assert not wi.live_session()
-    monkeypatch.setenv("JPY_SESSION_NAME", "/home/analyst/whatif.ipynb")
+    monkeypatch.setenv("JPY_SESSION_NAME", "notebooks/whatif.ipynb")
     assert wi.live_session()
     box = wi.live_sliders(hwfund, {"cost": 0})
     sliders = [c for c in box.children if hasattr(c, "value") and isinstance(c.value, float)]
