@@ -775,23 +775,9 @@ def _vintage(v: pd.DataFrame, *, max_mob: int | None, weight: str) -> pd.DataFra
     if v.empty:
         return pd.DataFrame()
     w = (v["amount"].to_numpy(dtype=np.float64) / 100) if weight == "amount" else v["n"].to_numpy(dtype=np.float64)
-    cohort = v["cohort"].to_numpy(dtype=np.int64)
-    observed = v["observed"].to_numpy(dtype=np.int64)
-    top = int(observed.max()) if max_mob is None else int(max_mob)
-    cohorts = np.unique(cohort)
-    rows = np.searchsorted(cohorts, cohort)
-    width = top + 1
-    total = np.bincount(rows, weights=w, minlength=len(cohorts))
-    oldest = np.full(len(cohorts), -1)
-    np.maximum.at(oldest, rows, observed)
     bad_mob = v["bad_mob"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
-    bad = np.zeros((len(cohorts), width + 1))
-    has_bad = ~np.isnan(bad_mob)
-    np.add.at(bad, (rows[has_bad], np.clip(bad_mob[has_bad].astype(int), 0, width)), w[has_bad])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = bad.cumsum(axis=1)[:, :width] / total[:, None]
-    share[np.arange(width)[None, :] > oldest[:, None]] = np.nan
-    return pd.DataFrame(share, index=pd.Index(cohorts, name="cohort"), columns=pd.Index(range(width), name="mob"))
+    return portfolio.vintage_from_cohorts(v["cohort"].to_numpy(dtype=np.int64), v["observed"].to_numpy(dtype=np.int64), bad_mob, w,
+                                          max_mob=max_mob)  # fmt: skip
 
 
 def _roll(roll: pd.DataFrame) -> pd.DataFrame:

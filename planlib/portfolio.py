@@ -527,16 +527,29 @@ def vintage(
     bad_mob = _months_between(contract, pd.Series(bad_date, index=book.index)).to_numpy(dtype="float64")
     cohort = fiscal_years(contract)
     w = book["principal"].to_numpy(dtype=np.float64) if weight == "amount" else np.ones(len(book))
+    return vintage_from_cohorts(np.asarray(cohort, dtype=np.int64), observed, bad_mob, w, max_mob=max_mob)
+
+
+def vintage_from_cohorts(
+    cohort: np.ndarray, observed: np.ndarray, bad_mob: np.ndarray, weight: np.ndarray, *, max_mob: int | None = 36
+) -> pd.DataFrame:
+    """The :func:`vintage` grid from one entry per loan (or per group of loans with equal values).
+
+    ``cohort`` origination fiscal year, ``observed`` months on book at the as-of date,
+    ``bad_mob`` month of first > 90 DPD (NaN if never), ``weight`` principal or count.
+    Cell (v, m) = Σ weight of cohort v bad by month m ÷ Σ weight of cohort v; NaN beyond the
+    cohort's oldest loan. Shared by the pandas and the large-book (SQL) paths.
+    """
     top = int(observed.max()) if max_mob is None else int(max_mob)
     cohorts = np.unique(cohort)
     rows = np.searchsorted(cohorts, cohort)
     width = top + 1
-    total = np.bincount(rows, weights=w, minlength=len(cohorts))
+    total = np.bincount(rows, weights=weight, minlength=len(cohorts))
     oldest = np.full(len(cohorts), -1)
     np.maximum.at(oldest, rows, observed)
     bad = np.zeros((len(cohorts), width + 1))
     has_bad = ~np.isnan(bad_mob)
-    np.add.at(bad, (rows[has_bad], np.clip(bad_mob[has_bad].astype(int), 0, width)), w[has_bad])
+    np.add.at(bad, (rows[has_bad], np.clip(bad_mob[has_bad].astype(int), 0, width)), weight[has_bad])
     with np.errstate(invalid="ignore", divide="ignore"):
         share = bad.cumsum(axis=1)[:, :width] / total[:, None]
     share[np.arange(width)[None, :] > oldest[:, None]] = np.nan
