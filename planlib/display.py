@@ -14,6 +14,26 @@ import pandas as pd
 
 from planlib.problems import Problems
 
+PROGRESS_ENV = "PLANLIB_PROGRESS"
+"""Environment variable naming a file where :func:`progress` appends its lines (set by the report runner)."""
+
+
+def progress(step: str) -> None:
+    """Show a long computation's step without putting it in the report.
+
+    The line goes to standard error (JupyterLab shows it under the cell; the HTML/PDF export
+    drops stderr, :mod:`planlib.render`) and, when the report runner set ``PLANLIB_PROGRESS``,
+    is appended to that file, from which ``planlib report`` shows it beside its progress bar.
+    """
+    import os
+    import sys
+
+    print(step, file=sys.stderr, flush=True)
+    target = os.environ.get(PROGRESS_ENV)
+    if target:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(step.replace("\n", " ") + "\n")
+
 
 def _display(obj: object, metadata: dict[str, object] | None = None) -> None:
     from IPython.display import display

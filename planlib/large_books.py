@@ -191,9 +191,12 @@ def snapshot_sql(dates: Sequence[int], *, split_complete: bool) -> list[tuple[st
         if not split_complete:
             paid.append(f"CAST(SUM(CASE WHEN paid_day <= {d} THEN 1 ELSE 0 END) AS BIGINT) AS npay_{j}")
             paid.append(f"CAST(SUM(CASE WHEN paid_day <= {d} AND ppart IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS nosplit_{j}")
-    paid_wide = f"SELECT k, {', '.join(paid)} FROM pay_w GROUP BY k"
+    last = max(dates)
+    # Rows after the last date add nothing to the split path's sums (the general path needs every
+    # instalment's principal), so they are filtered before the join and the aggregation.
+    paid_wide = f"SELECT k, {', '.join(paid)} FROM pay_w WHERE paid_day <= {last} GROUP BY k"
 
-    sched = ["CAST(SUM(s.principal) AS BIGINT) AS sched_principal"]
+    sched = [] if split_complete else ["CAST(SUM(s.principal) AS BIGINT) AS sched_principal"]
     for j, d in enumerate(dates):
         p = f"COALESCE(p.paid_{j}, 0)"
         sched.append(f"CAST(SUM(CASE WHEN s.due_day <= {d} THEN s.payment ELSE 0 END) AS BIGINT) AS due_{j}")
@@ -205,7 +208,8 @@ def snapshot_sql(dates: Sequence[int], *, split_complete: bool) -> list[tuple[st
             sched.append(f"CAST(SUM(CASE WHEN {first_open} THEN s.interest ELSE 0 END) AS BIGINT) AS oint_{j}")
             sched.append(f"CAST(SUM(CASE WHEN {first_open} THEN s.principal ELSE 0 END) AS BIGINT) AS oprin_{j}")
             sched.append(f"MAX(CASE WHEN s.cum_due > {p} THEN 1 ELSE 0 END) AS open_{j}")
-    sched_wide = f"SELECT s.k, {', '.join(sched)} FROM sched_w s LEFT JOIN paid_wide p ON p.k = s.k GROUP BY s.k"
+    upto = f" WHERE s.due_day <= {last}" if split_complete else ""
+    sched_wide = f"SELECT s.k, {', '.join(sched)} FROM sched_w s LEFT JOIN paid_wide p ON p.k = s.k{upto} GROUP BY s.k"
 
     base = "k, loan_id, borrower_type, work_type, province, contract_day, cohort, principal"
     t1 = [f"l.{c.strip()}" for c in base.split(",")]
@@ -226,10 +230,11 @@ def snapshot_sql(dates: Sequence[int], *, split_complete: bool) -> list[tuple[st
         t3 += [f"paid_{j}", f"due_{j}", f"outstanding_{j}", f"status_{j}", f"CASE WHEN {inp} THEN 1 ELSE 0 END AS inp_{j}",
                f"CASE WHEN {inp} AND oldest_{j} IS NOT NULL THEN {d} - oldest_{j} ELSE 0 END AS dpd_{j}",
                f"CASE WHEN {inp} THEN GREATEST(due_{j} - paid_{j}, 0) ELSE 0 END AS overdue_{j}"]  # fmt: skip
-        t4 += [f"paid_{j}", f"due_{j}", f"outstanding_{j}", f"status_{j}", f"inp_{j}", f"dpd_{j}", f"overdue_{j}",
-               f"{_bucket_sql(f'dpd_{j}')} AS bucket_{j}"]  # fmt: skip
+        # Earlier month ends feed only the roll rates (state, balance); the last date keeps every measure.
+        kept = ["paid", "due", "outstanding", "status", "inp", "dpd", "overdue"] if j == len(dates) - 1 else ["outstanding", "status", "inp"]
+        t4 += [f"{c}_{j}" for c in kept] + [f"{_bucket_sql(f'dpd_{j}')} AS bucket_{j}"]
     inner = (f"SELECT {', '.join(t1)} FROM loans_w l LEFT JOIN sched_wide s ON s.k = l.k LEFT JOIN paid_wide p ON p.k = l.k "
-             f"WHERE l.contract_day <= {max(dates)}")  # fmt: skip
+             f"WHERE l.contract_day <= {last}")  # fmt: skip
     snap_wide = f"SELECT {', '.join(t4)} FROM (SELECT {', '.join(t3)} FROM (SELECT {', '.join(t2)} FROM ({inner}) t1) t2) t3"
     return [("paid_wide", paid_wide), ("sched_wide", sched_wide), ("snap_wide", snap_wide)]
 

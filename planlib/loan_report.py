@@ -8,12 +8,34 @@ calls these and shows the result, so it holds no arithmetic.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
-from planlib import charts, lending, portfolio, reconcile, thai
+from planlib import charts, lending, portfolio, reconcile, synthetic, thai
 
 SOURCE_SYNTHETIC = "ข้อมูลรายสัญญาเป็นข้อมูลสังเคราะห์ / loan-level data are SYNTHETIC"
+
+
+def loan_level_is_synthetic(portfolio_data: object, loan_book: str | Path | None = None) -> bool:
+    """Whether the report's loan-level numbers come from synthetic data.
+
+    ``loan_book`` (a Parquet folder) given: it is synthetic when it carries the marker of
+    :func:`planlib.synthetic.write_parquet`; else the organisation's own ``loans`` table is
+    synthetic when its folder says so (``data/<org>/synthetic/``).
+    """
+    if loan_book:
+        return synthetic.is_synthetic_folder(loan_book)
+    return "loans" in portfolio_data.synthetic  # type: ignore[attr-defined]
+
+
+def book_source(portfolio_data: object, loan_book: str | Path | None = None) -> str:
+    """The source line under every loan-level table: the Parquet folder's name when a ``loan_book`` is used, and SYNTHETIC when it is."""
+    where = f"loans, payments: {Path(loan_book).name}" if loan_book else "loans, payments"
+    if loan_level_is_synthetic(portfolio_data, loan_book):
+        return f"{SOURCE_SYNTHETIC} ({Path(loan_book).name})" if loan_book else SOURCE_SYNTHETIC
+    return where
 
 
 def as_of(fiscal_year: int, quarter: int | None = None) -> pd.Timestamp:
@@ -261,8 +283,9 @@ def roll_rate_table(book: portfolio.Book, when: pd.Timestamp, months: int = 12) 
 
 def reconciliation_tables(lending_annual: pd.DataFrame, book: portfolio.Book) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(summary per measure, every difference) of the loan book against the published figures."""
-    summary = reconcile.summary(lending_annual, book)
-    diff = reconcile.differences(lending_annual, book)
+    table = reconcile.reconcile(lending_annual, book)  # once: every stock date is a pass over the book
+    summary = reconcile.summary(lending_annual, book, table=table)
+    diff = reconcile.differences(lending_annual, book, table=table)
     diff = pd.DataFrame({
         "ปีงบประมาณ / FY": diff["fiscal_year"].astype(str), "แหล่ง / source": diff["source"], "รายการ / measure": diff["measure"],
         "ณ / as of": [thai.format_date(d) if pd.notna(d) else "–" for d in diff["as_of"]], "เผยแพร่ / published": diff["published"],

@@ -94,16 +94,16 @@ def reconcile(lending_annual: pd.DataFrame, book: Book) -> pd.DataFrame:
     return out
 
 
-def differences(lending_annual: pd.DataFrame, book: Book) -> pd.DataFrame:
-    """Only the rows of :func:`reconcile` that do not match, largest relative difference first."""
-    table = reconcile(lending_annual, book)
+def differences(lending_annual: pd.DataFrame, book: Book, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Only the rows of :func:`reconcile` that do not match, by year, source and measure (``table``: its result, if already computed)."""
+    table = reconcile(lending_annual, book) if table is None else table
     diff = table[~table["matches"]].copy()
     diff["relative"] = (diff["difference"] / diff["published"].replace(0, np.nan)).round(4)
     return diff.sort_values(["fiscal_year", "source", "measure"], kind="stable").reset_index(drop=True)
 
 
-def summary(lending_annual: pd.DataFrame, book: Book) -> pd.DataFrame:
-    """Per measure: figures compared, how many match, how many differ."""
-    table = reconcile(lending_annual, book)
+def summary(lending_annual: pd.DataFrame, book: Book, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per measure: figures compared, how many match, how many differ (``table``: the result of :func:`reconcile`, if already computed)."""
+    table = reconcile(lending_annual, book) if table is None else table
     grouped = table.groupby("measure", sort=False)["matches"]
     return pd.DataFrame({"compared": grouped.size(), "match": grouped.sum(), "differ": grouped.size() - grouped.sum()}).reset_index()

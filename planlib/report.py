@@ -64,6 +64,7 @@ from pathlib import Path
 from typing import Any
 
 from planlib import templates as tpl
+from planlib.display import PROGRESS_ENV
 
 KERNEL_NAME = "python3"
 STAGING_PREFIX = ".staging-"
@@ -241,6 +242,22 @@ def result_tables(nb: Any) -> dict[str, Any]:
     return {"count": len(digests), "sha256": hashlib.sha256("\n".join(digests).encode("ascii")).hexdigest()}
 
 
+PROGRESS_FILE = ".progress.txt"
+"""In a job's staging folder: the lines of :func:`planlib.display.progress`, shown by the runner while the report runs."""
+
+
+def last_progress(staging: str | Path, limit: int = 4096) -> str:
+    """The last line a running report wrote with :func:`planlib.display.progress` ("" when none yet)."""
+    try:
+        with open(Path(staging) / PROGRESS_FILE, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - limit))
+            lines = fh.read().decode("utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    return lines[-1].strip() if lines else ""
+
+
 def execute(job: Job | Mapping[str, Any]) -> Result:
     """Run one job into its staging folder: executed notebook, then HTML, then PDF.
 
@@ -261,6 +278,8 @@ def execute(job: Job | Mapping[str, Any]) -> Result:
     if job.output_dir_param:
         params["output_dir"] = str(staging)
     executed = staging / f"{job.template}.ipynb"
+    progress_file = staging / PROGRESS_FILE
+    os.environ[PROGRESS_ENV] = str(progress_file)  # the kernel inherits it: planlib.display.progress writes there
     try:
         staging.mkdir(parents=True, exist_ok=True)
         if not tpl.injected_source_is_literal(PythonTranslator.codify(params), params):
@@ -286,6 +305,8 @@ def execute(job: Job | Mapping[str, Any]) -> Result:
             result.status = "failed"
             result.error = {"stage": "render", "ename": type(exc).__name__, "message": f"HTML/PDF export failed: {str(exc)[:500]}",
                             "traceback": traceback.format_exc(limit=6)[-3000:]}  # fmt: skip
+    with contextlib.suppress(FileNotFoundError):
+        progress_file.unlink()
     result.duration = round(time.monotonic() - t0, 2)
     result.finished = _now()
     if staging.exists():
@@ -412,6 +433,7 @@ def run_jobs(
             on_result(result)
 
     start_failures = 0
+    shown_step: dict[int, str] = {}
     try:
         pool.extend(_Worker(ctx, log) for _ in range(min(workers, len(jobs))))
         while pending or any(w.job for w in pool):
@@ -421,6 +443,11 @@ def run_jobs(
                     w.conn.send(asdict(w.job))
             waitables = [w.conn for w in pool] + [w.process.sentinel for w in pool]
             wait(waitables, timeout=0.5)
+            for w in pool:  # a long report's own steps (planlib.display.progress) beside the bar
+                step = last_progress(w.job.staging) if w.job is not None else ""
+                if step and step != shown_step.get(id(w)):
+                    shown_step[id(w)] = step
+                    bar.set_postfix_str(f"{w.job.key}: {step}"[:120])
             for i, w in enumerate(pool):
                 job = w.job
                 message = None

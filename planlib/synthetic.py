@@ -336,17 +336,30 @@ def book(
     return _finish(loans, payments, f"{LABEL} book n={n_loans} seed {seed}")
 
 
+MARKER = "SYNTHETIC.md"
+"""File that :func:`write_parquet` puts beside ``loans/`` and ``payments/``: the book is synthetic."""
+
+
+def is_synthetic_folder(folder: str | Path) -> bool:
+    """True when ``folder`` (a Parquet loan book) carries the :data:`MARKER` of :func:`write_parquet`."""
+    return (Path(folder) / MARKER).is_file()
+
+
 def write_parquet(out_dir: str | Path, n_loans: int, *, seed: int = SEED, chunk: int = 500_000, workers: int = 1, **kw: object) -> Path:
     """Write a synthetic book of ``n_loans`` as Parquet, ``chunk`` loans at a time (bounded memory).
 
     ``out_dir/loans/part-NNNN.parquet`` and ``out_dir/payments/part-NNNN.parquet``; chunk *i* uses
     seed ``SeedSequence(seed).spawn`` child *i*, and loan ids are prefixed by the chunk number, so
     the book is the same whatever the machine and however many ``workers`` processes write it.
-    Returns ``out_dir``.
+    A ``SYNTHETIC.md`` file (:data:`MARKER`) says what made the book, so a report on it labels
+    its numbers synthetic. Returns ``out_dir``.
     """
     out = Path(out_dir)
     (out / "loans").mkdir(parents=True, exist_ok=True)
     (out / "payments").mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text(
+        f"SYNTHETIC loan book / สมุดสินเชื่อสังเคราะห์: {n_loans:,} loans made by planlib.synthetic.write_parquet "
+        f"(seed {seed}, chunk {chunk:,}). Not real borrowers / ไม่ใช่ลูกหนี้จริง.\n", encoding="utf-8")  # fmt: skip
     children = np.random.SeedSequence(seed).spawn(max(1, -(-n_loans // chunk)))
     jobs = [(out, i, min(chunk, n_loans - i * chunk), int(child.generate_state(1)[0]), kw) for i, child in enumerate(children)]
     if workers > 1 and len(jobs) > 1:

@@ -47,3 +47,15 @@ def test_problems_section_lists_warnings_not_changes(monkeypatch: pytest.MonkeyP
     display.show_problems(problems)
     page = "".join(shown)
     assert "เอกสารพิมพ์ 6,310" in page and "อ่านเป็น" not in page
+
+
+def test_progress_goes_to_stderr_and_to_the_runner_file(tmp_path, monkeypatch, capsys) -> None:
+    target = tmp_path / "progress.txt"
+    monkeypatch.delenv(display.PROGRESS_ENV, raising=False)
+    display.progress("เตรียมข้อมูล / preparing")
+    captured = capsys.readouterr()
+    assert captured.err == "เตรียมข้อมูล / preparing\n" and captured.out == "" and not target.exists()
+    monkeypatch.setenv(display.PROGRESS_ENV, str(target))
+    display.progress("loans 1–250,000 (1/4)")
+    display.progress("two\nlines")
+    assert target.read_text(encoding="utf-8") == "loans 1–250,000 (1/4)\ntwo lines\n"

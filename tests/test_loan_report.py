@@ -12,7 +12,8 @@ import papermill
 import pytest
 
 import planlib
-from planlib import loan_report
+from planlib import large_books as lb
+from planlib import loan_report, synthetic
 from planlib import portfolio as pf
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "loan_statistics.ipynb"
@@ -85,3 +86,35 @@ def test_relief_what_if_for_the_synthetic_cohorts(hw_book):
     assert list(table.iloc[:, 0]) == ["2565", "2566", "2567"]
     assert list(table.iloc[:, 1]) == [29, 23, 26]  # Table 2-1 counts of the relief years
     assert (table.iloc[:, -1] > 0).all()
+
+
+def test_source_line_names_the_loan_book_and_says_synthetic(tmp_path, hw_book):
+    data, _ = hw_book
+    assert loan_report.book_source(data) == loan_report.SOURCE_SYNTHETIC  # hwfund's own book is synthetic
+    plain = tmp_path / "student_loans"
+    plain.mkdir()
+    assert loan_report.book_source(data, plain) == "loans, payments: student_loans"
+    assert not loan_report.loan_level_is_synthetic(data, plain)
+    (plain / synthetic.MARKER).write_text("synthetic", encoding="utf-8")
+    assert loan_report.book_source(data, plain) == f"{loan_report.SOURCE_SYNTHETIC} (student_loans)"
+
+
+def test_runs_on_a_parquet_loan_book_through_the_large_path(tmp_path, hw_book):
+    """The notebook with ``loan_book``: DuckDB path, numbers of the large book, source line, steps kept out of the report."""
+    folder = synthetic.write_parquet(tmp_path / "national_book", 3000, seed=11, chunk=1000)
+    out = tmp_path / "large.ipynb"
+    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters={"org": "hwfund", "fy": 2567, "quarter": 3, "loan_book": str(folder),
+                               "data_dir": str(Path("data").resolve())}, kernel_name="python3", progress_bar=False)  # fmt: skip
+    text = _texts(out)
+    large = lb.open_book(str(folder))
+    assert isinstance(large, lb.LargeBook)
+    quality = loan_report.quality_table(large.snapshot(pd.Timestamp("2024-06-30")))
+    whole = quality.iloc[0]
+    assert whole.iloc[1] < 10_000  # counts under 10,000 print without a separator (display._format)
+    assert f"<td>{whole.iloc[1]}</td><td>{whole.iloc[2]:,.2f}</td><td>{whole['PAR30 %']:.2f}</td>" in text
+    assert f"{loan_report.SOURCE_SYNTHETIC} (national_book)" in text and "was not built to match" in text
+    assert "Table 2-1, so differences" not in text  # that note is about hwfund's own synthetic book
+    nb = nbformat.read(out, as_version=4)
+    streams = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "stream"]
+    assert streams and all(o.name == "stderr" for o in streams)  # steps in JupyterLab, dropped from HTML/PDF
+    assert any("loans 1–3,000 (1/1)" in o.text for o in streams)

@@ -39,6 +39,10 @@ def test_every_difference_is_listed(hw):
     assert (diff["difference"] != 0).all()
     summary = reconcile.summary(portfolio.lending_annual, book).set_index("measure")
     assert summary.loc["actual_amount", "compared"] == 31 and summary.loc["actual_amount", "differ"] == 2
+    table = reconcile.reconcile(portfolio.lending_annual, book)  # computed once, reused by both views
+    pd.testing.assert_frame_equal(reconcile.summary(portfolio.lending_annual, book, table=table).set_index("measure"), summary)
+    pd.testing.assert_frame_equal(reconcile.differences(portfolio.lending_annual, book, table=table),
+                                  diff.reset_index()[reconcile.differences(portfolio.lending_annual, book).columns])  # fmt: skip
 
 
 def test_hand_made_book_stocks():

@@ -314,3 +314,22 @@ def test_script_in_project_names_and_swot_text_shows_as_text_in_real_reports(tmp
         assert "<script" not in page.lower() and "<img src=x" not in page, name
         entry = json.loads(next(out.rglob("manifest.json")).read_text(encoding="utf-8"))["reports"][name]
         assert entry["result_tables"]["count"] > 0
+
+
+def test_a_long_report_shows_its_steps_beside_the_bar_and_not_in_the_report(tmp_path, monkeypatch, capsys):
+    fx.register(monkeypatch)
+    out = tmp_path / "reports"
+    assert fx.build(out, ["steps"], workers=1, progress=True, cell_timeout=60, report_timeout=120) == 0
+    shown = capsys.readouterr().err
+    assert "hwfund/2568/steps: ขั้นที่ 1 จาก 3 / step 1 of 3" in shown and "step 3 of 3" in shown
+    folder = out / "hwfund" / "2568"
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith("steps")) == ["steps.html", "steps.ipynb", "steps.pdf"]
+    assert not (folder / report.PROGRESS_FILE).exists()
+    page = (folder / "steps.html").read_text(encoding="utf-8")
+    assert "เสร็จ / done" in page and "step 1 of 3" not in page  # stderr is shown in JupyterLab, never in the report
+
+
+def test_last_progress_reads_only_the_last_line(tmp_path):
+    assert report.last_progress(tmp_path) == ""
+    (tmp_path / report.PROGRESS_FILE).write_text("เตรียมข้อมูล / preparing\n" + "x" * 10_000 + "\nloans 1–250,000 (1/4)\n", encoding="utf-8")
+    assert report.last_progress(tmp_path) == "loans 1–250,000 (1/4)"

@@ -100,6 +100,8 @@ def test_book_of_any_size_is_seeded_and_vectorised(tmp_path):
     out = synthetic.write_parquet(tmp_path / "book", 2500, seed=7, chunk=1000)
     parts = sorted((out / "loans").glob("*.parquet"))
     assert len(parts) == 3 and sum(len(pd.read_parquet(p)) for p in parts) == 2500
+    assert synthetic.is_synthetic_folder(out) and "2,500 loans" in (out / synthetic.MARKER).read_text(encoding="utf-8")
+    assert not synthetic.is_synthetic_folder(tmp_path)
 
 
 def test_vintage_of_the_synthetic_book_is_cumulative(hw):
