@@ -332,40 +332,52 @@ def naive_loop(book: Path, work: Path, every: int = 1) -> tuple[dict[str, object
 # ---------------------------------------------------------------- checks and the run
 
 
+def satang(values: object) -> int:
+    """Σ of amounts in baht as exact integer satang, each value rounded first (a float sum of large
+    balances can be off by a satang at 10⁷ loans; the per-value rounding cannot)."""
+    return sum(round(float(v) * 100) for v in pd.Series(values).fillna(0))
+
+
 def check(planlib_m: dict[str, pd.DataFrame], hand: dict[str, pd.DataFrame], loop_m: dict[str, object] | None,
           naive_m: dict[str, object] | None = None) -> str:  # fmt: skip
-    """Assert the computations agree on the headline numbers (satang; counts exact)."""
+    """Assert the computations agree on the headline numbers (satang; counts exact); a failure names the measure and both values."""
+
+    def same(what: str, a: object, b: object, tol: float = 0.0) -> None:
+        ok = abs(float(a) - float(b)) <= tol if tol else a == b  # type: ignore[arg-type]
+        assert ok, f"{what}: planlib {a!r} vs {b!r}"
+
     q = planlib_m["quality"].iloc[0]
     hq = hand["quality"]
     whole = hq[hq[["borrower_type", "work_type", "province", "bucket"]].isna().all(axis=1)].iloc[0]
-    assert round(q["outstanding"] * 100) == round(float(whole["outstanding"]) * 100), (q["outstanding"], whole["outstanding"])
-    assert q["loans"] == whole["loans"] and round(q["overdue"] * 100) == round(float(whole["overdue"]) * 100)
-    assert abs(q["par30"] - float(whole["at_risk30"]) / float(whole["outstanding"])) < 1e-12
-    assert abs(q["npl_ratio"] - float(whole["npl"]) / float(whole["outstanding"])) < 1e-12
+    same("outstanding", satang([q["outstanding"]]), satang([whole["outstanding"]]))
+    same("loans", int(q["loans"]), int(whole["loans"]))
+    same("overdue", satang([q["overdue"]]), satang([whole["overdue"]]))
+    same("PAR30", q["par30"], float(whole["at_risk30"]) / float(whole["outstanding"]), 1e-12)
+    same("NPL ratio", q["npl_ratio"], float(whole["npl"]) / float(whole["outstanding"]), 1e-12)
     roll = planlib_m["roll_rates"]
-    assert round(roll["balance"].sum() * 100) == round(float(hand["roll"]["balance"].sum()) * 100)
-    assert roll["loans"].sum() == hand["roll"]["loans"].sum()
+    same("roll-rate balance", satang(roll["balance"]), satang(hand["roll"]["balance"]))
+    same("roll-rate moves", int(roll["loans"].sum()), int(hand["roll"]["loans"].sum()))
     col = planlib_m["collection"]
     hc = hand["collection"].set_index("quarter")
     for rec in col.itertuples():
         if rec.quarter in hc.index:
-            assert round(rec.due * 100) == round(float(hc.loc[rec.quarter, "due"]) * 100)
-            assert round(rec.on_time * 100) == round(float(hc.loc[rec.quarter, "on_time"]) * 100)
+            same(f"due Q{rec.quarter}", satang([rec.due]), satang([hc.loc[rec.quarter, "due"]]))
+            same(f"on time Q{rec.quarter}", satang([rec.on_time]), satang([hc.loc[rec.quarter, "on_time"]]))
         if 10 + rec.quarter in hc.index:
-            assert round(rec.collected * 100) == round(float(hc.loc[10 + rec.quarter, "due"]) * 100)
+            same(f"collected Q{rec.quarter}", satang([rec.collected]), satang([hc.loc[10 + rec.quarter, "due"]]))
     said = "planlib = hand-written SQL"
-    if loop_m is not None:
-        assert loop_m["gross"] == round(q["outstanding"] * 100) and abs(loop_m["par30"] - q["par30"]) < 1e-12
-        assert abs(loop_m["npl"] - q["npl_ratio"]) < 1e-12 and loop_m["roll_balance"] == round(roll["balance"].sum() * 100)
-        assert loop_m["due"] == round(col["due"].sum() * 100) and loop_m["on_time"] == round(col["on_time"].sum() * 100)
-        said += " = loop A"
-    if naive_m is not None:
-        assert naive_m["gross"] == round(q["outstanding"] * 100) and abs(naive_m["par30"] - q["par30"]) < 1e-12
-        assert abs(naive_m["npl"] - q["npl_ratio"]) < 1e-12 and naive_m["roll_balance"] == round(roll["balance"].sum() * 100)
-        assert naive_m["due"] == round(col["due"].sum() * 100) and naive_m["on_time"] == round(col["on_time"].sum() * 100)
-        if loop_m is not None:
-            assert naive_m["ever_bad"] == loop_m["ever_bad"]
-        said += " = loop B"
+    for label, other in (("loop A", loop_m), ("loop B", naive_m)):
+        if other is None:
+            continue
+        same(f"{label} outstanding", other["gross"], satang([q["outstanding"]]))
+        same(f"{label} PAR30", other["par30"], q["par30"], 1e-12)
+        same(f"{label} NPL ratio", other["npl"], q["npl_ratio"], 1e-12)
+        same(f"{label} roll-rate balance", other["roll_balance"], satang(roll["balance"]))
+        same(f"{label} due", other["due"], satang(col["due"]))
+        same(f"{label} on time", other["on_time"], satang(col["on_time"]))
+        said += f" = {label}"
+    if loop_m is not None and naive_m is not None:
+        same("loop B ever bad", naive_m["ever_bad"], loop_m["ever_bad"])
     return said
 
 
@@ -404,6 +416,7 @@ def main(argv: list[str] | None = None) -> int:
         with Peak() as hand_t:
             hand = handwritten(book, sched)
         print(f"  hand-written DuckDB SQL:                                {hand_t.seconds:7.1f} s  peak {hand_t.mb:6.0f} MB", flush=True)
+        pd.to_pickle({"planlib": m, "hand": hand}, args.cache / f"results-{n}.pkl")  # to look into a disagreement without a rerun
         loop_m, loop_s = None, float("nan")
         if n <= args.loop_max:
             with Peak() as loop_t:

@@ -176,7 +176,10 @@ def _bucket_sql(dpd: str) -> str:
 
 
 def snapshot_sql(dates: Sequence[int], *, split_complete: bool) -> list[tuple[str, str]]:
-    """Stages (name, SELECT) giving one row per loan with paid, due, dpd, outstanding, status at every date.
+    """Stages (name, SELECT) giving one row per loan with outstanding, status and ageing bucket at every date.
+
+    The last date (the as-of date) also has paid, due, days past due and overdue; the earlier
+    month ends feed only the roll rates, which need state and balance.
 
     Portable SQL (CTE-free SELECTs, CASE, SUM/MIN, LEFT JOIN, GREATEST/LEAST) over the prepared
     views ``loans_w``, ``pay_w``, ``sched_w``; amounts in satang, dates as day numbers. Column
@@ -199,7 +202,8 @@ def snapshot_sql(dates: Sequence[int], *, split_complete: bool) -> list[tuple[st
     sched = [] if split_complete else ["CAST(SUM(s.principal) AS BIGINT) AS sched_principal"]
     for j, d in enumerate(dates):
         p = f"COALESCE(p.paid_{j}, 0)"
-        sched.append(f"CAST(SUM(CASE WHEN s.due_day <= {d} THEN s.payment ELSE 0 END) AS BIGINT) AS due_{j}")
+        if j == len(dates) - 1:  # amount due only at the as-of date (overdue); earlier dates need only the oldest unpaid
+            sched.append(f"CAST(SUM(CASE WHEN s.due_day <= {d} THEN s.payment ELSE 0 END) AS BIGINT) AS due_{j}")
         sched.append(f"MIN(CASE WHEN s.due_day <= {d} AND s.cum_due > {p} THEN s.due_day END) AS oldest_{j}")
         if not split_complete:
             first_open = f"s.cum_due - s.payment <= {p} AND s.cum_due > {p}"
@@ -214,7 +218,9 @@ def snapshot_sql(dates: Sequence[int], *, split_complete: bool) -> list[tuple[st
     base = "k, loan_id, borrower_type, work_type, province, contract_day, cohort, principal"
     t1 = [f"l.{c.strip()}" for c in base.split(",")]
     t2, t3, t4 = [base], [base], [base]
+    # Earlier month ends feed only the roll rates (state and balance); the as-of date keeps every measure.
     for j, d in enumerate(dates):
+        full = j == len(dates) - 1
         p = f"COALESCE(p.paid_{j}, 0)"
         if split_complete:
             repaid = f"COALESCE(p.pp_{j}, 0)"
@@ -222,16 +228,18 @@ def snapshot_sql(dates: Sequence[int], *, split_complete: bool) -> list[tuple[st
             by_schedule = f"s.covp_{j} + LEAST(GREATEST({p} - s.covd_{j} - s.oint_{j}, 0), s.oprin_{j})"
             repaid = (f"CASE WHEN COALESCE(p.npay_{j}, 0) > 0 AND p.nosplit_{j} = 0 THEN p.pp_{j} "
                       f"WHEN s.open_{j} = 1 THEN {by_schedule} ELSE COALESCE(s.sched_principal, 0) END")  # fmt: skip
-        t1 += [f"{p} AS paid_{j}", f"COALESCE(s.due_{j}, 0) AS due_{j}", f"s.oldest_{j} AS oldest_{j}", f"{repaid} AS repaid_{j}",
-               f"CASE WHEN l.status_day IS NULL OR l.status_day <= {d} THEN l.status ELSE 'active' END AS raw_{j}"]  # fmt: skip
-        t2 += [f"paid_{j}", f"due_{j}", f"oldest_{j}", f"GREATEST(principal - repaid_{j}, 0) AS outstanding_{j}",
+        paid_due = [f"paid_{j}", f"due_{j}"] if full else []
+        t1 += ([f"{p} AS paid_{j}", f"COALESCE(s.due_{j}, 0) AS due_{j}"] if full else []) + [
+            f"s.oldest_{j} AS oldest_{j}", f"{repaid} AS repaid_{j}",
+            f"CASE WHEN l.status_day IS NULL OR l.status_day <= {d} THEN l.status ELSE 'active' END AS raw_{j}"]  # fmt: skip
+        t2 += paid_due + [f"oldest_{j}", f"GREATEST(principal - repaid_{j}, 0) AS outstanding_{j}",
                f"CASE WHEN principal - repaid_{j} <= 0 THEN 'closed' WHEN raw_{j} = 'closed' THEN 'active' ELSE raw_{j} END AS status_{j}"]  # fmt: skip
         inp = f"outstanding_{j} > 0 AND status_{j} <> 'written_off'"
-        t3 += [f"paid_{j}", f"due_{j}", f"outstanding_{j}", f"status_{j}", f"CASE WHEN {inp} THEN 1 ELSE 0 END AS inp_{j}",
-               f"CASE WHEN {inp} AND oldest_{j} IS NOT NULL THEN {d} - oldest_{j} ELSE 0 END AS dpd_{j}",
-               f"CASE WHEN {inp} THEN GREATEST(due_{j} - paid_{j}, 0) ELSE 0 END AS overdue_{j}"]  # fmt: skip
-        # Earlier month ends feed only the roll rates (state, balance); the last date keeps every measure.
-        kept = ["paid", "due", "outstanding", "status", "inp", "dpd", "overdue"] if j == len(dates) - 1 else ["outstanding", "status", "inp"]
+        t3 += paid_due + [f"outstanding_{j}", f"status_{j}", f"CASE WHEN {inp} THEN 1 ELSE 0 END AS inp_{j}",
+               f"CASE WHEN {inp} AND oldest_{j} IS NOT NULL THEN {d} - oldest_{j} ELSE 0 END AS dpd_{j}"]  # fmt: skip
+        if full:
+            t3.append(f"CASE WHEN {inp} THEN GREATEST(due_{j} - paid_{j}, 0) ELSE 0 END AS overdue_{j}")
+        kept = ["paid", "due", "outstanding", "status", "inp", "dpd", "overdue"] if full else ["outstanding", "status", "inp"]
         t4 += [f"{c}_{j}" for c in kept] + [f"{_bucket_sql(f'dpd_{j}')} AS bucket_{j}"]
     inner = (f"SELECT {', '.join(t1)} FROM loans_w l LEFT JOIN sched_wide s ON s.k = l.k LEFT JOIN paid_wide p ON p.k = l.k "
              f"WHERE l.contract_day <= {last}")  # fmt: skip

@@ -109,44 +109,87 @@ def schedules(
     relief_n = np.where(np.isnan(relief_r), 0, relief_n)
     anchor, shift = _due_anchor(loans)
     balance = _round_half_up(loans["principal"].to_numpy(dtype=np.float64) * 100)
+    ids = loans["loan_id"].to_numpy()
+    if not pd.Index(ids).is_unique:  # duplicated ids: a stable (loan_id, installment) sort interleaves them
+        return _sorted_rows(ids, term, grace, rate, relief_n, relief_r, anchor, shift, balance, method)
     level = np.zeros(n_loans, dtype=np.float64)  # the annuity payment in force (satang)
     previous_rate = np.full(n_loans, np.nan)
-    parts: list[dict[str, np.ndarray]] = []
-    ids = loans["loan_id"].to_numpy()
+    # Rows are laid out in the output order (loan_id, installment) from the start, so the whole
+    # schedule is never sorted: loan i's instalment k goes to row start[i] + k - 1.
+    lengths = np.maximum(term, 0)
+    order = pd.Series(ids).sort_values(kind="stable").index.to_numpy()
+    starts = np.concatenate([[0], np.cumsum(lengths[order])[:-1]]).astype(np.int64)
+    start = np.empty(n_loans, dtype=np.int64)
+    start[order] = starts
+    total = int(lengths.sum())
+    if total == 0:
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in _COLUMNS})
+    cols = {name: np.empty(total, dtype=np.int64) for name in ("opening", "principal", "interest", "closing")}
+    cols["annual_rate"] = np.empty(total, dtype=np.float64)
     for k in range(1, int(term.max()) + 1):
         live = k <= term
-        r = np.where(k <= relief_n, relief_r, rate)
-        opening = balance.copy()
-        interest = _round_half_up(opening * r / 1200.0)
-        left = term - k + 1  # instalments left including this one
-        in_grace = k <= grace
-        if method == "equal_principal":
-            principal = _round_half_up(opening / np.maximum(left, 1))
-        else:
-            reset = (k == grace + 1) | (r != previous_rate)
-            i = r / 1200.0
-            with np.errstate(divide="ignore", invalid="ignore"):
-                annuity = np.where(i > 0, opening * i / (1 - (1 + i) ** (-left.astype(np.float64))), opening / np.maximum(left, 1))
-            level = np.where(reset & ~in_grace & live, annuity, level)
-            principal = _round_half_up(np.nan_to_num(level)) - interest
-        principal = np.where(in_grace, 0, np.clip(principal, 0, opening))
-        principal = np.where(k == term, opening, principal)
-        balance = opening - principal
-        previous_rate = np.where(in_grace, np.nan, r)
-        parts.append({
-            "loan_id": ids[live], "installment": np.full(live.sum(), k), "due_date": add_months(anchor[live], shift[live] + k - 1),
-            "annual_rate": r[live], "opening": opening[live], "principal": principal[live], "interest": interest[live],
-            "closing": balance[live],
-        })  # fmt: skip
-    out = pd.DataFrame({c: np.concatenate([p[c] for p in parts]) for c in parts[0]})
+        r, opening, interest, principal, balance, level, previous_rate = _step(k, term, grace, rate, relief_n, relief_r, balance,
+                                                                              level, previous_rate, method)  # fmt: skip
+        at = start[live] + (k - 1)
+        cols["annual_rate"][at], cols["opening"][at], cols["principal"][at] = r[live], opening[live], principal[live]
+        cols["interest"][at], cols["closing"][at] = interest[live], balance[live]
+    first = np.repeat(starts, lengths[order])
+    installment = np.arange(total, dtype=np.int64) - first + 1
+    out = pd.DataFrame({
+        "loan_id": np.repeat(ids[order], lengths[order]), "installment": installment,
+        "due_date": add_months(np.repeat(anchor[order], lengths[order]), np.repeat(shift[order], lengths[order]) + installment - 1),
+        **cols,
+    })  # fmt: skip
+    return _finish(out)
+
+
+def _step(k, term, grace, rate, relief_n, relief_r, opening, level, previous_rate, method):  # type: ignore[no-untyped-def]
+    """Instalment ``k`` of every loan: (rate, opening, interest, principal, closing, level, previous rate), satang (module docstring)."""
+    r = np.where(k <= relief_n, relief_r, rate)
+    interest = _round_half_up(opening * r / 1200.0)
+    left = term - k + 1  # instalments left including this one
+    in_grace = k <= grace
+    live = k <= term
+    if method == "equal_principal":
+        principal = _round_half_up(opening / np.maximum(left, 1))
+    else:
+        reset = (k == grace + 1) | (r != previous_rate)
+        i = r / 1200.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            annuity = np.where(i > 0, opening * i / (1 - (1 + i) ** (-left.astype(np.float64))), opening / np.maximum(left, 1))
+        level = np.where(reset & ~in_grace & live, annuity, level)
+        principal = _round_half_up(np.nan_to_num(level)) - interest
+    principal = np.where(in_grace, 0, np.clip(principal, 0, opening))
+    principal = np.where(k == term, opening, principal)
+    return r, opening, interest, principal, opening - principal, level, np.where(in_grace, np.nan, r)
+
+
+def _finish(out: pd.DataFrame) -> pd.DataFrame:
+    """Amounts from satang to baht, payment = principal + interest, the public column order."""
     for col in ("opening", "principal", "interest", "closing"):
         out[col] = out[col].astype(np.int64)
     out["payment"] = out["principal"] + out["interest"]
     for col in ("opening", "principal", "interest", "payment", "closing"):
         out[col] = out[col] / 100.0
     out["due_date"] = out["due_date"].astype("datetime64[us]")
-    out = out.sort_values(["loan_id", "installment"], kind="stable").reset_index(drop=True)
     return out[_COLUMNS]
+
+
+def _sorted_rows(ids, term, grace, rate, relief_n, relief_r, anchor, shift, balance, method):  # type: ignore[no-untyped-def]
+    """:func:`schedules` for loan ids that repeat: rows per instalment, then a stable (loan_id, installment) sort."""
+    level, previous_rate = np.zeros(len(ids)), np.full(len(ids), np.nan)
+    parts: list[dict[str, np.ndarray]] = []
+    for k in range(1, int(term.max()) + 1):
+        live = k <= term
+        r, opening, interest, principal, balance, level, previous_rate = _step(k, term, grace, rate, relief_n, relief_r, balance,
+                                                                              level, previous_rate, method)  # fmt: skip
+        parts.append({
+            "loan_id": ids[live], "installment": np.full(live.sum(), k), "due_date": add_months(anchor[live], shift[live] + k - 1),
+            "annual_rate": r[live], "opening": opening[live], "principal": principal[live],
+            "interest": interest[live], "closing": balance[live],
+        })  # fmt: skip
+    out = pd.DataFrame({c: np.concatenate([p[c] for p in parts]) for c in parts[0]})
+    return _finish(out.sort_values(["loan_id", "installment"], kind="stable").reset_index(drop=True))
 
 
 def _aligned(value: pd.Series | float | int | None, loans: pd.DataFrame, default: float) -> np.ndarray:

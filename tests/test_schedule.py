@@ -103,3 +103,16 @@ def test_vectorised_schedules_equal_one_by_one():
                                             contract_date=loan.contract_date)
         mine = together[together.loan_id == loan.loan_id].drop(columns="loan_id").reset_index(drop=True)
         pd.testing.assert_frame_equal(mine, alone)
+
+
+def test_rows_come_in_loan_id_then_instalment_order_whatever_the_input_order():
+    loans = pd.DataFrame({"loan_id": ["c", "a", "b"], "principal": [7_500.0, 50_000.0, 120_000.0], "term_months": [3, 2, 4],
+                          "annual_rate": [0.0, 3.0, 3.0], "contract_date": pd.to_datetime(["2024-03-01", "2023-12-10", "2024-01-31"])})
+    rows = schedule.schedules(loans)
+    assert list(zip(rows.loan_id, rows.installment)) == [("a", 1), ("a", 2), ("b", 1), ("b", 2), ("b", 3), ("b", 4),
+                                                         ("c", 1), ("c", 2), ("c", 3)]  # fmt: skip
+    assert rows.groupby("loan_id")["principal"].sum().round(2).to_dict() == {"a": 50_000.0, "b": 120_000.0, "c": 7_500.0}
+    pd.testing.assert_frame_equal(rows, schedule.schedules(loans.sort_values("loan_id")))
+    # a repeated id (a data error the loader reports) still gives every instalment, sorted stably
+    twice = schedule.schedules(pd.concat([loans.iloc[[1]], loans.iloc[[1]]], ignore_index=True))
+    assert list(twice.installment) == [1, 1, 2, 2] and (twice.loan_id == "a").all()
