@@ -7,7 +7,10 @@ project name shows as text). Numbers are formatted here, never computed.
 
 from __future__ import annotations
 
+import contextlib
 import html
+import os
+import sys
 from collections.abc import Mapping
 
 import pandas as pd
@@ -25,13 +28,10 @@ def progress(step: str) -> None:
     drops stderr, :mod:`planlib.render`) and, when the report runner set ``PLANLIB_PROGRESS``,
     is appended to that file, from which ``planlib report`` shows it beside its progress bar.
     """
-    import os
-    import sys
-
     print(step, file=sys.stderr, flush=True)
     target = os.environ.get(PROGRESS_ENV)
     if target:
-        with open(target, "a", encoding="utf-8") as fh:
+        with contextlib.suppress(OSError), open(target, "a", encoding="utf-8") as fh:  # a progress line never stops a report
             fh.write(step.replace("\n", " ") + "\n")
 
 

@@ -195,8 +195,9 @@ def snapshot_sql(dates: Sequence[int], *, split_complete: bool) -> list[tuple[st
             paid.append(f"CAST(SUM(CASE WHEN paid_day <= {d} THEN 1 ELSE 0 END) AS BIGINT) AS npay_{j}")
             paid.append(f"CAST(SUM(CASE WHEN paid_day <= {d} AND ppart IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS nosplit_{j}")
     last = max(dates)
-    # Rows after the last date add nothing to the split path's sums (the general path needs every
-    # instalment's principal), so they are filtered before the join and the aggregation.
+    # Payments after the last date add nothing to any sum here, so they are filtered before the
+    # aggregation; instalments after it likewise on the split path (the general one needs every
+    # instalment's principal, see sched_principal).
     paid_wide = f"SELECT k, {', '.join(paid)} FROM pay_w WHERE paid_day <= {last} GROUP BY k"
 
     sched = [] if split_complete else ["CAST(SUM(s.principal) AS BIGINT) AS sched_principal"]

@@ -32,10 +32,9 @@ def loan_level_is_synthetic(portfolio_data: object, loan_book: str | Path | None
 
 def book_source(portfolio_data: object, loan_book: str | Path | None = None) -> str:
     """The source line under every loan-level table: the Parquet folder's name when a ``loan_book`` is used, and SYNTHETIC when it is."""
-    where = f"loans, payments: {Path(loan_book).name}" if loan_book else "loans, payments"
     if loan_level_is_synthetic(portfolio_data, loan_book):
         return f"{SOURCE_SYNTHETIC} ({Path(loan_book).name})" if loan_book else SOURCE_SYNTHETIC
-    return where
+    return f"loans, payments: {Path(loan_book).name}" if loan_book else "loans, payments"
 
 
 def as_of(fiscal_year: int, quarter: int | None = None) -> pd.Timestamp:

@@ -305,6 +305,7 @@ def execute(job: Job | Mapping[str, Any]) -> Result:
             result.status = "failed"
             result.error = {"stage": "render", "ename": type(exc).__name__, "message": f"HTML/PDF export failed: {str(exc)[:500]}",
                             "traceback": traceback.format_exc(limit=6)[-3000:]}  # fmt: skip
+    os.environ.pop(PROGRESS_ENV, None)
     with contextlib.suppress(FileNotFoundError):
         progress_file.unlink()
     result.duration = round(time.monotonic() - t0, 2)
