@@ -27,8 +27,8 @@ from pathlib import Path
 
 import psutil
 
-from planlib import report
-from planlib import templates as tpl
+from planlib.reports import report
+from planlib.reports import templates as tpl
 
 
 def requests(limit: int) -> list[dict[str, object]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 import planlib
-from planlib import kpi, progress
+from planlib.plans import kpi, progress
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -23,8 +23,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from planlib import report
-from planlib import templates as tpl
+from planlib.reports import report
+from planlib.reports import templates as tpl
 
 ROOT = Path(__file__).resolve().parent.parent
 TRIVIAL = ROOT / "tests" / "fixtures" / "notebooks" / "trivial.ipynb"

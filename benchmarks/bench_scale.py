@@ -4,7 +4,7 @@
     python benchmarks/bench_scale.py --sizes 10000 100000  # choose sizes
     python benchmarks/bench_scale.py --loop-max 100000     # the per-loan loop only up to this size
 
-Books come from the seeded generator (:func:`planlib.synthetic.write_parquet`, ~24 payments a
+Books come from the seeded generator (:func:`planlib.loans.synthetic.write_parquet`, ~24 payments a
 loan, FY2563–2567) and are cached as Parquet in ``--cache`` (default ``$TMPDIR/planlib-bench``;
 never in the repository; 10⁷ loans take ~12 GB with the prepared tables). Every run times, as
 of 30 Jun 2024, the full metric set: ageing, PAR30/90, Thai classes, NPL, arrears, quality by
@@ -13,9 +13,9 @@ months) and roll rates (12 month-to-month moves, as the loan_statistics report s
 
 Measured side by side in one run, on the same files:
 
-* **planlib**: :class:`planlib.large_books.LargeBook` (DuckDB over Parquet). Reported as the
+* **planlib**: :class:`planlib.loans.large_books.LargeBook` (DuckDB over Parquet). Reported as the
   one-off preparation (keys, day numbers, satang; and the repayment schedule, built with
-  :func:`planlib.portfolio.due_schedule`) and the as-of metric run on the prepared book;
+  :func:`planlib.loans.portfolio.due_schedule`) and the as-of metric run on the prepared book;
 * **hand-written DuckDB SQL** for the same numbers, as an engineer would write it for this data
   (ASOF joins, date functions, one snapshot table per month end), on the raw Parquet plus the
   schedule (SQL cannot rebuild the annuity rounding without a recursive query, so both get
@@ -56,9 +56,10 @@ import duckdb
 import pandas as pd
 import psutil
 
-from planlib import large_books as lb
-from planlib import portfolio as pf
-from planlib import synthetic, thai
+from planlib.loans import large_books as lb
+from planlib.loans import portfolio as pf
+from planlib.loans import synthetic
+from planlib.inputs import thai
 
 AS_OF = pd.Timestamp("2024-06-30")
 FY = 2567

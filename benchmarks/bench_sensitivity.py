@@ -4,12 +4,12 @@ Problem: 500 projects × 10 criteria (random integer scores 1–5, random weight
 samples (flat Dirichlet), ordered top-10 for the intervals. Everything is timed in this one run
 and printed as ratios.
 
-* Monte-Carlo: :func:`planlib.sensitivity.rank_acceptability` (batched W Aᵀ, one argsort per
+* Monte-Carlo: :func:`planlib.plans.sensitivity.rank_acceptability` (batched W Aᵀ, one argsort per
   batch, one bincount) against a per-sample loop (totals = A @ w, pandas ``rank(method="min")``,
   counts added per sample). The loop runs on the first ``LOOP_SAMPLES`` draws only and its time
   is scaled to 10,000 (it is linear in the number of samples); the two are checked to agree on
   those draws.
-* Intervals: :func:`planlib.sensitivity.stability_intervals` (all criteria × deciding pairs at
+* Intervals: :func:`planlib.plans.sensitivity.stability_intervals` (all criteria × deciding pairs at
   once) against (a) the same crossing-point formula in a Python loop over criteria and pairs, and
   (b) a grid sweep (1,001 values of each weight, re-ranking all projects at each), which is what a
   spreadsheet what-if does and is only accurate to the grid step.
@@ -24,8 +24,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from planlib import priority as pr
-from planlib import sensitivity as se
+from planlib.plans import priority as pr
+from planlib.plans import sensitivity as se
 
 N_PROJECTS, N_CRITERIA, N_SAMPLES, TOP_K = 500, 10, 10_000, 10
 LOOP_SAMPLES = 1_000

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 import planlib
-from planlib import swot as sw
+from planlib.plans import swot as sw
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

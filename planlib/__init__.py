@@ -7,13 +7,60 @@ and compute what quarterly board reports show. Start here::
     plan = planlib.load_plan("data/hwfund")         # SWOT, projects, KPIs… as DataFrames
     book = planlib.load_portfolio("data/hwfund")    # published lending statistics, loans
     planlib.validate("data/hwfund")                 # every problem, nothing raised
+
+The package has four layers, and imports point down only::
+
+    planlib.inputs    reading and checking what analysts type (Thai digits, BE dates, the contract)
+    planlib.plans     SWOT, priorities, what-if, KPIs, the quarterly progress report
+    planlib.loans     lending statistics, schedules, portfolio quality, large books
+    planlib.reports   report templates, the batch runner, HTML/PDF rendering
+
+``planlib.priority``, ``planlib.portfolio`` and the other domain modules stay reachable as
+attributes of ``planlib`` (imported on first use, so ``import planlib`` stays light).
 """
 
-from planlib import ife_efe, kpi, lending, portfolio, priority, progress, swot, tows, value_for_money  # noqa: F401  (domain modules register their checks on import)
-from planlib.load import Dataset, Plan, Portfolio, load_plan, load_portfolio, require, validate
-from planlib.problems import DataError, Problem, Problems
+from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+from types import ModuleType
+
+from planlib import checklist
+from planlib.inputs import checks
+from planlib.inputs.dataset import Dataset, Plan, Portfolio
+from planlib.inputs.load import load_plan, load_portfolio, require, validate
+from planlib.inputs.problems import DataError, Problem, Problems
+
+__version__ = "0.2.0"
+
+checks.install(checklist.CHECKS)
+
+MODULES: dict[str, str] = {
+    **{name: f"planlib.inputs.{name}" for name in ("thai", "contract", "read", "load", "checks", "problems",
+                                                     "dataset", "messages", "blank_workbook")},
+    **{name: f"planlib.plans.{name}" for name in ("swot", "ife_efe", "tows", "priority", "value_for_money", "ahp",
+                                                    "whatif", "sensitivity", "kpi", "progress", "gantt", "boardpack",
+                                                    "examples", "bands")},
+    **{name: f"planlib.loans.{name}" for name in ("lending", "schedule", "portfolio", "large_books", "reconcile",
+                                                    "synthetic", "loan_report", "books")},
+    **{name: f"planlib.reports.{name}" for name in ("templates", "render", "pdf_text")},
+    **{name: f"planlib.{name}" for name in ("charts", "display", "cli")},
+}
+"""Short names an analyst types (``planlib.priority``) → the module in its layer."""
+
+
+def __getattr__(name: str) -> ModuleType:
+    """``planlib.priority`` and friends: import the domain module on first use."""
+    target = MODULES.get(name)
+    if target is None:
+        raise AttributeError(f"module 'planlib' has no attribute {name!r}")
+    module = importlib.import_module(target)
+    globals()[name] = module
+    return module
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *MODULES})
+
 
 __all__ = [
     "DataError",

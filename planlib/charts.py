@@ -24,7 +24,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from planlib import thai
+from planlib.inputs import thai
 
 THAI_FONT_FAMILY = "Noto Sans Thai"
 PALETTE = ("#1f5f8b", "#e07b39", "#4c9f70", "#c0392b", "#8e6fb5", "#7f8c8d", "#d4a017", "#2c3e50")

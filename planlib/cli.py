@@ -12,9 +12,9 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from planlib import contract
-from planlib.load import validate
-from planlib.problems import Problems
+from planlib.inputs import contract
+from planlib.inputs.load import validate
+from planlib.inputs.problems import Problems
 
 
 def _width(text: str) -> int:
@@ -79,7 +79,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from planlib.template import write_template
+    from planlib.inputs.blank_workbook import write_template
 
     try:
         path = write_template(args.path, overwrite=args.force)
@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     tpl.add_argument("--force", action="store_true", help="overwrite an existing file")
     tpl.set_defaults(func=cmd_template)
     try:
-        from planlib import report
+        from planlib.reports import report
     except ImportError:  # the report runner's dependencies are missing
         report = None  # type: ignore[assignment]
     if report is not None and hasattr(report, "add_arguments"):

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from planlib.problems import Problems
+from planlib.inputs.problems import Problems
 
 PROGRESS_ENV = "PLANLIB_PROGRESS"
 """Environment variable naming a file where :func:`progress` appends its lines (set by the report runner)."""
@@ -25,7 +25,7 @@ def progress(step: str) -> None:
     """Show a long computation's step without putting it in the report.
 
     The line goes to standard error (JupyterLab shows it under the cell; the HTML/PDF export
-    drops stderr, :mod:`planlib.render`) and, when the report runner set ``PLANLIB_PROGRESS``,
+    drops stderr, :mod:`planlib.reports.render`) and, when the report runner set ``PLANLIB_PROGRESS``,
     is appended to that file, from which ``planlib report`` shows it beside its progress bar.
     """
     print(step, file=sys.stderr, flush=True)
@@ -84,11 +84,11 @@ def _format(value: object, spec: str | None) -> str:
     if isinstance(value, int):
         return f"{value:,}" if abs(value) >= 10000 else str(value)
     if isinstance(value, pd.Timestamp):
-        from planlib.thai import format_date
+        from planlib.inputs.thai import format_date
 
         return format_date(value)
     if isinstance(value, pd.Period):
-        from planlib.thai import format_month
+        from planlib.inputs.thai import format_month
 
         return format_month(value)
     return str(value)
@@ -110,7 +110,7 @@ def show_table(frame: pd.DataFrame, **kwargs: object) -> None:
 
     The output carries ``{"planlib_table": {"sha256": …}}`` metadata (invisible in the report);
     the runner hashes these per report into the manifest (``result_tables``), so two runs can be
-    compared number for number (:func:`planlib.report.result_tables`).
+    compared number for number (:func:`planlib.reports.report.result_tables`).
     """
     from IPython.display import HTML
 

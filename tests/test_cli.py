@@ -9,9 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from planlib import contract
+from planlib.inputs import contract
 from planlib.cli import _width, format_problems, main
-from planlib.problems import Problem, Problems
+from planlib.inputs.problems import Problem, Problems
 
 CLEAN = {
     "plan.csv": "key,value\norg_code,demo\norg_name_th,กองทุนทดสอบ\n",

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from planlib import display
-from planlib.problems import Problem, Problems
+from planlib.inputs.problems import Problem, Problems
 
 
 def test_text_from_data_is_escaped() -> None:

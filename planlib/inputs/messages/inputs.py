@@ -1,0 +1,8 @@
+"""Problem messages of :mod:`planlib.inputs` (code → English and Thai templates)."""
+
+from __future__ import annotations
+
+from planlib.inputs.messages.message import Message
+
+MESSAGES: dict[str, Message] = {
+}

@@ -1,0 +1,108 @@
+"""Activity Gantt for the quarterly report: planned months, done marks and the quarter-end line.
+
+Input is :func:`planlib.plans.progress.activity_progress` (one row per activity with its planned
+months, done month and due/done/overdue flags at a quarter's end). Months are shown as Thai
+abbreviations with BE years (``ต.ค. 65``), the fiscal year's twelve months plus any planned
+month outside it (DSDW K5 starts in ก.ย. 65, before FY2566; seed 002 §4 quirk 6).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from planlib import charts
+from planlib.inputs import thai
+from planlib.plans.progress import check_fiscal_year, check_quarter, quarter_months
+
+PLANNED, DONE = "■", "✓"
+COLOURS = {"done": charts.RAG_COLOURS["green"], "overdue": charts.RAG_COLOURS["red"], "planned": charts.PALETTE[0]}
+
+
+def chart_months(progress: pd.DataFrame, fiscal_year: int) -> pd.PeriodIndex:
+    """Months on the Gantt's axis: the fiscal year, widened to every planned or done month shown."""
+    months = thai.fiscal_months(check_fiscal_year(fiscal_year))
+    first, last = months[0], months[-1]
+    for planned in progress.get("planned", []):
+        if planned:
+            first, last = min(first, planned[0]), max(last, planned[-1])
+    for done in progress.get("done_month", pd.Series(dtype="period[M]")).dropna():
+        first, last = min(first, done), max(last, done)
+    return pd.period_range(first, last, freq="M")
+
+
+def activity_label(row: pd.Series, width: int = 48) -> str:
+    """``K1-3 เสนอแผน…``: owner and number, then the Thai text cut to ``width`` characters."""
+    text = row.get("text_th") if isinstance(row.get("text_th"), str) else row.get("text_en") or ""
+    text = str(text)
+    if len(text) > width:
+        text = text[: width - 1].rstrip() + "…"
+    return f"{row['owner_code']}-{row['activity_no']} {text}"
+
+
+def gantt_grid(progress: pd.DataFrame, fiscal_year: int) -> pd.DataFrame:
+    """A text Gantt: one row per activity, one column per month (Thai label), ``■`` planned, ``✓`` done.
+
+    Columns: activity (label), status (done/overdue/planned at the quarter end), then months.
+    Used for the board-pack workbook and to test what the chart draws.
+    """
+    months = chart_months(progress, fiscal_year)
+    rows = []
+    for _, act in progress.iterrows():
+        planned = set(act["planned"])
+        cells = {}
+        for m in months:
+            mark = PLANNED if m in planned else ""
+            if pd.notna(act["done_month"]) and act["done_month"] == m:
+                mark += DONE
+            cells[thai.format_month(m)] = mark
+        rows.append({"activity": activity_label(act), "status": _status(act), **cells})
+    return pd.DataFrame(rows, columns=["activity", "status", *[thai.format_month(m) for m in months]])
+
+
+def _status(act: pd.Series) -> str:
+    if bool(act.get("done", False)):
+        return "done"
+    if bool(act.get("overdue", False)):
+        return "overdue"
+    return "planned"
+
+
+def gantt_chart(progress: pd.DataFrame, fiscal_year: int, quarter: int, *, title: str = "", source: str = "") -> Figure:
+    """Gantt of planned months (bars), done months (◆) and the quarter's end (dashed line).
+
+    Bar colour shows the status at the quarter's end: green done, red overdue (due, not done),
+    blue planned. Months are Thai abbreviations with BE years (``ต.ค. 65``).
+    """
+    fy, q = check_fiscal_year(fiscal_year), check_quarter(quarter)
+    months = chart_months(progress, fy)
+    position = {m: i for i, m in enumerate(months)}
+    n = max(len(progress), 1)
+    fig, ax = charts.figure(title or f"แผนและผลกิจกรรม {thai.format_quarter(fy, q)}", xlabel="เดือน (ปีงบประมาณ พ.ศ.)",
+                            ylabel="กิจกรรม", source=source, size=(10, 1.6 + 0.32 * n))  # fmt: skip
+    labels = []
+    for y, (_, act) in enumerate(progress.iterrows()):
+        colour = COLOURS[_status(act)]
+        ax.broken_barh([(position[m] - 0.45, 0.9) for m in act["planned"] if m in position], (y - 0.3, 0.6),
+                       facecolors=colour, alpha=0.85)  # fmt: skip
+        if pd.notna(act["done_month"]) and act["done_month"] in position:
+            ax.plot(position[act["done_month"]], y, marker="D", color="black", markersize=6, linestyle="none")
+        labels.append(activity_label(act, 40))
+    end = quarter_months(fy, q)[-1]
+    ax.axvline(position[end] + 0.5, color=charts.RAG_COLOURS["red"], linestyle="--", linewidth=1.5)
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.set_xlim(-0.5, len(months) - 0.5)
+    charts.thai_month_ticks(ax, months)
+    ax.tick_params(axis="x", labelsize=8, rotation=45)
+    ax.grid(axis="y", visible=False)
+    fig.legend(handles=[
+        Patch(color=COLOURS["planned"], label="ตามแผน (planned)"),
+        Patch(color=COLOURS["done"], label="เสร็จแล้ว (done)"),
+        Patch(color=COLOURS["overdue"], label="เลยกำหนด (overdue)"),
+        Line2D([], [], marker="D", color="black", linestyle="none", label="เดือนที่เสร็จ (done month)"),
+        Line2D([], [], color=charts.RAG_COLOURS["red"], linestyle="--", label=f"สิ้น{thai.format_quarter(fy, q)}"),
+    ], loc="outside lower center", ncol=3, fontsize=8, frameon=False)  # fmt: skip
+    return fig

@@ -1,0 +1,565 @@
+"""KPI scoring: level reached, score, weighted scorecard and distance to the next level.
+
+A KPI's ``kpi_levels`` rows give, per level, the threshold a result must reach. The ``level``
+column is the score that level earns: 50/75/100 in the DSDW KPI set (seed 002 §3), 1–5 in the
+revolving-fund 1–5 forms (seed 001 §5.4, seed 000 K1/K2). Two scoring methods:
+
+* ``step`` (ขั้นบันได): the score of the highest level whose threshold the result reaches.
+  This is what a table of levels with fixed scores implies (seed 002 §3, "natural reading").
+* ``interpolated`` (เทียบสัดส่วนเชิงเส้น): linear interpolation between the two thresholds the
+  result lies between, rounded to 4 decimals, capped at the top level. This is the usual
+  revolving-fund 1–5 practice (CGD/TRIS evaluation, scores reported to 4 decimals; anchors.md
+  §5.2) and the labelled what-if of seed 002 §3.
+
+Stated rules (the sources do not state them, so planlib does, and prints them):
+
+* **Comparator**: a threshold is reached when the result is ≥ it (higher-is-better) or ≤ it
+  (lower-is-better). Seed 002 §2: "I assume ≥".
+* **Below the lowest level** (policy ``below``): ``zero`` (default: score 0, seed 002 §3
+  "0 below the initial level is an assumption"), ``lowest`` (the lowest level's score) or
+  ``none`` (no score). Whatever the policy, the row is flagged ``below_lowest``.
+* **Gaps between bands**: thresholds are the printed *lower bounds* of the bands (DITP
+  "80–84, 85–89…", seed 001 §5.4). A result in a printed gap (84.5) has not reached the next
+  lower bound, so under ``step`` it keeps the lower band; under ``interpolated`` it is
+  interpolated across the gap. Missing levels (DITP 1/–/3/–/5) are handled the same way.
+* **Weighted total** = Σ weight × score / 100 over the KPIs that carry a weight; weights
+  (%) must sum to 100 (and to ``group_weight`` within each group when given). Group subtotal
+  = the same sum within a group; its maximum = Σ weight × top score / 100. (Seed 002 §3:
+  performance 70, potential 30; worked example 63.75 step, 68.19 interpolated.)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from planlib import charts
+from planlib.inputs import checks
+from planlib.inputs.problems import DataError, Problem, Problems
+
+METHODS: dict[str, tuple[str, str]] = {
+    "step": ("ขั้นบันได: ได้คะแนนของระดับสูงสุดที่ผลงานถึงเกณฑ์",
+             "step: the score of the highest level whose threshold the result reaches"),
+    "interpolated": ("เทียบสัดส่วนเชิงเส้นระหว่างเกณฑ์ (ทศนิยม 4 ตำแหน่ง)",
+                     "linear interpolation between level thresholds, 4 decimals, capped at the top level"),
+}  # fmt: skip
+"""Scoring methods: name → (Thai, English) description, printed next to every score."""
+
+BELOW_POLICIES: dict[str, tuple[str, str]] = {
+    "zero": ("ต่ำกว่าเกณฑ์ระดับต่ำสุด ได้ 0 คะแนน", "below the lowest level scores 0"),
+    "lowest": ("ต่ำกว่าเกณฑ์ระดับต่ำสุด ได้คะแนนของระดับต่ำสุด", "below the lowest level scores the lowest level"),
+    "none": ("ต่ำกว่าเกณฑ์ระดับต่ำสุด ไม่ให้คะแนน", "below the lowest level gets no score"),
+}  # fmt: skip
+"""What a result below the lowest threshold scores; the row is flagged in every case."""
+
+GAP_RULE = (
+    "เกณฑ์คือขอบล่างของแต่ละช่วง ผลที่อยู่ในช่องว่างระหว่างช่วงยังไม่ถึงขอบล่างของช่วงถัดไป",
+    "thresholds are the lower bounds of the bands; a result in a gap between bands has not reached the next band's lower bound",
+)
+
+
+def _check_method(method: str, below: str) -> None:
+    if method not in METHODS:
+        raise ValueError(f"unknown scoring method {method!r}; use one of {', '.join(METHODS)} / "
+                         f"ไม่รู้จักวิธีให้คะแนน {method!r}")  # fmt: skip
+    if below not in BELOW_POLICIES:
+        raise ValueError(f"unknown below-lowest policy {below!r}; use one of {', '.join(BELOW_POLICIES)} / "
+                         f"ไม่รู้จักนโยบายกรณีต่ำกว่าเกณฑ์ {below!r}")  # fmt: skip
+
+
+def method_text(method: str, below: str = "zero") -> str:
+    """``"step (ขั้นบันได…); below the lowest level scores 0"`` — printed next to a score."""
+    _check_method(method, below)
+    th, en = METHODS[method]
+    bth, ben = BELOW_POLICIES[below]
+    return f"{method}: {th} / {en}; {bth} / {ben}"
+
+
+@dataclass(frozen=True)
+class Score:
+    """The score of one result against one KPI's levels."""
+
+    value: float
+    score: float
+    level: float  # the highest level reached (NaN below the lowest)
+    label: str | None
+    below_lowest: bool
+    method: str
+    below: str
+
+
+def _reached(value: float, threshold: float, direction: str) -> bool:
+    return value >= threshold if direction == "higher" else value <= threshold
+
+
+def score_value(
+    value: float, levels: pd.DataFrame, *, direction: str = "higher", method: str = "step", below: str = "zero"
+) -> Score:
+    """Score one result against a KPI's levels (``level``, ``threshold``, optional ``label``).
+
+    Step: score = level of the highest threshold reached (≥ for higher-, ≤ for lower-is-better).
+    Interpolated: score = sₖ + (v − tₖ) / (tₖ₊₁ − tₖ) × (sₖ₊₁ − sₖ) between the reached level k
+    and the next one, rounded to 4 decimals; at or beyond the top threshold, the top score.
+    Below the lowest threshold: policy ``below`` (module docstring). Source: seed 002 §3,
+    anchors.md §5.2 (revolving-fund 1–5 interpolation).
+
+    >>> lv = pd.DataFrame({"level": [50, 75, 100], "threshold": [59.54, 64.04, 73.04]})
+    >>> score_value(61.0, lv).score, score_value(61.0, lv, method="interpolated").score
+    (50.0, 58.1111)
+    """
+    _check_method(method, below)
+    if direction not in ("higher", "lower"):
+        raise ValueError(f"direction must be 'higher' or 'lower', got {direction!r} / ทิศทางต้องเป็น higher หรือ lower")
+    ordered = levels.sort_values("level")
+    scores = [float(s) for s in ordered["level"]]
+    thresholds = [float(t) for t in ordered["threshold"]]
+    labels = list(ordered["label"]) if "label" in ordered else [None] * len(scores)
+    if not scores:
+        raise ValueError("a KPI needs at least one level to be scored / ตัวชี้วัดต้องมีเกณฑ์อย่างน้อยหนึ่งระดับ")
+    value = float(value)
+    reached = [i for i, t in enumerate(thresholds) if _reached(value, t, direction)]
+    if not reached:
+        points = {"zero": 0.0, "lowest": scores[0], "none": math.nan}[below]
+        return Score(value, points, math.nan, None, True, method, below)
+    k = max(reached)
+    label = labels[k] if isinstance(labels[k], str) else None
+    if method == "step" or k == len(scores) - 1:
+        return Score(value, scores[k], scores[k], label, False, method, below)
+    t0, t1, s0, s1 = thresholds[k], thresholds[k + 1], scores[k], scores[k + 1]
+    points = round(s0 + (value - t0) / (t1 - t0) * (s1 - s0), 4)
+    return Score(value, points, scores[k], label, False, method, below)
+
+
+# ---------------------------------------------------------------- per-KPI tables
+
+
+def kpi_table(plan) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """KPIs with the columns scoring needs, direction defaulting to ``higher``, index = code."""
+    kpis = plan["kpis"].copy()
+    for col in ("name_en", "unit", "weight", "group", "direction", "baseline", "group_weight", "denominator", "denominator_unit"):
+        if col not in kpis:
+            kpis[col] = math.nan if col in ("weight", "baseline", "group_weight", "denominator") else None
+    kpis["direction"] = kpis["direction"].fillna("higher")
+    return kpis.set_index("code", drop=False)
+
+
+def needed_count(threshold: float, denominator: float, direction: str = "higher") -> int:
+    """Smallest whole count whose share of ``denominator`` reaches ``threshold`` %.
+
+    count = ⌈threshold × denominator / 100⌉ (higher-is-better; ⌊…⌋ when lower is better).
+    Seed 002 K2: 59.54 % of 556,629 → 331,417 volunteers; 64.04 % → 356,466; 73.04 % → 406,562.
+    """
+    exact = round(threshold * denominator / 100, 6)  # drop float noise before rounding up
+    return math.ceil(exact) if direction == "higher" else math.floor(exact)
+
+
+def level_requirements(plan) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """Every KPI level with its threshold and, for a % KPI with a fixed ``denominator``, the count needed.
+
+    Columns: kpi_code, level, label, threshold, unit, direction, needed_count, count_unit.
+    Source: ``kpi_levels`` and ``kpis.denominator``; rule of :func:`needed_count`.
+    """
+    kpis = kpi_table(plan)
+    levels = plan["kpi_levels"]
+    rows = []
+    for _, lv in levels.sort_values(["kpi_code", "level"]).iterrows():
+        kpi = kpis.loc[lv["kpi_code"]] if lv["kpi_code"] in kpis.index else None
+        direction = "higher" if kpi is None else kpi["direction"]
+        denom = math.nan if kpi is None else kpi["denominator"]
+        rows.append({
+            "kpi_code": lv["kpi_code"], "level": lv["level"], "label": lv.get("label"),
+            "threshold": lv["threshold"], "unit": None if kpi is None else kpi["unit"], "direction": direction,
+            "needed_count": needed_count(lv["threshold"], denom, direction) if pd.notna(denom) else pd.NA,
+            "count_unit": None if kpi is None else kpi["denominator_unit"],
+        })  # fmt: skip
+    frame = pd.DataFrame(rows, columns=["kpi_code", "level", "label", "threshold", "unit", "direction", "needed_count", "count_unit"])
+    frame["needed_count"] = frame["needed_count"].astype("Int64")
+    return frame
+
+
+def score_kpis(
+    plan, actuals: pd.DataFrame, *, method: str = "step", below: str = "zero"  # type: ignore[no-untyped-def]
+) -> pd.DataFrame:
+    """Score each KPI's result (``actuals``: ``kpi_code``, ``value``) against its levels.
+
+    One row per KPI that has levels: value, level reached, label, score (see
+    :func:`score_value`), ``method`` and ``rule`` (printed with the score), ``below_lowest``
+    flag, top score, weight, weighted = weight × score / 100, and the distance to the next
+    level: ``next_level``, ``next_threshold``, ``distance`` (|next threshold − value|) and,
+    for a % KPI with a fixed denominator, ``next_count`` = :func:`needed_count`. KPIs without
+    a result are listed with no score. Source: seed 002 §3 and §5 (calculations 2, 4–6).
+    """
+    _check_method(method, below)
+    kpis = kpi_table(plan)
+    levels = plan["kpi_levels"]
+    unknown = sorted(set(actuals["kpi_code"].dropna().astype(str)) - set(kpis.index))
+    if unknown:
+        raise DataError(Problems(
+            Problem("error", "kpi_actuals", f"result for unknown KPI {code!r}: not in kpis.code",
+                    f"มีผลของตัวชี้วัดที่ไม่รู้จัก {code!r}: ไม่มีใน kpis.code", column="kpi_code", value=code, code="unknown_code")
+            for code in unknown), "kpi_actuals")  # fmt: skip
+    values = actuals.dropna(subset=["value"]).drop_duplicates("kpi_code", keep="last").set_index("kpi_code")["value"]
+    rule = method_text(method, below)
+    rows = []
+    for code, lv in levels.groupby("kpi_code", sort=False):
+        if code not in kpis.index:
+            continue
+        kpi = kpis.loc[code]
+        direction = kpi["direction"]
+        ordered = lv.sort_values("level")
+        top = float(ordered["level"].max())
+        row: dict[str, object] = {
+            "kpi_code": code, "name_th": kpi.get("name_th"), "name_en": kpi.get("name_en"), "unit": kpi["unit"],
+            "group": kpi["group"], "weight": kpi["weight"], "direction": direction, "value": math.nan,
+            "level": math.nan, "level_label": None, "score": math.nan, "top_score": top, "weighted": math.nan,
+            "below_lowest": False, "method": method, "rule": rule, "next_level": math.nan,
+            "next_threshold": math.nan, "distance": math.nan, "next_count": pd.NA,
+            "count_unit": kpi["denominator_unit"],
+        }  # fmt: skip
+        if code in values.index:
+            result = score_value(values[code], ordered, direction=direction, method=method, below=below)
+            row.update(value=result.value, level=result.level, level_label=result.label, score=result.score,
+                       below_lowest=result.below_lowest)  # fmt: skip
+            if pd.notna(kpi["weight"]) and pd.notna(result.score):
+                row["weighted"] = round(float(kpi["weight"]) * result.score / 100, 4)
+            ahead = [r for _, r in ordered.iterrows() if not _reached(result.value, float(r["threshold"]), direction)]
+            if ahead:
+                nxt = ahead[0]
+                row.update(next_level=float(nxt["level"]), next_threshold=float(nxt["threshold"]),
+                           distance=round(abs(float(nxt["threshold"]) - result.value), 4))  # fmt: skip
+                if pd.notna(kpi["denominator"]):
+                    row["next_count"] = needed_count(float(nxt["threshold"]), float(kpi["denominator"]), direction)
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    if not frame.empty:
+        frame["next_count"] = frame["next_count"].astype("Int64")
+    return frame
+
+
+# ---------------------------------------------------------------- scorecards
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """A weighted KPI scorecard: per-KPI rows, group subtotals, total, and what was used."""
+
+    kpis: pd.DataFrame
+    groups: pd.DataFrame
+    total: float | None  # None when the KPIs carry no weights
+    max_total: float | None
+    method: str
+    below: str
+    rule: str
+    fiscal_year: int
+    as_of: str  # e.g. "kpi_actuals Q2" or "kpi_history (result)"
+    illustrative: bool
+    unscored: pd.DataFrame | None = None  # published results left out: their unit is not the KPI's (see year_results)
+
+
+def weight_problems(kpis: pd.DataFrame) -> list[Problem]:
+    """Weights that cannot make a scorecard: some missing, a total ≠ 100, a group ≠ its group_weight.
+
+    Source: seed 002 §3 ("check that the weights sum to 70, 30 and 100").
+    """
+    found: list[Problem] = []
+    weights = kpis["weight"] if "weight" in kpis else pd.Series(dtype="float64")
+    if weights.isna().all():
+        return found
+    for row, rec in kpis[weights.isna()].iterrows():
+        found.append(Problem("error", "kpis", "weight missing while other KPIs have weights",
+                             "ไม่มีน้ำหนัก ขณะที่ตัวชี้วัดอื่นมีน้ำหนัก", row=int(row),
+                             column="weight", value=str(rec.get("code", "")), code="weight_missing"))  # fmt: skip
+    total = float(weights.sum())
+    if abs(total - 100) > 0.01:
+        found.append(Problem("error", "kpis", f"KPI weights sum to {total:g}, not 100",
+                             f"น้ำหนักตัวชี้วัดรวมได้ {total:g} ไม่เท่ากับ 100", column="weight", value=f"{total:g}",
+                             code="weights_sum"))  # fmt: skip
+    if "group_weight" in kpis and "group" in kpis:
+        for group, part in kpis.groupby("group", dropna=True):
+            declared = part["group_weight"].dropna().unique()
+            if len(declared) > 1:
+                shown = ", ".join(f"{v:g}" for v in declared)
+                found.append(Problem("error", "kpis", f"group {group!r} has several group_weight values: {shown}",
+                                     f"กลุ่ม {group!r} มีน้ำหนักกลุ่มหลายค่า: {shown}", column="group_weight",
+                                     value=shown, code="group_weight"))  # fmt: skip
+            elif len(declared) == 1 and abs(float(part["weight"].sum()) - float(declared[0])) > 0.01:
+                got = float(part["weight"].sum())
+                found.append(Problem("error", "kpis", f"weights of group {group!r} sum to {got:g}, not its group_weight {declared[0]:g}",
+                                     f"น้ำหนักในกลุ่ม {group!r} รวมได้ {got:g} ไม่เท่ากับน้ำหนักกลุ่ม {declared[0]:g}",
+                                     column="weight", value=f"{got:g}", code="group_weights_sum"))  # fmt: skip
+    return found
+
+
+def year_results(plan, fiscal_year: int, quarter: int | None = None) -> tuple[pd.DataFrame, str, bool]:  # type: ignore[no-untyped-def]
+    """The results to score for a fiscal year: ``kpi_actuals`` (YTD) or published ``kpi_history``.
+
+    ``kpi_actuals`` rows of ``fiscal_year`` at ``quarter`` (default: the latest quarter present);
+    else ``kpi_history`` rows with kind ``result`` (or no kind) for that year. Returns
+    (frame of kpi_code/value, description, illustrative?) — illustrative when the table came
+    from the ``synthetic/`` folder.
+    """
+    if plan.has("kpi_actuals"):
+        act = plan["kpi_actuals"]
+        act = act[act["fiscal_year"] == fiscal_year]
+        if not act.empty:
+            q = int(act["quarter"].max()) if quarter is None else int(quarter)
+            act = act[act["quarter"] <= q].sort_values("quarter")
+            picked = act.drop_duplicates("kpi_code", keep="last")[["kpi_code", "value"]]
+            return picked.reset_index(drop=True), f"kpi_actuals Q{q}", "kpi_actuals" in plan.synthetic
+    if plan.has("kpi_history"):
+        hist = plan["kpi_history"]
+        hist = hist[hist["fiscal_year"] == fiscal_year]
+        if "kind" in hist:
+            hist = hist[hist["kind"].isna() | (hist["kind"] == "result")]
+        hist = hist[~other_unit(plan, hist)]
+        if not hist.empty:
+            picked = hist.drop_duplicates("kpi_code", keep="last")[["kpi_code", "value"]]
+            return picked.reset_index(drop=True), "kpi_history", "kpi_history" in plan.synthetic
+    return pd.DataFrame({"kpi_code": pd.Series(dtype="str"), "value": pd.Series(dtype="float64")}), "none", False
+
+
+def _unit_key(unit: object) -> str | None:
+    """A unit for comparison: ``%``/``ร้อยละ``/``percent`` are one unit; ``ระดับ (1-5)`` is ``ระดับ``."""
+    if not isinstance(unit, str) or not unit.strip():
+        return None
+    key = re.sub(r"\s+|\(.*?\)", "", unit).lower()
+    if key in ("%", "ร้อยละ", "percent", "pct") or key.startswith("ร้อยละ"):
+        return "%"
+    return key
+
+
+def other_unit(plan, history: pd.DataFrame) -> pd.Series:  # type: ignore[no-untyped-def]
+    """True for ``kpi_history`` rows whose ``unit`` is not the KPI's own unit.
+
+    Such a row (DSDW K3 FY2565: 475,294 *households* for a KPI measured in %, seed 002 L208–214)
+    cannot be scored against the KPI's thresholds, so :func:`year_results` leaves it out and the
+    scorecard lists it as unscored instead of giving it a meaningless level.
+    """
+    if "unit" not in history or not plan.has("kpis"):
+        return pd.Series(False, index=history.index)
+    kpi_units = dict(zip(plan["kpis"]["code"], plan["kpis"]["unit"].map(_unit_key)))
+    row_units = history["unit"].map(_unit_key)
+    own = history["kpi_code"].map(kpi_units)
+    return (row_units.notna() & own.notna() & (row_units != own)).astype(bool)
+
+
+def unscored_results(plan, fiscal_year: int) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """Published results of ``fiscal_year`` that :func:`year_results` left out for their unit."""
+    if not plan.has("kpi_history"):
+        return pd.DataFrame()
+    hist = plan["kpi_history"]
+    hist = hist[hist["fiscal_year"] == fiscal_year]
+    if "kind" in hist:
+        hist = hist[hist["kind"].isna() | (hist["kind"] == "result")]
+    hist = hist[other_unit(plan, hist)]
+    units = dict(zip(plan["kpis"]["code"], plan["kpis"]["unit"]))
+    return pd.DataFrame({
+        "ตัวชี้วัด / KPI": hist["kpi_code"],
+        "ผลที่เผยแพร่ / published": hist["value"],
+        "หน่วยของผล / its unit": hist["unit"],
+        "หน่วยของตัวชี้วัด / KPI unit": hist["kpi_code"].map(units),
+        "เหตุผล / reason": "หน่วยไม่ตรงกับตัวชี้วัด จึงไม่ให้คะแนน / not in the KPI's unit, so not scored",
+    })  # fmt: skip
+
+
+def scorecard(
+    plan,  # type: ignore[no-untyped-def]
+    fiscal_year: int,
+    *,
+    method: str = "step",
+    below: str = "zero",
+    quarter: int | None = None,
+    actuals: pd.DataFrame | None = None,
+) -> Scorecard:
+    """Weighted scorecard of a fiscal year: per-KPI scores, group subtotals and the total.
+
+    Total = Σ weight × score / 100 (weights in %, summing to 100); group subtotal = the same
+    within the group, out of Σ weight × top score / 100. Weights that do not sum (to 100, or
+    to a group's ``group_weight``) raise :class:`DataError`. Without weights no total is
+    computed (``total`` is None). Results come from ``actuals`` when given, else
+    :func:`year_results`. Source: seed 002 §3 (DSDW 70/30; example 63.75 step / 68.19
+    interpolated).
+    """
+    found = weight_problems(plan["kpis"])
+    if found:
+        raise DataError(Problems(found), "kpis")
+    unscored = None
+    if actuals is None:
+        actuals, as_of, illustrative = year_results(plan, fiscal_year, quarter)
+        if as_of in ("kpi_history", "none"):
+            unscored = unscored_results(plan, fiscal_year)
+    else:
+        as_of, illustrative = "given", False
+    rows = score_kpis(plan, actuals, method=method, below=below)
+    has_weights = not rows.empty and rows["weight"].notna().any()
+    groups = pd.DataFrame(columns=["group", "weight", "subtotal", "max"])
+    total = max_total = None
+    if has_weights:
+        rows = rows.copy()
+        rows["max_weighted"] = rows["weight"] * rows["top_score"] / 100
+        grouped = rows.groupby("group", sort=False, dropna=False).agg(
+            weight=("weight", "sum"), subtotal=("weighted", lambda s: round(float(s.sum(min_count=0)), 4)),
+            max=("max_weighted", "sum"))  # fmt: skip
+        groups = grouped.reset_index()
+        total = round(float(rows["weighted"].sum()), 4)
+        max_total = float(rows["max_weighted"].sum())
+    return Scorecard(rows, groups, total, max_total, method, below, method_text(method, below), fiscal_year, as_of,
+                     illustrative, unscored)  # fmt: skip
+
+
+# ---------------------------------------------------------------- checks
+
+
+def kpi_level_order(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+    """Thresholds must rise with the level (fall, for lower-is-better KPIs); otherwise scoring is ambiguous."""
+    levels = dataset.tables.get("kpi_levels")
+    kpis = dataset.tables.get("kpis")
+    if levels is None or levels.empty:
+        return
+    directions = {}
+    if kpis is not None and "direction" in kpis:
+        directions = dict(zip(kpis["code"], kpis["direction"].fillna("higher")))
+    for code, part in levels.dropna(subset=["level", "threshold"]).groupby("kpi_code"):
+        direction = directions.get(code, "higher")
+        ordered = part.sort_values("level")
+        steps = ordered["threshold"].diff().iloc[1:]
+        bad = steps <= 0 if direction == "higher" else steps >= 0
+        for row in steps.index[bad.to_numpy()]:
+            word_en = "above" if direction == "higher" else "below"
+            word_th = "สูงกว่า" if direction == "higher" else "ต่ำกว่า"
+            yield checks.problem(dataset, "error", "kpi_levels", row, "threshold", f"{ordered.loc[row, 'threshold']:g}",
+                                 f"KPI {code} ({direction} is better): the threshold of level {ordered.loc[row, 'level']:g} "
+                                 f"must be {word_en} the one of the level below it",
+                                 f"ตัวชี้วัด {code}: เกณฑ์ของระดับ {ordered.loc[row, 'level']:g} ต้อง{word_th}เกณฑ์ของระดับก่อนหน้า",
+                                 "level_order")  # fmt: skip
+
+
+def kpi_group_weights(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+    """Weights within a group must sum to the group's ``group_weight`` (DSDW performance 70 / potential 30)."""
+    kpis = dataset.tables.get("kpis")
+    if kpis is None or "group_weight" not in kpis or kpis["group_weight"].isna().all():
+        return
+    for found in weight_problems(kpis):
+        if found.code in ("group_weight", "group_weights_sum"):
+            yield checks.problem(dataset, "error", "kpis", None, found.column, found.value, found.reason_en,
+                                 found.reason_th, found.code)  # fmt: skip
+
+
+# ---------------------------------------------------------------- tables for reports
+
+DIRECTION_TH = {"higher": "ยิ่งมากยิ่งดี", "lower": "ยิ่งน้อยยิ่งดี"}
+
+
+def scorecard_table(card: Scorecard) -> pd.DataFrame:
+    """The scorecard's KPI rows with bilingual headers, the method printed on every row."""
+    rows = card.kpis
+    if rows.empty:
+        return pd.DataFrame()
+    return pd.DataFrame({
+        "ตัวชี้วัด / KPI": rows["kpi_code"],
+        "ชื่อ / name": rows["name_th"],
+        "กลุ่ม / group": rows["group"],
+        "น้ำหนัก / weight %": rows["weight"],
+        "ผล / result": rows["value"],
+        "หน่วย / unit": rows["unit"],
+        "ระดับที่ได้ / level": rows["level"],
+        "คะแนน / score": rows["score"],
+        "ถ่วงน้ำหนัก / weighted": rows["weighted"],
+        "ต่ำกว่าระดับต่ำสุด / below lowest": rows["below_lowest"],
+        "วิธี / method": rows["method"],
+    })  # fmt: skip
+
+
+def group_table(card: Scorecard) -> pd.DataFrame:
+    """Group subtotals out of their maxima, and the total (one row each)."""
+    if card.total is None:
+        return pd.DataFrame()
+    frame = pd.DataFrame({
+        "กลุ่ม / group": list(card.groups["group"].fillna("–")) + ["รวม / total"],
+        "น้ำหนัก / weight %": list(card.groups["weight"]) + [float(card.groups["weight"].sum())],
+        "คะแนนถ่วงน้ำหนัก / weighted score": list(card.groups["subtotal"]) + [card.total],
+        "คะแนนเต็ม / maximum": list(card.groups["max"]) + [card.max_total],
+    })  # fmt: skip
+    return frame
+
+
+def next_level_table(card: Scorecard) -> pd.DataFrame:
+    """Distance to the next level per KPI: the value (and count, for a fixed denominator) needed."""
+    rows = card.kpis
+    if rows.empty:
+        return pd.DataFrame()
+    return pd.DataFrame({
+        "ตัวชี้วัด / KPI": rows["kpi_code"],
+        "ผล / result": rows["value"],
+        "ระดับที่ได้ / level": rows["level"],
+        "ระดับถัดไป / next level": rows["next_level"],
+        "เกณฑ์ระดับถัดไป / next threshold": rows["next_threshold"],
+        "ยังขาด / distance": rows["distance"],
+        "จำนวนที่ต้องได้ / count needed": rows["next_count"],
+        "หน่วยนับ / count unit": rows["count_unit"],
+    })  # fmt: skip
+
+
+def compare_methods(plan, fiscal_year: int, *, below: str = "zero", quarter: int | None = None,  # type: ignore[no-untyped-def]
+                    actuals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Step and interpolated scores side by side per KPI, with both totals (what-if)."""
+    cards = {m: scorecard(plan, fiscal_year, method=m, below=below, quarter=quarter, actuals=actuals) for m in METHODS}
+    step, interp = cards["step"].kpis, cards["interpolated"].kpis
+    if step.empty:
+        return pd.DataFrame()
+    frame = pd.DataFrame({
+        "ตัวชี้วัด / KPI": step["kpi_code"], "ผล / result": step["value"],
+        "คะแนนขั้นบันได / step score": step["score"], "คะแนนเชิงเส้น / interpolated score": interp["score"],
+    })  # fmt: skip
+    if cards["step"].total is not None:
+        total = pd.DataFrame({"ตัวชี้วัด / KPI": ["รวมถ่วงน้ำหนัก / weighted total"], "ผล / result": [math.nan],
+                              "คะแนนขั้นบันได / step score": [cards["step"].total],
+                              "คะแนนเชิงเส้น / interpolated score": [cards["interpolated"].total]})  # fmt: skip
+        frame = pd.concat([frame, total], ignore_index=True)
+    return frame
+
+
+def scorecard_chart(card: Scorecard, *, title: str = "", source: str = "") -> Figure:
+    """Each KPI's score as a share of its top score, one horizontal bar per KPI.
+
+    Bar length = score / top score × 100 (%); the label prints ``score/top`` and the level
+    reached. Colours: green = top level, amber = a level below the top, red = below the lowest
+    level, grey = no result yet (no bar). Source: the same rows as :func:`scorecard_table`.
+    """
+    rows = card.kpis
+    height = max(2.6, 0.42 * len(rows) + 1.4)
+    fig, ax = charts.figure(title or "คะแนนรายตัวชี้วัด / KPI scores", xlabel="ร้อยละของคะแนนเต็ม (%)", source=source,
+                            size=(8, height))  # fmt: skip
+    labels, shares, colours, notes = [], [], [], []
+    for _, r in rows.iterrows():
+        labels.append(str(r["kpi_code"]))
+        if pd.isna(r["value"]) or pd.isna(r["score"]):
+            shares.append(0.0)
+            colours.append(charts.RAG_COLOURS["grey"])
+            notes.append("ไม่มีผล / no result")
+            continue
+        share = 100 * float(r["score"]) / float(r["top_score"]) if r["top_score"] else 0.0
+        shares.append(share)
+        if r["below_lowest"]:
+            colours.append(charts.RAG_COLOURS["red"])
+        elif share >= 100:
+            colours.append(charts.RAG_COLOURS["green"])
+        else:
+            colours.append(charts.RAG_COLOURS["amber"])
+        level = "ต่ำกว่าระดับต่ำสุด" if r["below_lowest"] else f"ระดับ {r['level']:g}"
+        notes.append(f"{r['score']:g}/{r['top_score']:g} · {level}")
+    positions = list(range(len(labels)))[::-1]
+    ax.barh(positions, shares, color=colours)
+    for y, share, note, colour in zip(positions, shares, notes, colours):
+        below = colour == charts.RAG_COLOURS["red"]
+        ax.text(min(share, 100) + 1.5, y, note, va="center", fontsize=8, color=colour if below else "#333333")
+    ax.set_yticks(positions, labels)
+    ax.set_xlim(0, 135)
+    ax.set_xticks([0, 25, 50, 75, 100])
+    ax.grid(axis="y", visible=False)
+    return fig

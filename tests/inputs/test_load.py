@@ -1,0 +1,238 @@
+"""Loading: CSV folder and workbook give identical frames; every error is located and bilingual."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import planlib
+from planlib import DataError
+from planlib.inputs.blank_workbook import write_template
+
+PLAN_CSV = {
+    "plan.csv": "key,value\norg_code,demo\norg_name_th,กองทุนทดสอบ\nfiscal_year,๒๕๖๘\n",
+    "swot.csv": (
+        "code,quadrant,text_th,score,weight,rating\n"
+        "S1,จุดแข็ง,ผู้บริหารให้ความสำคัญกับการนำระบบดิจิทัลมาใช้,๓.๖๒,0.6,4\n"
+        "W1,จุดอ่อน,ขาดงบประมาณบำรุงรักษาระบบ,3.85,0.4,1\n"
+        "O1,โอกาส,นโยบายรัฐบาลดิจิทัล,3.77,1,3\n"
+    ),
+    "projects.csv": (
+        "code,name_th,strategy_code,start_month,end_month,importance\n"
+        "P1,จัดทำแผนดิจิทัล,S1,ต.ค. 67,ก.ย. 68,***\n"
+        "P2,ศึกษาดูงาน,S1,2024-11,2025-02,*\n"
+    ),
+    "strategies.csv": "code,level,name_th\nS1,strategy,พัฒนาระบบสารสนเทศ\n",
+    "budgets.csv": "project_code,fiscal_year,amount\nP1,๒๕๖๘,\"๑๕,๐๐๐ บาท\"\nP2,2568,0.5 ล้านบาท\n",
+    "activities.csv": (
+        "owner_code,activity_no,text_th,start_month,end_month,done_month\n"
+        "P1,1,ประชุมเชิงปฏิบัติการ,ตุลาคม 2567,พ.ย. 67,1 พ.ย. 2567\n"
+    ),
+}
+
+
+def _write_csvs(folder: Path, files: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_csv_folder_loads_typed_frames(tmp_path: Path) -> None:
+    plan = planlib.load_plan(_write_csvs(tmp_path / "demo", PLAN_CSV))
+    assert plan.info["fiscal_year"] == 2568
+    assert plan.org_code == "demo"
+    swot = plan.swot
+    assert list(swot.index) == [2, 3, 4]  # row numbers as the analyst sees them (CSV lines)
+    assert swot.loc[2, "score"] == pytest.approx(3.62)
+    assert list(swot["quadrant"]) == ["S", "W", "O"]
+    assert plan.projects.loc[2, "start_month"] == pd.Period("2024-10", "M")
+    assert plan.projects["importance"].tolist() == [3, 1]
+    assert plan.budgets["amount"].tolist() == [15000.0, 500000.0]
+    assert plan.activities.loc[2, "done_month"] == pd.Period("2024-11", "M")
+    changes = plan.problems.changes.to_frame()
+    assert ((changes["table"] == "budgets") & (changes["value"] == "๑๕,๐๐๐ บาท")).any()
+
+
+def test_template_workbook_filled_the_thai_way_equals_csv_folder(tmp_path: Path) -> None:
+    """A workbook from `planlib template`, filled with Thai digits, BE dates and Thai month
+    abbreviations, loads to the same DataFrames as the CSV folder."""
+    import openpyxl
+
+    csv_plan = planlib.load_plan(_write_csvs(tmp_path / "demo", PLAN_CSV))
+    book_path = write_template(tmp_path / "demo.xlsx")
+    book = openpyxl.load_workbook(book_path)
+    typed = {
+        "plan": [["org_code", "demo"], ["org_name_th", "กองทุนทดสอบ"], ["fiscal_year", 2568]],
+        "swot": [
+            ["S1", "strength", "ผู้บริหารให้ความสำคัญกับการนำระบบดิจิทัลมาใช้", None, 3.62, 0.6, 4],
+            ["W1", "W", "ขาดงบประมาณบำรุงรักษาระบบ", None, "๓.๘๕", "๐.๔", 1],
+            ["O1", "opportunity", "นโยบายรัฐบาลดิจิทัล", None, 3.77, 1, "๓"],
+        ],
+        "projects": [
+            ["P1", "จัดทำแผนดิจิทัล", None, "S1", None, None, dt.datetime(2024, 10, 1), "ก.ย. 2568", "***"],
+            ["P2", "ศึกษาดูงาน", None, "S1", None, None, "พ.ย. 67", "กุมภาพันธ์ 2568", 1],
+        ],
+        "strategies": [["S1", "strategy", "พัฒนาระบบสารสนเทศ"]],
+        "budgets": [["P1", "2568", 15000], ["P2", 2568, "500,000"]],
+        "activities": [["P1", 1, "ประชุมเชิงปฏิบัติการ", None, "ต.ค. 67", "2024-11", dt.datetime(2567, 11, 1)]],
+    }
+    for sheet, rows in typed.items():
+        ws = book[sheet]
+        header = [c.value for c in ws[1]]
+        for values in rows:
+            ws.append(values + [None] * (len(header) - len(values)))
+    book.save(book_path)
+
+    book_plan = planlib.load_plan(book_path)
+    assert book_plan.info == csv_plan.info
+    for name, csv_frame in csv_plan.tables.items():
+        book_frame = book_plan.tables[name][[c for c in csv_frame.columns]]
+        pd.testing.assert_frame_equal(book_frame, csv_frame, check_like=False, obj=name)
+
+
+# ---------------------------------------------------------------- errors, all at once, located
+
+
+def _errors(path: Path) -> pd.DataFrame:
+    with pytest.raises(DataError) as err:
+        planlib.load_plan(path)
+    frame = err.value.problems.errors.to_frame()
+    assert str(err.value).startswith(f"{len(frame)} error(s)")
+    return frame
+
+
+def test_all_errors_come_at_once_with_row_column_value_and_reasons(tmp_path: Path) -> None:
+    files = dict(PLAN_CSV)
+    files["swot.csv"] = (
+        "code,quadrant,text_th,score,weight,rating\n"
+        "S1,จุดแข็ง,ข้อความ,abc,,\n"
+        "S1,X,ข้อความซ้ำ,3,,9\n"
+        "W2,W,,3,,\n"
+    )
+    files["budgets.csv"] = "project_code,fiscal_year,amount\nP9,2025,100\n"
+    errors = _errors(_write_csvs(tmp_path / "bad", files))
+    located = {(r.file, r.row, r.column, r.code) for r in errors.itertuples()}
+    assert ("swot.csv", 2, "score", "bad_value") in located
+    assert ("swot.csv", 3, "quadrant", "bad_value") in located
+    assert ("swot.csv", 3, "rating", "bad_value") in located  # 9 is above the 1–4 scale
+    assert ("swot.csv", 3, "code", "duplicate") in located
+    assert ("swot.csv", 4, "text_th", "required") in located
+    assert ("budgets.csv", 2, "fiscal_year", "bad_value") in located  # CE year in a BE column
+    assert ("budgets.csv", 2, "project_code", "unknown_code") in located
+    row = errors[(errors.file == "swot.csv") & (errors.row == 2)].iloc[0]
+    assert row.value == "abc"
+    assert "not a number" in row.reason_en and "ไม่ใช่ตัวเลข" in row.reason_th
+
+
+def test_missing_required_column_and_duplicate_header(tmp_path: Path) -> None:
+    files = dict(PLAN_CSV)
+    files["swot.csv"] = "code,code,text_th\nS1,S1,ข้อความ\n"
+    errors = _errors(_write_csvs(tmp_path / "bad", files))
+    codes = set(zip(errors.column, errors.code))
+    assert ("quadrant", "missing_column") in codes
+    assert ("code", "duplicate_column") in codes
+
+
+def test_empty_file_and_non_utf8_file(tmp_path: Path) -> None:
+    folder = _write_csvs(tmp_path / "bad", PLAN_CSV)
+    (folder / "kpis.csv").write_bytes(b"")
+    (folder / "criteria.csv").write_bytes(b"code,name_th\n\xfc\xfd\xdb,x\n")
+    errors = _errors(folder)
+    assert set(errors[errors.file == "kpis.csv"].code) == {"empty"}
+    assert set(errors[errors.file == "criteria.csv"].code) == {"encoding"}
+    assert "UTF-8" in errors[errors.file == "criteria.csv"].reason_en.iloc[0]
+
+
+def test_windows_874_csv_is_read_with_a_warning(tmp_path: Path) -> None:
+    folder = _write_csvs(tmp_path / "tis", {k: v for k, v in PLAN_CSV.items() if k != "strategies.csv"})
+    (folder / "strategies.csv").write_bytes("code,level,name_th\nS1,strategy,พัฒนาระบบสารสนเทศ\n".encode("cp874"))
+    plan = planlib.load_plan(folder)
+    assert plan.strategies.loc[2, "name_th"] == "พัฒนาระบบสารสนเทศ"
+    assert "encoding_cp874" in set(plan.problems.warnings.to_frame().code)
+
+
+def test_password_protected_and_corrupt_workbooks(tmp_path: Path) -> None:
+    locked = tmp_path / "locked.xlsx"
+    locked.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
+    errors = _errors(locked)
+    assert errors.code.tolist() == ["encrypted"] and "password" in errors.reason_en.iloc[0]
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 this is not really a zip")
+    assert _errors(broken).code.tolist() == ["corrupt"]
+
+
+def test_wrong_file_type_and_missing_path(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("hello")
+    assert _errors(tmp_path / "notes.txt").code.tolist() == ["unsupported"]
+    assert _errors(tmp_path / "nowhere").code.tolist() == ["not_found"]
+
+
+def test_missing_table_for_a_report_is_named(tmp_path: Path) -> None:
+    plan = planlib.load_plan(_write_csvs(tmp_path / "demo", PLAN_CSV))
+    with pytest.raises(DataError, match="kpis"):
+        planlib.require(plan, "kpis", "swot", report="kpi_scorecard")
+    with pytest.raises(KeyError, match="kpis"):
+        _ = plan.kpis
+
+
+def test_input_files_are_never_modified(tmp_path: Path) -> None:
+    folder = _write_csvs(tmp_path / "demo", PLAN_CSV)
+    before = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in folder.iterdir()}
+    planlib.load_plan(folder)
+    planlib.validate(folder)
+    after = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in folder.iterdir()}
+    assert before == after
+
+
+def test_count_cells_fill_parts_and_flag_conflicts(tmp_path: Path) -> None:
+    folder = _write_csvs(
+        tmp_path / "lend",
+        {
+            "lending_annual.csv": (
+                "fiscal_year,target_amount,actual_count,actual_groups,actual_amount,source\n"
+                "2564,7000000,45 (4 ราย/41 กลุ่ม),,7000000,Table 2-1\n"
+                '2563,7000000,"45 กลุ่ม/ ราย 14 ราย/43 กลุ่ม",43,7000000,Table 2-2\n'
+                "2563,7000000,57,,7000000,Table 2-1\n"
+            )
+        },
+    )
+    book = planlib.load_portfolio(folder)
+    annual = book.lending_annual
+    assert annual.loc[2, ["actual_count", "actual_individuals", "actual_groups"]].tolist() == [45, 4, 41]
+    warnings = book.problems.warnings.to_frame()
+    assert {"count_parts", "sources_disagree"} <= set(warnings.code)
+
+
+def test_damaged_text_is_repaired_only_on_request(tmp_path: Path) -> None:
+    damaged = "กำรศึกษำกำรใช้เทคโนโลยีดิจิทัลสนับสนุนกำรปฏิบัติภำรกิจ"
+    clean = "ผู้บริหารให้ความสำคัญกับการนำระบบดิจิทัลมาใช้"
+    files = dict(PLAN_CSV, **{"swot.csv": f"code,quadrant,text_th\nS1,S,{damaged}\nS2,S,{clean}\n"})
+    folder = _write_csvs(tmp_path / "demo", files)
+    assert planlib.load_plan(folder).swot.loc[2, "text_th"] == damaged
+    repaired = planlib.load_plan(folder, repair_thai=True)
+    assert repaired.swot.loc[2, "text_th"] == "การศึกษาการใช้เทคโนโลยีดิจิทัลสนับสนุนการปฏิบัติภารกิจ"
+    assert repaired.swot.loc[3, "text_th"] == clean
+    assert [(p.row, p.code) for p in repaired.problems.changes if p.code == "repaired_text"] == [(2, "repaired_text")]
+
+
+def test_score_headers_match_criterion_codes_whatever_the_case(tmp_path: Path) -> None:
+    files = dict(PLAN_CSV)
+    files["criteria.csv"] = "code,name_th,scale_min,scale_max\nP1,การเงิน,0,10\nP2,ผู้มีส่วนได้ส่วนเสีย,0,10\n"
+    files["scores.csv"] = "project_code,P1,p2\nP1,9,8\nP2,7,8\n"
+    plan = planlib.load_plan(_write_csvs(tmp_path / "demo", files))
+    assert list(plan.scores.columns[:3]) == ["project_code", "P1", "P2"]
+    assert plan.scores["P1"].tolist() == [9.0, 7.0]
+
+
+def test_a_plan_table_without_its_key_column_is_one_located_error(tmp_path: Path) -> None:
+    # found by test_every_contract_table_never_crashes_the_loader: this raised KeyError('key')
+    (tmp_path / "plan.csv").write_text("value,source\n", encoding="utf-8")
+    with pytest.raises(planlib.DataError) as err:
+        planlib.load_plan(tmp_path)
+    found = [(p.file, p.column, p.reason_en) for p in err.value.problems.errors]
+    assert found == [("plan.csv", "key", "required column 'key' is missing")]

@@ -1,0 +1,63 @@
+"""The activity Gantt: planned months, done marks, quarter-end line and Thai month labels (DSDW K1 plan)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pytest
+
+import planlib
+from planlib.plans import gantt, progress
+
+ROOT = Path(__file__).resolve().parents[2]
+DSDW = ROOT / "data" / "dsdw"
+
+
+@pytest.fixture(scope="module")
+def k1(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    folder = tmp_path_factory.mktemp("g") / "dsdw"
+    shutil.copytree(DSDW, folder, ignore=shutil.ignore_patterns("synthetic"))
+    (folder / "activity_status.csv").write_text("owner_code,activity_no,done_month\nK1,1,2022-10\nK1,2,2022-11\nK1,3,2023-01\n",
+                                                encoding="utf-8")
+    acts = progress.activity_progress(planlib.load_plan(folder), 2566, 1)
+    return acts[acts["owner_code"] == "K1"]
+
+
+def test_grid_marks_planned_and_done_months(k1) -> None:  # type: ignore[no-untyped-def]
+    grid = gantt.gantt_grid(k1, 2566).set_index("activity")
+    assert list(grid.columns[:3]) == ["status", "ต.ค. 65", "พ.ย. 65"] and grid.columns[-1] == "ก.ย. 66"
+    rows = list(grid.index)
+    assert rows[0].startswith("K1-1 ")
+    assert grid.iloc[0]["ต.ค. 65"] == "■✓"  # planned and done in Oct 65
+    assert (grid.iloc[1]["ต.ค. 65"], grid.iloc[1]["พ.ย. 65"]) == ("■", "✓")  # planned Oct, done Nov
+    assert grid.iloc[2]["ม.ค. 66"] == "✓" and grid.iloc[2]["ธ.ค. 65"] == "■"
+    assert grid.iloc[4]["ก.ย. 66"] == "■"
+    # at the end of Q1: 1, 2 done; 3 (done in Jan) and 4 overdue; 5 planned
+    assert list(grid["status"]) == ["done", "done", "overdue", "overdue", "planned"]
+    marks = grid.drop(columns="status").to_numpy().ravel()
+    assert sum("■" in m for m in marks) == 5 and sum("✓" in m for m in marks) == 3
+
+
+def test_chart_draws_bars_done_marks_and_quarter_line(k1) -> None:  # type: ignore[no-untyped-def]
+    fig = gantt.gantt_chart(k1, 2566, 1, source="seed 002")
+    ax = fig.axes[0]
+    try:
+        labels = [t.get_text() for t in ax.get_xticklabels()]
+        assert labels[0] == "ต.ค. 65" and labels[2] == "ธ.ค. 65" and len(labels) == 12
+        vlines = [line for line in ax.get_lines() if list(line.get_xdata()) == [2.5, 2.5]]
+        assert len(vlines) == 1  # the end of Q1 (after Dec 65, position 2)
+        done = [line for line in ax.get_lines() if line.get_marker() == "D"]
+        assert sorted(float(line.get_xdata()[0]) for line in done) == [0, 1, 3]  # Oct, Nov, Jan
+        assert len(ax.collections) == 5  # one bar set per activity
+        assert ax.get_title() == "แผนและผลกิจกรรม ไตรมาส 1/2566"
+    finally:
+        plt.close(fig)
+
+
+def test_axis_widens_for_months_before_the_fiscal_year() -> None:
+    acts = progress.activity_progress(planlib.load_plan(DSDW), 2566, 1)
+    k5 = acts[acts["owner_code"] == "K5"]
+    months = gantt.chart_months(k5, 2566)
+    assert str(months[0]) == "2022-09" and str(months[-1]) == "2023-09"  # K5-1 starts in ก.ย. 65

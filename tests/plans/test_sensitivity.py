@@ -1,0 +1,162 @@
+"""Sensitivity: exact stability intervals vs a brute-force sweep, T&S critical changes, rank acceptability."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import planlib
+from planlib.plans import priority as pr
+from planlib.plans import sensitivity as se
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+@pytest.fixture(scope="module")
+def hwfund() -> pr.Scoring:
+    return pr.scoring(planlib.load_plan(DATA / "hwfund"))
+
+
+@pytest.fixture(scope="module")
+def ditp() -> pr.Scoring:
+    return pr.scoring(planlib.load_plan(DATA / "ditp"))
+
+
+def _sweep(sc: pr.Scoring, top_k: int | None, steps: int = 2001) -> list[tuple[float, float]]:
+    """Brute force: for each criterion, set its share to t on a grid, rescale the others, re-rank every
+    project (ties by code) and keep the run of t around the current share where the ordered top-k is unchanged."""
+    w = pr.weight_vector(sc).to_numpy(float)
+    shares = w / w.sum()
+    a = pr.oriented_scores(sc)[sc.criterion_codes].to_numpy(float)
+    in_code_order = sorted(range(len(sc.codes)), key=lambda i: pr.natural_key(sc.codes[i]))
+    code_pos = np.argsort(in_code_order)  # position of each project in code order
+
+    def top(weights: np.ndarray) -> list[int]:
+        order = np.lexsort((code_pos, -np.round(a @ weights, 9)))
+        return list(order[: top_k or len(sc.codes)])
+
+    base = top(shares)
+    grid = np.linspace(0, 1, steps)
+    out = []
+    for k, s_k in enumerate(shares):
+        same = []
+        for t in grid:
+            new = shares * (1 - t) / (1 - s_k)
+            new[k] = t
+            same.append(t < 1 and top(new) == base)
+        same = np.array(same)
+        at = int(np.argmin(np.abs(grid - s_k)))
+        lo = hi = at
+        while lo > 0 and same[lo - 1]:
+            lo -= 1
+        while hi < steps - 1 and same[hi + 1]:
+            hi += 1
+        out.append((grid[lo] if same[at] else s_k, grid[hi] if same[at] else s_k))
+    return out
+
+
+@pytest.mark.parametrize(("org", "top_k"), [("hwfund", 3), ("hwfund", None), ("ditp", 1), ("random", 2), ("random", None)])
+def test_stability_intervals_match_a_brute_force_sweep(hwfund: pr.Scoring, ditp: pr.Scoring, org: str, top_k: int | None) -> None:
+    if org == "random":
+        rng = np.random.default_rng(11)
+        sc = pr.make_scoring(rng.uniform(1, 5, (6, 3)), weights=[2, 1, 1.5], directions=["benefit", "cost", "benefit"], scale=(1, 5))
+    else:
+        sc = {"hwfund": hwfund, "ditp": ditp}[org]
+    steps = 4001
+    exact = se.stability_intervals(sc, top_k=top_k)
+    step = 1 / (steps - 1)
+    for (lo, hi), (_, rec) in zip(_sweep(sc, top_k, steps), exact.iterrows()):
+        # the grid run lies inside the exact interval and reaches within one step of both ends
+        assert rec["share_low"] - 1e-9 <= lo <= rec["share_low"] + step + 1e-9, rec["criterion"]
+        assert rec["share_high"] - step - 1e-9 <= hi <= rec["share_high"] + 1e-9, rec["criterion"]
+
+
+def test_hwfund_intervals_by_hand(hwfund: pr.Scoring) -> None:
+    """Whole ranking. Cost share t: project 5 (cost 1) vs 6 (cost 3). With others rescaled,
+    S5 − S6 = (1 − t)/(5/6) · (19/6 − 16/6) + t (1 − 3) = 0.6 (1 − t) − 2t ⇒ t* = 0.6 / 2.6 = 3/13."""
+    table = se.stability_intervals(hwfund).set_index("criterion")
+    assert table.loc["cost", "share_high"] == pytest.approx(3 / 13)
+    assert table.loc["cost", "binds_high"] == "5 ≻ 6"
+    # in the plan's weight units, others kept at 1: w = t · 5 / (1 − t) = (3/13 · 5) / (10/13) = 1.5
+    assert table.loc["cost", "weight_high"] == pytest.approx(1.5)
+    assert table.loc["cost", "share"] == pytest.approx(1 / 6)
+
+
+def test_ditp_tie_makes_intervals_one_sided(ditp: pr.Scoring) -> None:
+    """1.2.1 (finance 9) is tied with 1.4.1 (finance 8) at 33: any lower finance weight puts 1.4.1 ahead."""
+    table = se.stability_intervals(ditp, top_k=3).set_index("criterion")
+    assert table.loc["finance", "share_low"] == 0.25 and table.loc["finance", "binds_low"] == "1.2.1 ≻ 1.4.1"
+
+
+def test_critical_changes_by_hand(hwfund: pr.Scoring) -> None:
+    """Pair 3 ≻ 4 (22 vs 21): value 4 vs 3 → δ = 1/(3 − 4) = −1 weight; cost 1 vs 2 → δ = +1; equal criteria: none."""
+    changes = se.critical_changes(hwfund)
+    pair = changes[(changes["upper"] == "3") & (changes["lower"] == "4")].set_index("criterion")
+    assert pair.loc["value", "delta_weight"] == pytest.approx(-1) and pair.loc["value", "delta_pct"] == pytest.approx(-100)
+    assert pair.loc["cost", "delta_weight"] == pytest.approx(1) and pair.loc["cost", "new_weight"] == pytest.approx(2)
+    assert pair.loc["risk", "delta_weight"] == pytest.approx(-1)
+    assert pair.loc[["policy", "benefit", "user_need"], "feasible"].tolist() == [False, False, False]
+    # the change really makes the pair tie
+    assert pr.totals(hwfund, {"cost": 2})[["3", "4"]].tolist() == [23, 23]
+    summary = se.most_critical(changes).set_index("rank")
+    assert pd.isna(summary.loc[1, "criterion"])  # project 1 scores 5 everywhere: no weight change can overtake it
+    assert summary.loc[5, "criterion"] == "risk" and summary.loc[5, "delta_pct"] == pytest.approx(-50)  # 5 ≻ 6
+
+
+def test_ditp_tied_pairs_need_no_change(ditp: pr.Scoring) -> None:
+    changes = se.critical_changes(ditp)
+    tied = changes[(changes["upper"] == "1.2.1") & (changes["lower"] == "1.4.1")]
+    assert (tied["delta_weight"] == 0).all()
+
+
+def test_ranks_of_matches_pandas() -> None:
+    rng = np.random.default_rng(3)
+    totals = rng.integers(0, 4, (50, 7)).astype(float)
+    expected = pd.DataFrame(totals).rank(axis=1, method="min", ascending=False).to_numpy()
+    assert (se.ranks_of(totals) == expected).all()
+    assert (np.sort(se.ranks_of(totals, "order"), axis=1) == np.arange(1, 8)).all()
+
+
+def test_acceptability_equals_a_per_sample_loop(ditp: pr.Scoring) -> None:
+    acc = se.rank_acceptability(ditp, n_samples=3000, seed=7, top_k=2, batch=1000)
+    # the same draws, one sample at a time
+    rng = np.random.default_rng(7)
+    a = pr.oriented_scores(ditp)
+    codes = sorted(a.index, key=pr.natural_key)
+    counts = pd.DataFrame(0, index=codes, columns=range(1, 7))
+    for _batch in range(3):
+        draws = se.sample_weights(1000, np.full(4, 0.25), "dirichlet", rng)
+        for w in draws:
+            ranks = (a.loc[codes] @ w).round(9).rank(method="min", ascending=False).astype(int)
+            for code, r in ranks.items():
+                counts.loc[code, r] += 1
+    assert np.allclose(acc.table[list(range(1, 7))].to_numpy(), (counts / 3000).reindex(acc.table.index).to_numpy())
+    assert acc.table.index.tolist() == ["1.1.1", "1.2.1", "1.4.1", "2.1.1", "1.3.1", "2.2.1"]
+    # 1.4.1 and 2.1.1 have the same scores: they always share a rank
+    assert acc.table.loc["1.4.1"].equals(acc.table.loc["2.1.1"])
+    assert np.allclose(acc.table["top_k"], acc.table[1] + acc.table[2])
+
+
+def test_acceptability_properties(hwfund: pr.Scoring) -> None:
+    acc = se.rank_acceptability(hwfund, n_samples=4000, seed=1, top_k=3)
+    ranks = acc.table[list(range(1, 10))]
+    assert np.allclose(ranks.sum(axis=1), 1)  # no ties in hwfund: each project gets one rank per draw
+    assert acc.table.loc["1", 1] == 1  # project 1 scores 5 on every criterion
+    assert acc.table.loc["2", "top_k"] == 1  # project 2 is in the top 3 in every draw
+    again = se.rank_acceptability(hwfund, n_samples=4000, seed=1, top_k=3)
+    assert again.table.equals(acc.table)  # seeded
+    around = se.rank_acceptability(hwfund, n_samples=2000, seed=1, method="around", concentration=1e6)
+    assert (around.table[list(range(1, 10))].idxmax(axis=1) == list(range(1, 10))).all()
+    assert np.allclose(acc.central_weights.loc["1"].sum(), 1)
+    uniform = se.rank_acceptability(hwfund, n_samples=1000, seed=1, method="uniform")
+    assert uniform.method == "uniform" and np.allclose(uniform.table[list(range(1, 10))].sum(axis=1), 1)
+    with pytest.raises(ValueError):
+        se.sample_weights(3, np.ones(3) / 3, "normal")
+
+
+def test_intervals_chart(hwfund: pr.Scoring) -> None:
+    fig = se.intervals_chart(se.stability_intervals(hwfund, top_k=3), source="test")
+    assert len(fig.axes[0].patches) == 6

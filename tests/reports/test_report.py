@@ -1,0 +1,341 @@
+"""The report runner on small fixture notebooks: outputs, failures, timeouts, atomicity, Ctrl-C, a full disk,
+result-table hashes, hostile parameters and organisation codes, and script in data escaped in a real report."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from planlib import cli
+from planlib.reports import render, report
+from planlib.reports import templates as tpl
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
+import report_fixtures as fx
+
+ORG_NAME = "กองทุนเพื่อผู้รับงานไปทำที่บ้าน"  # data/hwfund/plan.csv org_name_th
+
+
+def searchable(text: str) -> str:
+    """Thai text as pypdf extracts it from a HarfBuzz-shaped PDF: no spaces, ำ read as า, no tone marks.
+
+    HarfBuzz splits sara am (ำ) into nikhahit + sara aa; the PDF maps only the sara aa glyph
+    back to text, and a tone mark stacked between them is lost with it.
+    """
+    text = re.sub(r"\s+", "", text).replace("ำ", "า")
+    return re.sub("[\u0e48-\u0e4b\u0e4d;]", "", text)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """One run: a good report, a failing cell, a kernel that dies, a cell that hangs (10 s limit)."""
+    mp = pytest.MonkeyPatch()
+    fx.register(mp)
+    out = tmp_path_factory.mktemp("reports")
+    code = fx.build(out, ["ok_report", "failing", "dies", "hangs"], cell_timeout=10, report_timeout=120)
+    folder = out / "hwfund" / "2568"
+    yield code, out, folder, json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    mp.undo()
+
+
+def test_a_failing_template_fails_the_batch_but_the_others_are_written(batch):
+    code, _, folder, manifest = batch
+    assert code == 1
+    assert {p.name for p in folder.iterdir()} == {
+        "ok_report.ipynb", "ok_report.html", "ok_report.pdf", "manifest.json",
+        "failing.failed.ipynb", "dies.failed.ipynb", "hangs.failed.ipynb",
+    }  # fmt: skip
+    statuses = {name: entry["status"] for name, entry in manifest["reports"].items()}
+    assert statuses == {"ok_report": "ok", "failing": "failed", "dies": "crashed", "hangs": "timeout"}
+
+
+def test_manifest_names_the_failing_cell(batch):
+    _, _, folder, manifest = batch
+    error = manifest["reports"]["failing"]["error"]
+    # cells: title, parameters, injected parameters, `x = 1`, the raise -> index 4, In [4]
+    assert (error["cell_index"], error["execution_count"], error["ename"]) == (4, 4, "ValueError")
+    assert "deliberate failure" in error["evalue"] and error["cell_source"].startswith("raise ValueError")
+    failed = json.loads((folder / "failing.failed.ipynb").read_text(encoding="utf-8"))
+    assert failed["metadata"]["papermill"]["exception"] is True
+    assert any("papermill-error-cell-tag" in c.get("metadata", {}).get("tags", []) for c in failed["cells"])
+
+
+def test_manifest_records_parameters_inputs_versions_and_times(batch):
+    _, _, _, manifest = batch
+    entry = manifest["reports"]["ok_report"]
+    assert entry["parameters"] == {"org": "hwfund", "data_dir": str(tpl.DEFAULT_DATA_DIR), "fy": 2568}
+    assert re.fullmatch(r"[0-9a-f]{64}", entry["inputs"]["hwfund/plan.csv"])
+    assert "notebooks/ok_report.ipynb" in entry["inputs"]
+    assert entry["packages"]["papermill"] and entry["packages"]["weasyprint"] != "not installed"
+    assert entry["started"] <= entry["finished"] and entry["error"] is None
+    assert entry["outputs"] == ["ok_report.html", "ok_report.ipynb", "ok_report.pdf"]
+
+
+def test_html_is_self_contained_without_code(batch):
+    _, _, folder, _ = batch
+    page = (folder / "ok_report.html").read_text(encoding="utf-8")
+    assert "รายงานทดสอบ (fixture)</h1>" in page or "รายงานทดสอบ (fixture)<a" in page  # the notebook's Thai heading
+    assert f"หน่วยงาน: {ORG_NAME}" in page
+    assert re.search(r'<img[^>]+src="data:image/png;base64,', page)
+    assert render.external_references(page) == []
+    assert "load_plan" not in page and "In&nbsp;[" not in page and "In [" not in page  # no code, no prompts
+    assert "findfont" not in page  # stderr is not shown to readers
+
+
+def test_pdf_is_a4_with_extractable_thai_from_the_data(batch):
+    from pypdf import PdfReader
+
+    _, _, folder, _ = batch
+    pdf = PdfReader(folder / "ok_report.pdf")
+    box = pdf.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+    text = searchable("".join(page.extract_text() for page in pdf.pages))
+    assert searchable(f"หน่วยงาน: {ORG_NAME}") in text
+    assert searchable("การพัฒนาระบบเทคโนโลยีสารสนเทศและดิจิทัล") in text  # data/hwfund/strategies.csv DI1
+    fonts = {str(f["/BaseFont"]) for p in pdf.pages for f in p["/Resources"]["/Font"].values()}
+    assert fonts and all("Noto-Sans-Thai" in f for f in fonts)  # embedded subsets of the pip font only
+
+
+def test_index_links_every_report(batch):
+    _, out, _, _ = batch
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "hwfund/2568/ok_report.html" in index and "hwfund/2568/ok_report.pdf" in index
+    assert "hwfund/2568/failing.failed.ipynb" in index and "ปีงบประมาณ 2568" in index
+
+
+def test_a_failed_rerun_keeps_the_previous_good_report(batch, tmp_path, monkeypatch):
+    fx.register(monkeypatch)
+    out = tmp_path / "reports"
+    assert fx.build(out, ["ok_report"]) == 0
+    folder = out / "hwfund" / "2568"
+    before = {name: (folder / name).read_bytes() for name in ("ok_report.ipynb", "ok_report.html", "ok_report.pdf")}
+    # determinism: this second run of ok_report shows the very same tables as the batch's run
+    first = batch[3]["reports"]["ok_report"]["result_tables"]
+    again = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["reports"]["ok_report"]["result_tables"]
+    assert first == again and first["count"] == 1 and re.fullmatch(r"[0-9a-f]{64}", first["sha256"])
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    shutil.copy(fx.NOTEBOOKS / "failing.ipynb", broken / "ok_report.ipynb")  # same report, now failing
+    assert fx.build(out, ["ok_report"], notebook_dir=broken) == 1
+    assert {name: (folder / name).read_bytes() for name in before} == before
+    entry = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["reports"]["ok_report"]
+    assert entry["status"] == "failed" and entry["error"]["cell_index"] == 4
+    assert entry["last_good"]["status"] == "ok"
+    assert (folder / "ok_report.failed.ipynb").exists()
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no staging or temporary files left
+
+
+def test_a_hung_kernel_is_killed_by_the_outer_limit(tmp_path, monkeypatch):
+    fx.register(monkeypatch)
+    out = tmp_path / "reports"
+    t0 = time.monotonic()
+    code = fx.build(out, ["hangs", "trivial"], cell_timeout=600, report_timeout=8)
+    assert code == 1 and time.monotonic() - t0 < 120
+    folder = out / "hwfund" / "2568"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["reports"]
+    assert manifest["hangs"]["status"] == "timeout" and "killed" in manifest["hangs"]["error"]["message"]
+    assert manifest["trivial"]["status"] == "ok"
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def test_bad_parameters_are_refused_before_any_worker_or_kernel(tmp_path, monkeypatch, capsys):
+    def no_workers(*args, **kwargs):
+        raise AssertionError("a worker was started")
+
+    monkeypatch.setattr(report, "_Worker", no_workers)
+    out = tmp_path / "reports"
+    cases = [
+        ["quarterly_progress", "--org", "unknown_org", "--fy", "2568", "--quarter", "2"],
+        ["quarterly_progress", "--org", "hwfund", "--fy", "2025", "--quarter", "2"],
+        ["quarterly_progress", "--org", "hwfund", "--fy", "2568", "--quarter", "5"],
+        ["swot", "--org", "hwfund", "-p", 'weights_file="w.csv\\"\\nimport os"'],
+        ["swot", "--org", "../hwfund"],
+    ]
+    for args in cases:
+        assert cli.main(["report", *args, "--out", str(out), "--data-dir", str(tpl.DEFAULT_DATA_DIR)]) == 2
+        assert "refused" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_ctrl_c_keeps_finished_reports_and_leaves_no_half_files(tmp_path):
+    out = tmp_path / "reports"
+    folder = out / "hwfund" / "2568"
+    proc = subprocess.Popen([sys.executable, str(Path(fx.__file__)), str(out), "ok_report", "hangs"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not (folder / "ok_report.pdf").exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.3)
+    time.sleep(1.0)  # the hanging report is running now
+    os.kill(proc.pid, signal.SIGINT)
+    try:
+        stdout, _ = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:  # seen once in a full run: keep what the batch printed for the next look
+        proc.kill()
+        out_text, err_text = proc.communicate()
+        pytest.fail(f"the batch did not stop within 120 s of Ctrl-C\nstdout: {out_text[-2000:]}\nstderr: {err_text[-4000:]}")
+    assert proc.returncode == 130
+    assert {"ok_report.html", "ok_report.pdf", "ok_report.ipynb"} <= {p.name for p in folder.iterdir()}
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["reports"]
+    assert manifest["ok_report"]["status"] == "ok" and manifest["hangs"]["status"] == "interrupted"
+    assert "interrupted" in stdout
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and p.name != "manifest.json"}
+
+
+def test_a_full_disk_rolls_back_one_report_and_the_others_complete(tmp_path, monkeypatch):
+    """ENOSPC simulated where a finished report is moved into place (report._move), on its second file."""
+    fx.register(monkeypatch)
+    out = tmp_path / "reports"
+    folder = out / "hwfund" / "2568"
+    assert fx.build(out, ["ok_report", "trivial"], pdf=False) == 0
+    good = _snapshot(folder)
+    good_tables = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["reports"]["ok_report"]["result_tables"]
+    real_move, calls = report._move, []
+
+    def full_disk(source: Path, target: Path) -> None:
+        calls.append(target.name)
+        if target.name == "ok_report.ipynb":  # ok_report.html then .ipynb: the .html is already in place by now
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+        real_move(source, target)
+
+    monkeypatch.setattr(report, "_move", full_disk)
+    assert fx.build(out, ["ok_report", "trivial"], pdf=False) == 1
+    assert "ok_report.html" in calls and "trivial.ipynb" in calls
+    assert set(_snapshot(folder)) == set(good)  # trivial was rebuilt; nothing half-written beside it
+    assert {k: v for k, v in _snapshot(folder).items() if k.startswith("ok_report")} == {
+        k: v for k, v in good.items() if k.startswith("ok_report")}  # the new HTML was rolled back
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no staging, backup or temporary file
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["reports"]
+    entry = manifest["ok_report"]
+    assert entry["status"] == "failed" and entry["error"]["stage"] == "write" and entry["error"]["errno"] == errno.ENOSPC
+    assert "No space left on device" in entry["error"]["message"] and entry["last_good"]["status"] == "ok"
+    assert manifest["trivial"]["status"] == "ok"
+    monkeypatch.setattr(report, "_move", real_move)
+    assert fx.build(out, ["ok_report", "trivial"], pdf=False) == 0  # re-running is idempotent: the same files, the same tables
+    assert set(_snapshot(folder)) == set(good)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["reports"]
+    assert manifest["ok_report"]["status"] == "ok" and manifest["ok_report"]["result_tables"] == good_tables
+
+
+def test_result_tables_hash_covers_what_is_shown_not_when(tmp_path):
+    import nbformat
+
+    def notebook(tables: list[str], stamp: str) -> object:
+        nb = nbformat.v4.new_notebook()
+        outputs = [nbformat.v4.new_output("display_data", data={"text/html": t}, metadata={"planlib_table": {
+            "sha256": hashlib.sha256(t.encode()).hexdigest()}}) for t in tables]  # fmt: skip
+        outputs.append(nbformat.v4.new_output("stream", name="stdout", text=stamp))
+        nb.cells = [nbformat.v4.new_code_cell("x", outputs=outputs)]
+        return nb
+
+    a = report.result_tables(notebook(["<td>1.50</td>", "<td>2</td>"], "12:00"))
+    assert a == report.result_tables(notebook(["<td>1.50</td>", "<td>2</td>"], "13:07"))
+    assert a != report.result_tables(notebook(["<td>1.51</td>", "<td>2</td>"], "12:00"))
+    assert a != report.result_tables(notebook(["<td>2</td>", "<td>1.50</td>"], "12:00")) and a["count"] == 2
+
+
+HOSTILE = [
+    'x"; import pathlib; pathlib.Path(r"{marker}").touch(); y = "',
+    "x'''; __import__('pathlib').Path(r'{marker}').touch(); '''",
+    'back\\slash \\" \\n {{}} %s ${{HOME}} `id` $(touch {marker})',
+    '"""; open(r"{marker}", "w"); """',
+]
+
+
+def test_hostile_parameter_text_reaches_the_notebook_as_text_and_never_runs(tmp_path, monkeypatch):
+    """Quotes, backslashes and Python code in a text parameter: injected as a literal, shown escaped, never executed."""
+    from papermill.translators import PythonTranslator
+
+    fx.register(monkeypatch)
+    marker = tmp_path / "PWNED"
+    values = [h.format(marker=marker) for h in HOSTILE]
+    for value in values:  # the check the worker repeats before any kernel starts
+        params = {"org": "hwfund", "title": value}
+        assert tpl.injected_source_is_literal(PythonTranslator.codify(params), params)
+    out = tmp_path / "reports"
+    value = " | ".join(values)
+    assert fx.build(out, ["echo"], params={"echo": {"title": value}}, pdf=False) == 0
+    folder = out / "hwfund" / "2568"
+    executed = json.loads((folder / "echo.ipynb").read_text(encoding="utf-8"))
+    printed = "".join("".join(o.get("text", "")) for c in executed["cells"] for o in c.get("outputs", []) if o.get("name") == "stdout")
+    assert printed.strip() == repr(value)
+    page = (folder / "echo.html").read_text(encoding="utf-8")
+    assert html.escape(values[0], quote=False) in page and "<script" not in page.lower()
+    assert not marker.exists() and not (folder / "PWNED").exists()
+    for bad in ("x\nimport os", "x\rimport os", "a\u2028b", "nul\x00"):  # control characters: refused before any worker
+        plan = report.plan_run(tpl.DEFAULT_DATA_DIR, out, requests=[{"template": "echo", "org": "hwfund", "title": bad}])
+        assert plan.refused and not plan.jobs
+
+
+def test_organisation_codes_cannot_leave_the_data_or_reports_folder(tmp_path, monkeypatch):
+    fx.register(monkeypatch)
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copytree(tpl.DEFAULT_DATA_DIR / "mol", data / "mol")
+    outside = tmp_path / "outside"
+    shutil.copytree(tpl.DEFAULT_DATA_DIR / "mol", outside)
+    (data / "linked").symlink_to(outside, target_is_directory=True)  # a valid-looking code whose folder is elsewhere
+    out = tmp_path / "reports"
+    for org in ("../mol", "../../etc", "/etc", str(data / "mol"), "mol/../../x", "linked", "MOL", "mol\x00", ".."):
+        plan = report.plan_run(data, out, requests=[{"template": "trivial", "org": org}])
+        assert plan.refused and not plan.jobs, org
+    plan = report.plan_run(data, out, requests=[{"template": "trivial", "org": "mol"}])
+    assert not plan.refused and all(Path(j.folder).is_relative_to(out.resolve()) for j in plan.jobs)
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["data", "outside"]
+
+
+def test_script_in_project_names_and_swot_text_shows_as_text_in_real_reports(tmp_path):
+    """The real swot and prioritization templates on a copy of hwfund with <script> typed into the data."""
+    data = tmp_path / "data"
+    shutil.copytree(tpl.DEFAULT_DATA_DIR / "hwfund", data / "hwfund")
+    script = "<script>alert('xss')</script>"
+    swot = (data / "hwfund" / "swot.csv").read_text(encoding="utf-8").replace("S1,S,", f"S1,S,{script}", 1)
+    (data / "hwfund" / "swot.csv").write_text(swot, encoding="utf-8")
+    projects = (data / "hwfund" / "projects.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    projects[1] = projects[1].replace("1,", f"1,{script}<img src=x onerror=alert(1)>", 1)
+    (data / "hwfund" / "projects.csv").write_text("".join(projects), encoding="utf-8")
+    out = tmp_path / "reports"
+    plan = report.plan_run(data, out, requests=[{"template": t, "org": "hwfund"} for t in ("swot", "prioritization")],
+                           settings=report.Settings(pdf=False))  # fmt: skip
+    assert not plan.refused and len(plan.jobs) == 2
+    assert report.execute_plan(plan, out.resolve(), data, workers=2, progress=False) == 0
+    for name in ("swot", "prioritization"):
+        page = next(out.rglob(f"{name}.html")).read_text(encoding="utf-8")
+        assert "&lt;script&gt;alert(" in page and "&lt;/script&gt;" in page, name  # shown as text
+        assert "<script" not in page.lower() and "<img src=x" not in page, name
+        entry = json.loads(next(out.rglob("manifest.json")).read_text(encoding="utf-8"))["reports"][name]
+        assert entry["result_tables"]["count"] > 0
+
+
+def test_a_long_report_shows_its_steps_beside_the_bar_and_not_in_the_report(tmp_path, monkeypatch, capsys):
+    fx.register(monkeypatch)
+    out = tmp_path / "reports"
+    assert fx.build(out, ["steps"], workers=1, progress=True, cell_timeout=60, report_timeout=120) == 0
+    shown = capsys.readouterr().err
+    assert "hwfund/2568/steps: ขั้นที่ 1 จาก 3 / step 1 of 3" in shown and "step 3 of 3" in shown
+    folder = out / "hwfund" / "2568"
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith("steps")) == ["steps.html", "steps.ipynb", "steps.pdf"]
+    assert not (folder / report.PROGRESS_FILE).exists()
+    page = (folder / "steps.html").read_text(encoding="utf-8")
+    assert "เสร็จ / done" in page and "step 1 of 3" not in page  # stderr is shown in JupyterLab, never in the report
+
+
+def test_last_progress_reads_only_the_last_line(tmp_path):
+    assert report.last_progress(tmp_path) == ""
+    (tmp_path / report.PROGRESS_FILE).write_text("เตรียมข้อมูล / preparing\n" + "x" * 10_000 + "\nloans 1–250,000 (1/4)\n", encoding="utf-8")
+    assert report.last_progress(tmp_path) == "loans 1–250,000 (1/4)"

@@ -1,0 +1,133 @@
+"""The template registry: parameters refused before any kernel starts, applicability, periods."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from planlib.reports import templates as tpl
+
+DATA = tpl.DEFAULT_DATA_DIR
+
+
+def test_registry_declares_the_six_templates_once():
+    assert list(tpl.TEMPLATES) == ["swot", "prioritization", "whatif", "loan_statistics", "kpi_scorecard", "quarterly_progress"]
+    for name, t in tpl.TEMPLATES.items():
+        assert t.name == name and t.title_th and t.title_en
+        assert t.notebook == tpl.NOTEBOOK_DIR / f"{name}.ipynb"
+        assert issubclass(t.params, tpl.ReportParams)
+
+
+@pytest.mark.parametrize("name", list(tpl.TEMPLATES))
+def test_templates_are_stored_without_outputs_with_one_parameters_cell(name):
+    import nbformat
+
+    nb = nbformat.read(tpl.TEMPLATES[name].notebook, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code), f"{name}.ipynb has stored outputs"
+    tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, f"{name}.ipynb needs exactly one cell tagged 'parameters'"
+    declared = set(tpl.TEMPLATES[name].params.model_fields)
+    assigned = {line.split("=", 1)[0].strip() for line in tagged[0].source.splitlines() if "=" in line and not line.startswith("#")}
+    assert assigned <= declared, f"{name}.ipynb parameters not declared in templates.py: {assigned - declared}"
+    import papermill
+
+    assert set(papermill.inspect_notebook(str(tpl.TEMPLATES[name].notebook))) == assigned  # papermill parses every line
+
+
+@pytest.mark.parametrize(
+    ("template", "raw", "word"),
+    [
+        ("quarterly_progress", {"org": "nope", "fy": 2568, "quarter": 2}, "unknown organisation 'nope'"),
+        ("quarterly_progress", {"org": "../hwfund", "fy": 2568, "quarter": 2}, "'org'"),
+        ("quarterly_progress", {"org": "/etc", "fy": 2568, "quarter": 2}, "'org'"),
+        ("quarterly_progress", {"org": "hwfund", "fy": 2025, "quarter": 2}, "'fy'"),  # a CE year
+        ("quarterly_progress", {"org": "hwfund", "fy": 2701, "quarter": 2}, "'fy'"),
+        ("quarterly_progress", {"org": "hwfund", "fy": 2568, "quarter": 5}, "'quarter'"),
+        ("quarterly_progress", {"org": "hwfund", "fy": 2568, "quarter": 0}, "'quarter'"),
+        ("quarterly_progress", {"org": "hwfund", "fy": True, "quarter": 2}, "'fy'"),
+        ("quarterly_progress", {"org": "hwfund", "fy": 2568}, "'quarter' is required"),
+        ("quarterly_progress", {"org": "hwfund", "fy": 2568, "quarter": 2, "output_dir": 'x"\nimport os; os.system("id")'},
+         "plain text"),
+        ("swot", {"org": "hwfund", "weights_file": "w.csv'\n__import__('os')"}, "plain text"),
+        ("swot", {"org": "hwfund", "language": "fr"}, "'language'"),
+        ("swot", {"org": "hwfund", "colour": "red"}, "unknown parameter 'colour'"),
+        ("whatif", {"org": "hwfund", "weights": {"C1": -1}}, "weights.C1"),
+        ("whatif", {"org": "hwfund", "weights": {"C1\"]; import os": 1}}, "weights"),
+        ("kpi_scorecard", {"org": "hwfund", "fy": 2568, "method": "guess"}, "'method'"),
+    ],
+)  # fmt: skip
+def test_bad_parameters_are_refused_with_a_message(template, raw, word):
+    with pytest.raises(tpl.ParamError) as info:
+        tpl.TEMPLATES[template].validate({"data_dir": str(DATA), **raw})
+    assert word in str(info.value)
+    assert "/" in str(info.value)  # English / Thai
+
+
+def test_good_parameters_are_typed():
+    p = tpl.TEMPLATES["quarterly_progress"].validate({"org": "hwfund", "fy": "๒๕๖๘", "quarter": "2", "data_dir": str(DATA)})
+    assert (p.fy, p.quarter, p.org) == (2568, 2, "hwfund")
+    w = tpl.TEMPLATES["whatif"].validate({"org": "ditp", "weights": {"C1": 2, "C2": 0.5}, "data_dir": str(DATA)})
+    assert w.weights == {"C1": 2.0, "C2": 0.5}
+
+
+def test_papermill_injects_quotes_backslashes_and_code_as_plain_literals():
+    from papermill.translators import PythonTranslator
+
+    params = {"org": "hwfund", "title": 'a "quoted" \\ back\'slash """; import os', "weights": {"C'1": 1.5}, "q": None}
+    source = PythonTranslator.codify(params)
+    assert tpl.injected_source_is_literal(source, params)
+    assert not tpl.injected_source_is_literal('org = "hwfund"\n__import__("os").system("id")', {"org": "hwfund"})
+    assert not tpl.injected_source_is_literal('org = (lambda: "hwfund")()', {"org": "hwfund"})
+
+
+def _write(folder: Path, name: str, rows: list[list[object]]) -> None:
+    with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+
+
+def test_quarterly_progress_period_is_the_latest_quarter_with_actuals(tmp_path):
+    org = tmp_path / "demo"
+    org.mkdir()
+    _write(org, "plan", [["key", "value"], ["org_code", "demo"], ["org_name_th", "ทดสอบ"], ["fiscal_year", "2568"]])
+    _write(org, "kpis", [["code", "name_th"], ["K1", "ตัวชี้วัดหนึ่ง"]])
+    qp = tpl.TEMPLATES["quarterly_progress"]
+    assert qp.periods(tpl.scan_org(org)) == [{"fy": 2568, "quarter": 2}]  # no actuals: the plan's year, Q2
+    _write(org, "kpi_actuals", [["kpi_code", "fiscal_year", "quarter", "value"], ["K1", "2568", "1", "3"], ["K1", "2568", "3", "5"]])
+    data = tpl.scan_org(org)
+    assert qp.periods(data) == [{"fy": 2568, "quarter": 3}]
+    assert qp.applies_to(data)
+    assert not tpl.TEMPLATES["swot"].applies_to(data)
+    assert tpl.TEMPLATES["swot"].missing(data) == "no swot"
+
+
+def test_shipped_orgs_get_the_templates_their_tables_allow():
+    hwfund = tpl.scan_org(DATA / "hwfund")
+    with open(DATA / "hwfund" / "lending_annual.csv", encoding="utf-8-sig") as fh:
+        latest = max(int(row["fiscal_year"]) for row in csv.DictReader(fh))
+    assert tpl.TEMPLATES["loan_statistics"].periods(hwfund) == [{"fy": latest}]
+    assert tpl.TEMPLATES["swot"].applies_to(hwfund)
+    tfund = tpl.scan_org(DATA / "tfund")
+    assert tfund.fiscal_year == 2561  # plan.csv: fiscal_year 2561
+    assert not tpl.TEMPLATES["swot"].applies_to(tfund)  # the source has no SWOT
+    assert tpl.TEMPLATES["kpi_scorecard"].periods(tfund) == [{"fy": 2561}]
+
+
+def test_list_shows_every_template_and_parameter(capsys):
+    from planlib import cli
+
+    assert cli.main(["report", "--list"]) == 0
+    text = capsys.readouterr().out
+    for name in tpl.TEMPLATES:
+        assert name in text
+    assert "fy" in text and "2540–2700" in text and "th|en|both" in text
+
+
+def test_loan_book_must_be_a_folder(tmp_path):
+    template = tpl.TEMPLATES["loan_statistics"]
+    with pytest.raises(tpl.ParamError, match="loan_book"):
+        template.validate({"org": "hwfund", "fy": 2567, "data_dir": str(DATA), "loan_book": str(tmp_path / "missing")})
+    params = template.validate({"org": "hwfund", "fy": 2567, "data_dir": str(DATA), "loan_book": str(tmp_path)})
+    assert params.loan_book == str(tmp_path)
