@@ -22,6 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+import numpy as np
 import pandas as pd
 
 BE_OFFSET = 543
@@ -466,19 +467,38 @@ def parse_month(value: object) -> pd.Period | None:
 # ---------------------------------------------------------------- fiscal calendar
 
 
+FISCAL_YEAR_START_MONTH = 10
+"""The Thai government fiscal year starts on 1 October and is labelled by the BE year it ends in."""
+
+
+def fiscal_year_of(year_ce: int, month: int) -> int:
+    """BE fiscal year of a CE year and month: ``year + 543``, plus 1 from October.
+
+    The one statement of the rule; :func:`fiscal_year`, :func:`fiscal_years` and the SQL of
+    :mod:`planlib.loans.large_books` (which writes the same ``+ 543 + (month >= 10)``) follow it.
+    """
+    return year_ce + BE_OFFSET + (1 if month >= FISCAL_YEAR_START_MONTH else 0)
+
+
 def fiscal_year(date: dt.date | pd.Timestamp | pd.Period) -> int:
     """BE fiscal year of a date: Oct–Sep, labelled by the BE year it ends in.
 
     >>> fiscal_year(pd.Timestamp("2024-10-01")), fiscal_year(pd.Timestamp("2024-09-30"))
     (2568, 2567)
     """
-    year, month = date.year, date.month
-    return ce_to_be(year + 1 if month >= 10 else year)
+    return fiscal_year_of(date.year, date.month)
+
+
+def fiscal_years(dates: object) -> np.ndarray:
+    """BE fiscal year of each date, vectorised (:func:`fiscal_year_of` on whole columns)."""
+    d = pd.to_datetime(pd.Series(dates))
+    start = (d.dt.month >= FISCAL_YEAR_START_MONTH).astype("int64")
+    return (d.dt.year + BE_OFFSET + start).to_numpy(dtype=np.int64)
 
 
 def fiscal_quarter(date: dt.date | pd.Timestamp | pd.Period) -> int:
     """Fiscal quarter 1–4 of a date: Q1 = Oct–Dec, Q2 = Jan–Mar, Q3 = Apr–Jun, Q4 = Jul–Sep."""
-    return (date.month - 10) % 12 // 3 + 1
+    return (date.month - FISCAL_YEAR_START_MONTH) % 12 // 3 + 1
 
 
 def fiscal_year_start(fy_be: int) -> pd.Timestamp:
@@ -632,3 +652,15 @@ def repair_damage(text: str) -> str:
     fixed = re.sub(f"([{_TONES}])([{_UPPER_VOWELS}])", r"\2\1", fixed)
     fixed = re.sub(f"(?<=[{_THAI_LETTERS}]) +([{_MARKS}]+)", r"\1 ", fixed)
     return re.sub(r" +$", "", fixed)
+
+
+# ---------------------------------------------------------------- display width
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes on screen or in a chart label: Thai above/below marks (Unicode Mn) take none.
+
+    ``display_width("น้ำหนัก") == 5``: the tone mark ้ and the vowel mark ั sit on their consonants.
+    The one definition used by the CLI table, chart labels and SWOT text wrapping.
+    """
+    return sum(0 if unicodedata.category(ch) == "Mn" else 1 for ch in text)
