@@ -24,7 +24,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from planlib import checklist
+from planlib import checklist, fonts
 from planlib.inputs import checks
 from planlib.inputs.dataset import Dataset, Plan, Portfolio
 from planlib.inputs.load import load_plan, load_portfolio, require, validate
@@ -33,6 +33,7 @@ from planlib.inputs.problems import DataError, Problem, Problems
 __version__ = "0.2.0"
 
 checks.install(checklist.CHECKS)
+fonts.register_when_matplotlib_loads()
 
 MODULES: dict[str, str] = {
     **{name: f"planlib.inputs.{name}" for name in ("thai", "contract", "read", "load", "checks", "problems",
@@ -43,7 +44,7 @@ MODULES: dict[str, str] = {
     **{name: f"planlib.loans.{name}" for name in ("lending", "schedule", "portfolio", "large_books", "reconcile",
                                                     "synthetic", "loan_report", "books")},
     **{name: f"planlib.reports.{name}" for name in ("templates", "render", "pdf_text")},
-    **{name: f"planlib.{name}" for name in ("charts", "display", "cli")},
+    **{name: f"planlib.{name}" for name in ("charts", "display", "cli", "fonts", "checklist")},
 }
 """Short names an analyst types (``planlib.priority``) → the module in its layer."""
 

@@ -13,54 +13,44 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
-from pathlib import Path
 
 import matplotlib
-
-matplotlib.use("Agg", force=False)
 import matplotlib.pyplot as plt
-from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from planlib.fonts import THAI_FONT_FAMILY, register_with_matplotlib, thai_font_path
 from planlib.inputs import thai
 
-THAI_FONT_FAMILY = "Noto Sans Thai"
+__all__ = ["THAI_FONT_FAMILY", "thai_font_path"]  # re-exported: where the chart style's font comes from
 PALETTE = ("#1f5f8b", "#e07b39", "#4c9f70", "#c0392b", "#8e6fb5", "#7f8c8d", "#d4a017", "#2c3e50")
 """Colours in the order charts use them (blue, orange, green, red, purple, grey, ochre, navy)."""
 RAG_COLOURS = {"green": "#4c9f70", "amber": "#e0a526", "red": "#c0392b", "grey": "#9e9e9e"}
-
-
-@cache
-def thai_font_path() -> Path:
-    """Path of the Noto Sans Thai TTF shipped by ``fontpkg-noto-sans-thai``."""
-    import fontpkg
-
-    return Path(fontpkg.path(THAI_FONT_FAMILY))
+HOUSE_STYLE = {
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "figure.dpi": 110,
+    "savefig.dpi": 150,
+    "savefig.bbox": "tight",
+    "axes.titleweight": "normal",  # the pip font is one variable TTF that matplotlib registers at weight 400 only
+    "axes.titlesize": 13,
+    "font.size": 10,
+}
+"""rcParams of report charts (set by :func:`use_thai_font`, not on import)."""
 
 
 @cache
 def use_thai_font() -> str:
-    """Register the Thai font with matplotlib and make it the default family (idempotent).
+    """The house style for report charts: the Thai font first (:mod:`planlib.fonts`), light grid, palette.
 
-    DejaVu Sans stays behind it as a per-glyph fallback for Latin letters and symbols.
+    Idempotent. DejaVu Sans stays behind the Thai font as a per-glyph fallback for Latin letters and symbols.
     """
-    font_manager.fontManager.addfont(str(thai_font_path()))
-    matplotlib.rcParams["font.family"] = [THAI_FONT_FAMILY, "DejaVu Sans"]
-    matplotlib.rcParams.update({
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.grid": True,
-        "grid.alpha": 0.3,
-        "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
-        "figure.dpi": 110,
-        "savefig.dpi": 150,
-        "savefig.bbox": "tight",
-        "axes.titleweight": "normal",  # the pip font is one variable TTF that matplotlib registers at weight 400 only
-        "axes.titlesize": 13,
-        "font.size": 10,
-    })  # fmt: skip
+    register_with_matplotlib()
+    matplotlib.rcParams.update(HOUSE_STYLE)
+    matplotlib.rcParams["axes.prop_cycle"] = matplotlib.cycler(color=PALETTE)
     return THAI_FONT_FAMILY
 
 
