@@ -7,15 +7,20 @@ project name shows as text). Numbers are formatted here, never computed.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import html
+import io
+import math
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from planlib.inputs.problems import Problems
+from planlib.inputs import thai
+from planlib.inputs.problems import Problem, Problems
 
 PROGRESS_ENV = "PLANLIB_PROGRESS"
 """Environment variable naming a file where :func:`progress` appends its lines (set by the report runner)."""
@@ -31,7 +36,8 @@ def progress(step: str) -> None:
     print(step, file=sys.stderr, flush=True)
     target = os.environ.get(PROGRESS_ENV)
     if target:
-        with contextlib.suppress(OSError), open(target, "a", encoding="utf-8") as fh:  # a progress line never stops a report
+        # a progress line never stops a report
+        with contextlib.suppress(OSError), open(target, "a", encoding="utf-8") as fh:
             fh.write(step.replace("\n", " ") + "\n")
 
 
@@ -41,6 +47,41 @@ def _display(obj: object, metadata: dict[str, object] | None = None) -> None:
     display(obj, metadata=metadata)
 
 
+RAG_FILLS = {"green": "#dcefe3", "amber": "#fbefd0", "red": "#f6d9d5", "grey": "#ececec"}
+"""Table-cell fills of a RAG status (light tints of the chart colours, so dark text stays readable)."""
+RAG_WORDS = {"green": ("green", "เขียว"), "amber": ("amber", "เหลือง"), "red": ("red", "แดง"),
+             "grey": ("grey", "เทา", "no data", "ไม่มีข้อมูล")}
+"""How a RAG status starts in a table cell, in English or Thai (``เขียว (ตามเป้า)``, ``red``)."""
+EMPTY_TEXT = frozenset({"", "–", "-", "nan", "None", "<NA>"})
+NO_LIMIT = "ไม่จำกัด / no limit"
+"""What an infinite bound (a weight that can grow without changing the ranking) shows as."""
+
+
+def rag_of(text: str) -> str | None:
+    """``green``/``amber``/``red``/``grey`` when a cell's text states a RAG status, else None."""
+    low = text.strip().lower()
+    for rag, words in RAG_WORDS.items():
+        if any(low.startswith(w) for w in words):
+            return rag
+    return None
+
+
+def _is_empty_column(values: pd.Series) -> bool:
+    return all(
+        v is None or (not isinstance(v, (list, tuple, dict)) and pd.isna(v)) or str(v).strip() in EMPTY_TEXT
+        for v in values
+    )
+
+
+def _whole_number_column(values: pd.Series) -> bool:
+    """A float column holding only whole numbers (counts read as floats because a cell was empty)."""
+    if not pd.api.types.is_float_dtype(values.dtype):
+        return False
+    finite = values.dropna()
+    finite = finite[finite.abs() != float("inf")]
+    return not finite.empty and bool((finite == finite.round()).all())
+
+
 def html_table(
     frame: pd.DataFrame,
     *,
@@ -48,35 +89,59 @@ def html_table(
     source: str = "",
     formats: Mapping[str, str] | None = None,
     index: bool = False,
+    drop_empty: bool = True,
 ) -> str:
-    """HTML of ``frame`` with escaped text, thousands separators and an optional caption/source.
+    """HTML of ``frame`` as a board reads it: escaped text, thousands separators, caption and source.
 
-    ``formats`` maps a column to a format spec (``"{:,.2f}"``, ``"{:.1%}"``); floats default
-    to ``{:,.2f}`` and integers to ``{:,}``. Missing values show as ``–``.
+    ``formats`` maps a column to a format spec (``"{:,.2f}"``, ``"{:.1%}"``). Without one, a float
+    column of whole numbers (counts) shows as integers, other floats with two decimals, integers
+    with separators. Missing values show as ``–``, an infinite bound as "no limit", ``-0`` as ``0``.
+    Columns with no value at all are left out (``drop_empty=False`` keeps them). A cell stating a
+    RAG status (``green``, ``เขียว (ตามเป้า)``…) gets its colour; numbers are right-aligned. The source
+    note sits inside the table's wrapper, so a page break never strands it from its table.
     """
     formats = dict(formats or {})
     shown = frame.reset_index() if index else frame
+    if drop_empty and len(shown):
+        keep = [c for c in shown.columns if str(c) in formats or not _is_empty_column(shown[c])]
+        shown = shown[keep]
+    specs = {str(c): formats.get(str(c)) or ("{:,.0f}" if _whole_number_column(shown[c]) else None)
+             for c in shown.columns}
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
     body = []
-    for _, rec in shown.iterrows():
+    for row in shown.itertuples(index=False, name=None):
         cells = []
-        for col in shown.columns:
-            value = rec[col]
-            cells.append(f"<td>{html.escape(_format(value, formats.get(str(col))))}</td>")
+        for col, value in zip(shown.columns, row):
+            text = _format(value, specs[str(col)])
+            rag = rag_of(text) if isinstance(value, str) else None
+            if rag:
+                cls = f' class="rag rag-{rag}" style="background:{RAG_FILLS[rag]}"'
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                cls = ' class="num"'
+            else:
+                cls = ""
+            cells.append(f"<td{cls}>{html.escape(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     src = f'<p class="source">ที่มา: {html.escape(source)}</p>' if source else ""
-    return f'<table class="planlib">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{src}'
+    size = "short" if len(shown) <= 15 else "long"
+    return (f'<div class="table-block table-{size}"><table class="planlib">{cap}<thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table>{src}</div>')
 
 
 def _format(value: object, spec: str | None) -> str:
     if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):  # type: ignore[call-overload]
         return "–"
+    if isinstance(value, float) and math.isinf(value):
+        return NO_LIMIT if value > 0 else f"−{NO_LIMIT}"
+    if isinstance(value, float) and value == 0:
+        value = 0.0  # never "-0.00"
     if spec:
         try:
-            return spec.format(value)
+            shown = spec.format(value)
         except (ValueError, TypeError):
             return str(value)
+        return "0" + shown[2:] if shown.startswith("-0") and not any(ch in "123456789" for ch in shown) else shown
     if isinstance(value, bool):
         return "✓" if value else "✗"
     if isinstance(value, float):
@@ -84,13 +149,9 @@ def _format(value: object, spec: str | None) -> str:
     if isinstance(value, int):
         return f"{value:,}" if abs(value) >= 10000 else str(value)
     if isinstance(value, pd.Timestamp):
-        from planlib.inputs.thai import format_date
-
-        return format_date(value)
+        return thai.format_date(value)
     if isinstance(value, pd.Period):
-        from planlib.inputs.thai import format_month
-
-        return format_month(value)
+        return thai.format_month(value)
     return str(value)
 
 
@@ -100,8 +161,6 @@ TABLE_METADATA = "planlib_table"
 
 def table_digest(table_html: str) -> str:
     """sha256 of a rendered table: the numbers and text a reader sees, nothing of when or where it ran."""
-    import hashlib
-
     return hashlib.sha256(table_html.encode("utf-8")).hexdigest()
 
 
@@ -118,11 +177,15 @@ def show_table(frame: pd.DataFrame, **kwargs: object) -> None:
     _display(HTML(table), metadata={TABLE_METADATA: {"sha256": table_digest(table)}})
 
 
-def heading(text: str, level: int = 2) -> None:
-    """An HTML heading (escaped)."""
+APPENDIX = "ภาคผนวก / Appendix"
+
+
+def heading(text: str, level: int = 2, *, appendix: bool = False) -> None:
+    """An HTML heading (escaped). ``appendix=True`` starts the appendix (method, data quality) on a new page."""
     from IPython.display import HTML
 
-    _display(HTML(f"<h{level}>{html.escape(text)}</h{level}>"))
+    cls = ' class="appendix"' if appendix else ""
+    _display(HTML(f"<h{level}{cls}>{html.escape(text)}</h{level}>"))
 
 
 def note(text: str, *, kind: str = "info") -> None:
@@ -132,30 +195,104 @@ def note(text: str, *, kind: str = "info") -> None:
     _display(HTML(f'<div class="note note-{html.escape(kind)}">{html.escape(text)}</div>'))
 
 
-def show_figure(fig: object) -> None:
-    """Display a matplotlib figure once, as a PNG, and close it (no duplicate output).
+def figure_alt(fig: object) -> str:
+    """A description of a chart for screen readers and search: its titles and axis labels.
 
-    The PNG is rendered here rather than left to IPython's figure formatter, which exists only
-    under the inline backend; ``planlib.charts`` selects Agg, so a bare ``display(fig)`` would
-    show ``<Figure size …>`` text in reports.
+    ``แผนภูมิ / chart: คะแนนรวม… — แกนนอน / x: …; แกนตั้ง / y: …`` from the figure's own texts.
     """
-    import io
+    parts: list[str] = []
+    for ax in getattr(fig, "axes", []):
+        title = ax.get_title() or ax.get_title(loc="left")
+        labels = [f"แกนนอน / x: {ax.get_xlabel()}" if ax.get_xlabel() else "",
+                  f"แกนตั้ง / y: {ax.get_ylabel()}" if ax.get_ylabel() else ""]
+        text = " — ".join(t for t in [title, "; ".join(x for x in labels if x)] if t)
+        if text:
+            parts.append(text)
+    suptitle = getattr(fig, "_suptitle", None)
+    head = suptitle.get_text() if suptitle is not None else ""
+    body = " | ".join(dict.fromkeys(parts))
+    return "แผนภูมิ / chart: " + (" — ".join(t for t in [head, body] if t) or "ไม่มีชื่อ / untitled")
 
-    import matplotlib.pyplot as plt
-    from IPython.display import Image
+
+def figure_html(fig: object, alt: str = "") -> str:
+    """The figure as an ``<img>`` with a PNG data URI and meaningful alt text (HTML, PDF and Word alike)."""
+    import matplotlib.pyplot as plt  # only when a figure is shown
 
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")  # type: ignore[attr-defined]
     plt.close(fig)  # type: ignore[arg-type]
-    _display(Image(data=buffer.getvalue(), format="png"))
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    text = html.escape(alt or figure_alt(fig), quote=True)
+    return f'<figure class="chart"><img alt="{text}" src="data:image/png;base64,{data}"/></figure>'
 
 
-def show_problems(problems: Problems, *, title: str = "คุณภาพข้อมูล / Data quality") -> None:
-    """The data-quality section: every error and warning with its location and reason."""
+def show_figure(fig: object, alt: str = "") -> None:
+    """Display a matplotlib figure once, as a PNG with alt text, and close it (no duplicate output).
+
+    The PNG is rendered here rather than left to IPython's figure formatter, which exists only
+    under the inline backend. ``alt`` defaults to the chart's titles and axis labels
+    (:func:`figure_alt`), never nbconvert's "No description has been provided for this image".
+    """
+    from IPython.display import HTML
+
+    _display(HTML(figure_html(fig, alt)))
+
+
+QUALITY_COLUMNS = {
+    "severity": "ระดับ / severity",
+    "where": "ตำแหน่ง / where",
+    "value": "ค่าที่พบ / value",
+    "reason": "เหตุผล / reason",
+}
+SEVERITY_TH = {"error": "ข้อผิดพลาด / error", "warning": "คำเตือน / warning", "change": "ปรับแก้ / change"}
+GROUP_AT = 4
+"""Problems sharing a kind, table and severity are listed as one row from this many on."""
+
+
+def _rows_text(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:8])
+    return f"แถว / rows {shown}" + (f" … (+{len(rows) - 8})" if len(rows) > 8 else "")
+
+
+def quality_table(problems: Problems, tables: Sequence[str] | None = None) -> pd.DataFrame:
+    """The data-quality appendix as a board reads it: errors and warnings, repeated reasons grouped.
+
+    Only problems of ``tables`` (all when None); changes (normalised values) are left out. Problems
+    of the same kind (``code``), table and severity are one row when there are :data:`GROUP_AT` or
+    more: "31 รายการ / items" with the rows they are on. Columns have Thai/English labels.
+    """
+    kept = [p for p in problems if p.severity != "change" and (tables is None or p.table in tables)]
+    groups: dict[tuple[str, str, str], list[Problem]] = {}
+    for p in kept:
+        groups.setdefault((p.severity, p.table, p.code or p.reason_en), []).append(p)
+    records = []
+    for (severity, table, _), items in groups.items():
+        first = items[0]
+        if len(items) >= GROUP_AT:
+            rows = sorted({p.row for p in items if p.row is not None})
+            where = f"{first.file or table} — {_rows_text(rows)}" if rows else (first.file or table)
+            reason = f"{len(items)} รายการ / items: {first.reason_th} / {first.reason_en}"
+            records.append((severity, where, "", reason))
+            continue
+        for p in items:
+            records.append((severity, p.where(), p.value, f"{p.reason_th} / {p.reason_en}"))
+    frame = pd.DataFrame(records, columns=list(QUALITY_COLUMNS))
+    frame["severity"] = frame["severity"].map(lambda v: SEVERITY_TH.get(v, v))
+    return frame.rename(columns=QUALITY_COLUMNS)
+
+
+def show_problems(
+    problems: Problems, *, title: str = "ภาคผนวก: คุณภาพข้อมูล / Appendix: data quality",
+    tables: Sequence[str] | None = None,
+) -> None:
+    """The data-quality appendix: errors and warnings of ``tables``, repeated reasons grouped.
+
+    See :func:`quality_table`; the full list goes into the report's ``.xlsx``.
+    """
     heading(title, 2)
-    shown = Problems(p for p in problems if p.severity != "change")
-    if not shown:
+    frame = quality_table(problems, tables)
+    if frame.empty:
         note("ไม่พบปัญหาในข้อมูล / No problems found in the data.")
         return
-    frame = shown.to_frame()[["severity", "file", "row", "column", "value", "reason_th", "reason_en"]]
-    show_table(frame, caption=f"{len(shown)} รายการ / items ({problems.summary()})")
+    counts = Problems(p for p in problems if tables is None or p.table in tables)
+    show_table(frame, caption=f"{len(frame)} รายการ / items ({counts.summary()})")
