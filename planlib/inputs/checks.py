@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 import pandas as pd
 
-from planlib.inputs import thai
+from planlib.inputs import contract, thai
 from planlib.inputs.dataset import Dataset
 from planlib.inputs.problems import Problem
 
@@ -43,53 +43,85 @@ def run_checks(dataset: Dataset, checks: Iterable[Check] | None = None) -> list[
         try:
             found.extend(check(dataset))
         except Exception as exc:  # a bug in one check must not hide the others' findings
-            found.append(Problem("warning", "", f"check {check.__name__} could not run: {type(exc).__name__}: {exc}",
-                                 f"ตรวจสอบ {check.__name__} ไม่สำเร็จ", code="check_failed"))  # fmt: skip
+            name, kind = check.__name__, type(exc).__name__
+            found.append(Problem.of("warning", "", "check_failed", check=name, kind=kind, detail=str(exc)))
     return found
 
 
+def _shown(value: object) -> str:
+    """A cell's value as a problem shows it: empty for a missing value."""
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def _row_number(row: object) -> int | None:
+    """The row label of a frame (the analyst's row number) as an ``int``; ``None`` for a whole-table problem."""
+    return None if row is None else int(row)  # type: ignore[call-overload]
+
+
 def problem(
-    dataset, severity: str, table: str, row: object, column: str, value: object, en: str, th: str, code: str  # type: ignore[no-untyped-def]
+    dataset: Dataset, severity: str, table: str, row: object, column: str, value: object, en: str, th: str, code: str
 ) -> Problem:
-    """A :class:`Problem` located in ``dataset``'s file for ``table``."""
-    shown = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
-    row_number = None if row is None else int(row)  # type: ignore[call-overload]
-    return Problem(severity, table, en, th, file=dataset.files.get(table, ""), row=row_number,
-                   column=column, value=shown, code=code)  # fmt: skip
+    """A :class:`Problem` with inline reasons, located in ``dataset``'s file (and sheet) for ``table``.
+
+    Being replaced by :func:`located` (reasons from the message catalogue); removed once nothing calls it.
+    """
+    file, sheet = dataset.files.get(table, ""), dataset.sheets.get(table, "")
+    return Problem(
+        severity,
+        table,
+        en,
+        th,
+        file=file,
+        sheet=sheet,
+        row=_row_number(row),
+        column=column,
+        value=_shown(value),
+        code=code,
+    )
 
 
 def located(
-    dataset: Dataset, severity: str, code: str, table: str, row: object, column: str, value: object, **values: object
+    dataset: Dataset, severity: str, code: str, table: str, row: object, column: str, value: object, /, **values: object
 ) -> Problem:
-    """A catalogue :class:`Problem` (``code`` + ``values``) located in ``dataset``'s file for ``table``."""
-    shown = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
-    row_number = None if row is None else int(row)  # type: ignore[call-overload]
-    return Problem.of(severity, table, code, file=dataset.files.get(table, ""), row=row_number, column=column,
-                      value=shown, **values)
+    """A catalogue :class:`Problem` (``code`` + ``values``) located in ``dataset``'s file and sheet for ``table``.
+
+    ``row``, ``column`` and ``value`` locate the problem; ``values`` fill the message templates (so a template
+    field may not be named ``file``, ``sheet``, ``row``, ``column`` or ``value``).
+    """
+    file, sheet = dataset.files.get(table, ""), dataset.sheets.get(table, "")
+    return Problem.of(
+        severity,
+        table,
+        code,
+        file=file,
+        sheet=sheet,
+        row=_row_number(row),
+        column=column,
+        value=_shown(value),
+        **values,
+    )
 
 
 # ---------------------------------------------------------------- keys and references
 
 
-def duplicate_keys(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+def duplicate_keys(dataset: Dataset) -> Iterator[Problem]:
     """Rows that repeat a table's key (e.g. two SWOT items coded ``S1``)."""
-    from planlib.inputs.contract import TABLES
-
     for name, frame in dataset.tables.items():
-        key = [k for k in TABLES[name].key if k in frame]
-        if not key or frame.empty or (len(key) < len(TABLES[name].key) and name != "kpi_targets"):
+        declared = contract.TABLES[name].key
+        key = [k for k in declared if k in frame]
+        if not key or frame.empty or (len(key) < len(declared) and name != "kpi_targets"):
             continue
         keyed = frame[key].astype("string").fillna("")
         dup = keyed.duplicated(keep="first")
         for row in frame.index[dup]:
             first = frame.index[(keyed == keyed.loc[row]).all(axis=1)][0]
-            value = "/".join(keyed.loc[row])
-            yield problem(dataset, "error", name, row, ",".join(key), value,
-                          f"duplicate {'/'.join(key)} {value!r} (first at row {first})",
-                          f"{'/'.join(key)} {value!r} ซ้ำ (ปรากฏครั้งแรกที่แถว {first})", "duplicate")  # fmt: skip
+            value, columns = "/".join(keyed.loc[row]), ",".join(key)
+            found = {"key": "/".join(key), "typed": value, "first": first}
+            yield located(dataset, "error", "duplicate", name, row, columns, value, **found)
 
 
-def _codes(dataset, table: str, column: str = "code") -> set[str]:  # type: ignore[no-untyped-def]
+def _codes(dataset: Dataset, table: str, column: str = "code") -> set[str]:
     if table not in dataset.tables or column not in dataset.tables[table]:
         return set()
     return set(dataset.tables[table][column].dropna().astype(str))
@@ -115,7 +147,7 @@ REFERENCES: tuple[tuple[str, str, tuple[tuple[str, str], ...], bool], ...] = (
 """(table, column, targets, is_list): each value must exist in one of the target columns."""
 
 
-def unknown_codes(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+def unknown_codes(dataset: Dataset) -> Iterator[Problem]:
     """Codes that point at nothing: a score for a project that does not exist, and so on."""
     for table, column, targets, is_list in REFERENCES:
         frame = dataset.tables.get(table)
@@ -125,47 +157,49 @@ def unknown_codes(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
         if not present:
             if frame[column].notna().any():
                 names = " or ".join(t for t, _ in targets)
-                yield problem(dataset, "error", table, None, column, "",
-                              f"{column} refers to table {names}, which is not in the input",
-                              f"{column} อ้างถึงตาราง {names} ซึ่งไม่มีในข้อมูล", "missing_table")  # fmt: skip
+                yield located(dataset, "error", "missing_table", table, None, column, "", name=column, tables=names)
             continue
         known = set().union(*(_codes(dataset, t, c) for t, c in targets))
         where = " or ".join(f"{t}.{c}" for t, c in targets)
-        valid = _some_codes(known)
+        listed = _some_codes(known)
         for row, value in frame[column].dropna().items():
             for code in str(value).split(",") if is_list else [str(value)]:
-                if code not in known:
-                    yield problem(dataset, "error", table, row, column, code,
-                                  f"unknown code {code!r}: not in {where} (known: {valid})",
-                                  f"ไม่รู้จักรหัส {code!r}: ไม่มีใน {where} (รหัสที่มี: {valid})", "unknown_code")  # fmt: skip
+                if code in known:
+                    continue
+                if known:
+                    yield located(
+                        dataset, "error", "unknown_code", table, row, column, code, code=code, where=where, known=listed
+                    )
+                else:
+                    yield located(
+                        dataset, "error", "unknown_code_none_known", table, row, column, code, code=code, where=where
+                    )
 
 
 def _some_codes(codes: set[str], limit: int = 12) -> str:
     """The known codes for a message, sorted, at most ``limit`` of them then ``…``."""
     shown = sorted(codes)
-    return ", ".join(shown[:limit]) + (", …" if len(shown) > limit else "") if shown else "none / ไม่มี"
+    return ", ".join(shown[:limit]) + (", …" if len(shown) > limit else "")
 
 
 # ---------------------------------------------------------------- weights, scales, schedules
 
 
-def kpi_weights(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+def kpi_weights(dataset: Dataset) -> Iterator[Problem]:
     """KPI weights (%) must sum to 100 when every KPI has one."""
     kpis = dataset.tables.get("kpis")
     if kpis is None or "weight" not in kpis or kpis["weight"].isna().all():
         return
     if kpis["weight"].isna().any():
         for row in kpis.index[kpis["weight"].isna()]:
-            yield problem(dataset, "error", "kpis", row, "weight", "", "weight missing while other KPIs have weights",
-                          "ไม่มีน้ำหนัก ขณะที่ตัวชี้วัดอื่นมีน้ำหนัก", "weight_missing")  # fmt: skip
+            yield located(dataset, "error", "weight_missing", "kpis", row, "weight", "")
         return
     total = float(kpis["weight"].sum())
     if abs(total - 100) > 0.01:
-        yield problem(dataset, "error", "kpis", None, "weight", f"{total:g}",
-                      f"KPI weights sum to {total:g}, not 100", f"น้ำหนักตัวชี้วัดรวมได้ {total:g} ไม่เท่ากับ 100", "weights_sum")  # fmt: skip
+        yield located(dataset, "error", "weights_sum_kpi", "kpis", None, "weight", f"{total:g}", total=total)
 
 
-def swot_weights(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+def swot_weights(dataset: Dataset) -> Iterator[Problem]:
     """IFE (S+W) and EFE (O+T) weights must each sum to 1 when given (Fred David)."""
     swot = dataset.tables.get("swot")
     if swot is None or "weight" not in swot or swot["weight"].isna().all():
@@ -176,36 +210,46 @@ def swot_weights(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
             continue
         total = float(part["weight"].sum())
         if abs(total - 1) > 0.005:
-            yield problem(dataset, "error", "swot", None, "weight", f"{total:g}",
-                          f"{matrix} weights sum to {total:.3f}, not 1", f"น้ำหนัก {matrix} รวมได้ {total:.3f} ไม่เท่ากับ 1", "weights_sum")  # fmt: skip
+            yield located(
+                dataset,
+                "error",
+                "weights_sum_ife_efe",
+                "swot",
+                None,
+                "weight",
+                f"{total:g}",
+                matrix=matrix,
+                total=total,
+            )
 
 
-def activity_months(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+def activity_months(dataset: Dataset) -> Iterator[Problem]:
     """An activity cannot end, or be done, before it starts; ``months`` must be readable."""
     acts = dataset.tables.get("activities")
     if acts is None or acts.empty:
         return
     for row, act in acts.iterrows():
-        start, end = act.get("start_month"), act.get("end_month")
+        start, end, done = act.get("start_month"), act.get("end_month"), act.get("done_month")
         if pd.notna(start) and pd.notna(end) and end < start:
-            yield problem(dataset, "error", "activities", row, "end_month", thai.format_month(end),
-                          f"ends ({thai.format_month(end)}) before it starts ({thai.format_month(start)})",
-                          f"เดือนสิ้นสุด ({thai.format_month(end)}) อยู่ก่อนเดือนเริ่ม ({thai.format_month(start)})", "order")  # fmt: skip
-        done = act.get("done_month")
+            shown = {"start": thai.format_month(start), "end": thai.format_month(end)}
+            yield located(
+                dataset, "error", "order_end_before_start", "activities", row, "end_month", shown["end"], **shown
+            )
         if pd.notna(start) and done is not None and pd.notna(done) and done < start:
-            yield problem(dataset, "error", "activities", row, "done_month", thai.format_month(done),
-                          f"marked done ({thai.format_month(done)}) before its start month ({thai.format_month(start)})",
-                          f"เดือนที่เสร็จ ({thai.format_month(done)}) อยู่ก่อนเดือนเริ่ม ({thai.format_month(start)})", "order")  # fmt: skip
+            shown = {"start": thai.format_month(start), "done": thai.format_month(done)}
+            yield located(
+                dataset, "error", "order_done_before_start", "activities", row, "done_month", shown["done"], **shown
+            )
         months = act.get("months")
         if isinstance(months, str):
             for part in months.split(","):
                 try:
                     thai.parse_month(part.strip())
                 except thai.ThaiValueError as exc:
-                    yield problem(dataset, "error", "activities", row, "months", part, exc.reason_en, exc.reason_th, "bad_value")
+                    yield located(dataset, "error", exc.code, "activities", row, "months", part, **exc.values)
 
 
-def score_columns(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+def score_columns(dataset: Dataset) -> Iterator[Problem]:
     """Scores: one column per criterion, every score present and inside the criterion's scale."""
     scores, criteria = dataset.tables.get("scores"), dataset.tables.get("criteria")
     if scores is None:
@@ -214,29 +258,34 @@ def score_columns(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
     columns = [c for c in scores if c not in meta]
     if criteria is None:
         if columns:
-            yield problem(dataset, "error", "scores", None, ",".join(columns), "", "scores need a criteria table",
-                          "ตารางคะแนนต้องมีตาราง criteria", "missing_table")  # fmt: skip
+            yield located(dataset, "error", "missing_table_criteria", "scores", None, ",".join(columns), "")
         return
     codes = list(criteria["code"].dropna().astype(str))
     for col in columns:
         if col not in codes:
-            yield problem(dataset, "error", "scores", None, col, col, f"column {col!r} is not a criterion code ({', '.join(codes)})",
-                          f"คอลัมน์ {col!r} ไม่ใช่รหัสเกณฑ์ ({', '.join(codes)})", "unknown_code")  # fmt: skip
+            yield located(
+                dataset,
+                "error",
+                "unknown_code_criterion_column",
+                "scores",
+                None,
+                col,
+                col,
+                name=col,
+                codes=", ".join(codes),
+            )
     for _, crit in criteria.iterrows():
         code = str(crit["code"])
         if code not in scores:
-            yield problem(dataset, "error", "scores", None, code, "", f"no score column for criterion {code!r}",
-                          f"ไม่มีคอลัมน์คะแนนของเกณฑ์ {code!r}", "missing_column")  # fmt: skip
+            yield located(dataset, "error", "missing_column_score", "scores", None, code, "", criterion=code)
             continue
         low, high = crit.get("scale_min"), crit.get("scale_max")
         for row, value in scores[code].items():
             if pd.isna(value):
-                yield problem(dataset, "error", "scores", row, code, "", f"score missing for criterion {code!r}",
-                              f"ไม่มีคะแนนของเกณฑ์ {code!r}", "required")  # fmt: skip
+                yield located(dataset, "error", "required_score", "scores", row, code, "", criterion=code)
             elif (pd.notna(low) and value < low) or (pd.notna(high) and value > high):
-                yield problem(dataset, "error", "scores", row, code, f"{value:g}",
-                              f"score {value:g} is outside the scale {low:g}–{high:g} of criterion {code!r}",
-                              f"คะแนน {value:g} อยู่นอกช่วง {low:g}–{high:g} ของเกณฑ์ {code!r}", "out_of_scale")  # fmt: skip
+                scale = {"score": value, "low": low, "high": high, "criterion": code}
+                yield located(dataset, "error", "out_of_scale", "scores", row, code, f"{value:g}", **scale)
 
 
 # ---------------------------------------------------------------- printed totals
@@ -261,7 +310,7 @@ def _filtered(frame: pd.DataFrame, spec: str | None) -> pd.DataFrame:
     return frame[mask]
 
 
-def recompute_total(dataset, table: str, column: str, filter_spec: str | None, aggregate: str | None) -> float:  # type: ignore[no-untyped-def]
+def recompute_total(dataset: Dataset, table: str, column: str, filter_spec: str | None, aggregate: str | None) -> float:
     """Sum (or count/mean) of ``column`` (``a+b`` for several) over the filtered rows."""
     frame = _filtered(dataset.tables[table], filter_spec)
     how = aggregate or "sum"
@@ -275,7 +324,7 @@ def recompute_total(dataset, table: str, column: str, filter_spec: str | None, a
     return float(values.mean() if how == "mean" else values.sum())  # type: ignore[union-attr]
 
 
-def printed_totals(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+def printed_totals(dataset: Dataset) -> Iterator[Problem]:
     """Recompute every printed total; warn, with its source, where the rows do not add up."""
     totals = dataset.tables.get("printed_totals")
     if totals is None:
@@ -284,19 +333,36 @@ def printed_totals(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def
         table, column = str(spec["table"]), str(spec["column"])
         if table not in dataset.tables:
             continue  # the table belongs to the other half (plan vs portfolio) or is absent
+        filter_spec = spec.get("filter")
+        named = f"{column} {filter_spec or ''}".strip()
         try:
-            computed = recompute_total(dataset, table, column, spec.get("filter"), spec.get("aggregate"))
-        except (KeyError, ValueError) as exc:
-            yield problem(dataset, "error", "printed_totals", row, "column", f"{column} {spec.get('filter') or ''}".strip(),
-                          f"cannot recompute: no column {exc} in {table}", f"คำนวณซ้ำไม่ได้: ไม่มีคอลัมน์ {exc} ใน {table}", "bad_total")  # fmt: skip
+            computed = recompute_total(dataset, table, column, filter_spec, spec.get("aggregate"))
+        except KeyError as exc:
+            yield located(
+                dataset, "error", "bad_total", "printed_totals", row, "column", named, missing=exc, summed=table
+            )
+            continue
+        except ValueError as exc:  # a range filter whose bounds are not numbers
+            yield located(
+                dataset,
+                "error",
+                "bad_total_filter",
+                "printed_totals",
+                row,
+                "column",
+                named,
+                filter=filter_spec,
+                detail=exc,
+            )
             continue
         printed = float(spec["printed"])
         if not math.isclose(computed, printed, rel_tol=0, abs_tol=0.005):
             source = f" ({spec['source']})" if isinstance(spec.get("source"), str) else ""
-            yield problem(dataset, "warning", "printed_totals", row, "printed", f"{printed:,.2f}".rstrip("0").rstrip("."),
-                          f"{spec['code']}: the source prints {printed:,.2f} but the rows of {table}.{column} give {computed:,.2f}{source}",
-                          f"{spec['code']}: เอกสารพิมพ์ {printed:,.2f} แต่ผลรวมจากแถวของ {table}.{column} ได้ {computed:,.2f}{source}",
-                          "total_mismatch")  # fmt: skip
+            sums = {"printed": printed, "computed": computed, "of": f"{table}.{column}", "source": source}
+            shown = f"{printed:,.2f}".rstrip("0").rstrip(".")
+            yield located(
+                dataset, "warning", "total_mismatch", "printed_totals", row, "printed", shown, name=spec["code"], **sums
+            )
 
 
 # ---------------------------------------------------------------- published lending statistics
@@ -304,7 +370,7 @@ def printed_totals(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def
 _COMPARED = ("target_count", "target_amount", "actual_count", "actual_individuals", "actual_groups", "actual_amount")
 
 
-def lending_annual_quirks(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+def lending_annual_quirks(dataset: Dataset) -> Iterator[Problem]:
     """Mislabelled years, dates outside their fiscal year, sources that disagree, wrong printed %."""
     frame = dataset.tables.get("lending_annual")
     if frame is None or frame.empty:
@@ -315,30 +381,45 @@ def lending_annual_quirks(dataset) -> Iterator[Problem]:  # type: ignore[no-unty
             continue
         printed = rec.get("fiscal_year_printed")
         if isinstance(printed, str) and printed != str(fy):
-            yield problem(dataset, "warning", "lending_annual", row, "fiscal_year_printed", printed,
-                          f"the source labels this row {printed}; it is FY{fy} (label corrected, shown in reports)",
-                          f"เอกสารระบุปีของแถวนี้เป็น {printed} แต่ที่ถูกคือปีงบประมาณ {fy} (แก้ไขป้ายปีแล้ว และแสดงในรายงาน)",
-                          "year_label")  # fmt: skip
+            yield located(
+                dataset,
+                "warning",
+                "year_label",
+                "lending_annual",
+                row,
+                "fiscal_year_printed",
+                printed,
+                printed=printed,
+                fy=fy,
+            )
+        start, end = thai.fiscal_year_start(int(fy)), thai.fiscal_year_end(int(fy))
         for col in ("as_of", "litigation_as_of", "arrears_as_of"):
             date = rec.get(col)
             if date is None or pd.isna(date):
                 continue
-            start, end = thai.fiscal_year_start(int(fy)), thai.fiscal_year_end(int(fy))
+            shown = thai.format_date(date)
             if not start <= date <= end:
-                yield problem(dataset, "warning", "lending_annual", row, col, thai.format_date(date),
-                              f"as-of date {thai.format_date(date)} is outside FY{fy} ({thai.format_date(start)} – {thai.format_date(end)})",
-                              f"วันที่ของข้อมูล {thai.format_date(date)} อยู่นอกปีงบประมาณ {fy}", "as_of_outside")  # fmt: skip
+                span = {"start": thai.format_date(start), "end": thai.format_date(end)}
+                yield located(
+                    dataset, "warning", "as_of_outside", "lending_annual", row, col, shown, date=shown, fy=fy, **span
+                )
             elif date != end:
-                yield problem(dataset, "warning", "lending_annual", row, col, thai.format_date(date),
-                              f"stock figure dated {thai.format_date(date)}, not the fiscal year end; not comparable with year-end figures",
-                              f"ข้อมูล ณ {thai.format_date(date)} ไม่ใช่วันสิ้นปีงบประมาณ จึงเทียบกับข้อมูลสิ้นปีไม่ได้โดยตรง", "as_of_mid_year")  # fmt: skip
+                yield located(dataset, "warning", "as_of_mid_year", "lending_annual", row, col, shown, date=shown)
         pct = rec.get("disbursement_pct_printed")
         if pd.notna(pct) and pd.notna(rec.get("actual_amount")) and rec.get("target_amount"):
             computed = 100 * rec["actual_amount"] / rec["target_amount"]
             if abs(computed - pct) > 0.005:
-                yield problem(dataset, "warning", "lending_annual", row, "disbursement_pct_printed", f"{pct:g}",
-                              f"printed {pct:.2f}% but actual ÷ credit line = {computed:.2f}%",
-                              f"พิมพ์ร้อยละ {pct:.2f} แต่ผลการปล่อยกู้ ÷ กรอบวงเงิน = {computed:.2f}", "pct_mismatch")  # fmt: skip
+                yield located(
+                    dataset,
+                    "warning",
+                    "pct_mismatch",
+                    "lending_annual",
+                    row,
+                    "disbursement_pct_printed",
+                    f"{pct:g}",
+                    printed=pct,
+                    computed=computed,
+                )
     if "source" not in frame:
         return
     for fy, group in frame.groupby("fiscal_year"):
@@ -350,15 +431,14 @@ def lending_annual_quirks(dataset) -> Iterator[Problem]:  # type: ignore[no-unty
             values = group[col].dropna()
             if values.nunique() > 1:
                 shown = "; ".join(f"{v:,.0f} ({s})" for v, s in zip(values, group.loc[values.index, "source"]))
-                yield problem(dataset, "warning", "lending_annual", values.index[-1], col, shown,
-                              f"FY{fy}: published tables disagree on {col}: {shown}",
-                              f"ปีงบประมาณ {fy}: ตารางที่เผยแพร่ให้ค่า {col} ไม่ตรงกัน: {shown}", "sources_disagree")  # fmt: skip
+                found, last = {"fy": fy, "measure": col, "shown": shown}, values.index[-1]
+                yield located(dataset, "warning", "sources_disagree", "lending_annual", last, col, shown, **found)
 
 
 # ---------------------------------------------------------------- text damage
 
 
-def damaged_text(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+def damaged_text(dataset: Dataset) -> Iterator[Problem]:
     """Thai text damaged by PDF extraction (sara am for sara aa, inverted tone marks)."""
     for name, frame in dataset.tables.items():
         for column in frame.columns:
@@ -366,7 +446,5 @@ def damaged_text(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
                 continue
             for row, text in frame[column].dropna().items():
                 if isinstance(text, str) and len(text) > 8 and thai.detect_damage(text).damaged:
-                    yield problem(dataset, "warning", name, row, column, text[:40] + ("…" if len(text) > 40 else ""),
-                                  "Thai text looks damaged by PDF extraction (ำ/า swapped); repair with planlib.inputs.thai.repair_damage",
-                                  "ข้อความภาษาไทยน่าจะเสียหายจากการแปลง PDF (สระอำ/อา สลับกัน) แก้ได้ด้วย planlib.inputs.thai.repair_damage",
-                                  "damaged_text")  # fmt: skip
+                    shown = text[:40] + ("…" if len(text) > 40 else "")
+                    yield located(dataset, "warning", "damaged_text", name, row, str(column), shown)

@@ -9,6 +9,7 @@ tables documented in ``data/README.md``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -30,14 +31,9 @@ def _parse_text(value: object) -> str | None:
 
 
 def _parse_slug(value: object) -> str | None:
-    import re
-
     text = _parse_code(value)
     if text is not None and not re.fullmatch(r"[a-z0-9_-]+", text):
-        raise thai.ThaiValueError(
-            f"{text!r} is not a slug (lower-case a–z, 0–9, '_' or '-')",
-            f"{text!r} ต้องเป็นอักษรอังกฤษตัวเล็ก ตัวเลข '_' หรือ '-' เท่านั้น",
-        )
+        raise thai.ThaiValueError("bad_value_not_a_slug", text=text)
     return text
 
 
@@ -58,7 +54,7 @@ def _parse_bool(value: object) -> bool | None:
         return True
     if text in {"false", "no", "n", "0", "ไม่ใช่", "ไม่มี"}:
         return False
-    raise thai.ThaiValueError(f"expected yes/no, got {value!r}", f"ต้องเป็น ใช่/ไม่ใช่ แต่พบ {value!r}")
+    raise thai.ThaiValueError("bad_value_not_yes_no", raw=value)
 
 
 def _parse_count_total(value: object) -> int | None:
@@ -143,37 +139,52 @@ def _choices(mapping: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
     return out
 
 
-QUADRANTS = _choices({
-    "S": ("strength", "strengths", "จุดแข็ง"),
-    "W": ("weakness", "weaknesses", "จุดอ่อน"),
-    "O": ("opportunity", "opportunities", "โอกาส"),
-    "T": ("threat", "threats", "อุปสรรค", "ภัยคุกคาม", "ภาวะคุกคาม", "ข้อจำกัด"),
-})  # fmt: skip
-TOWS_TYPES = _choices({
-    "SO": ("s-o", "กลยุทธ์เชิงรุก", "เชิงรุก"),
-    "ST": ("s-t", "กลยุทธ์เชิงป้องกัน", "เชิงป้องกัน"),
-    "WO": ("w-o", "กลยุทธ์เชิงแก้ไข", "เชิงแก้ไข"),
-    "WT": ("w-t", "กลยุทธ์เชิงรับ", "เชิงรับ"),
-})  # fmt: skip
-BORROWER_TYPES = _choices({
-    "individual": ("บุคคล", "ราย", "รายบุคคล", "person"),
-    "group": ("กลุ่ม", "กลุ่มบุคคล"),
-})  # fmt: skip
+QUADRANTS = _choices(
+    {
+        "S": ("strength", "strengths", "จุดแข็ง"),
+        "W": ("weakness", "weaknesses", "จุดอ่อน"),
+        "O": ("opportunity", "opportunities", "โอกาส"),
+        "T": ("threat", "threats", "อุปสรรค", "ภัยคุกคาม", "ภาวะคุกคาม", "ข้อจำกัด"),
+    }
+)
+TOWS_TYPES = _choices(
+    {
+        "SO": ("s-o", "กลยุทธ์เชิงรุก", "เชิงรุก"),
+        "ST": ("s-t", "กลยุทธ์เชิงป้องกัน", "เชิงป้องกัน"),
+        "WO": ("w-o", "กลยุทธ์เชิงแก้ไข", "เชิงแก้ไข"),
+        "WT": ("w-t", "กลยุทธ์เชิงรับ", "เชิงรับ"),
+    }
+)
+BORROWER_TYPES = _choices(
+    {
+        "individual": ("บุคคล", "ราย", "รายบุคคล", "person"),
+        "group": ("กลุ่ม", "กลุ่มบุคคล"),
+    }
+)
 CRITERION_DIRECTIONS = _choices({"benefit": ("ประโยชน์", "max", "มากดี"), "cost": ("ต้นทุน", "min", "น้อยดี")})
-KPI_DIRECTIONS = _choices({"higher": ("มากดี", "max", "up", "ยิ่งมากยิ่งดี"), "lower": ("น้อยดี", "min", "down", "ยิ่งน้อยยิ่งดี")})
-PROJECT_KINDS = _choices({
-    "project": ("โครงการ",),
-    "activity": ("กิจกรรม",),
-    "plan": ("แผนงาน",),
-    "workload": ("ภารกิจ", "งาน"),
-})  # fmt: skip
-LOAN_STATUSES = _choices({
-    "active": ("ปกติ", "ผ่อนชำระ"),
-    "closed": ("ปิดบัญชี", "ชำระครบ"),
-    "restructured": ("ปรับโครงสร้างหนี้",),
-    "litigation": ("ดำเนินคดี", "ฟ้องร้อง"),
-    "written_off": ("ตัดหนี้สูญ", "write-off", "written-off"),
-})  # fmt: skip
+KPI_DIRECTIONS = _choices(
+    {
+        "higher": ("มากดี", "max", "up", "ยิ่งมากยิ่งดี"),
+        "lower": ("น้อยดี", "min", "down", "ยิ่งน้อยยิ่งดี"),
+    }
+)
+PROJECT_KINDS = _choices(
+    {
+        "project": ("โครงการ",),
+        "activity": ("กิจกรรม",),
+        "plan": ("แผนงาน",),
+        "workload": ("ภารกิจ", "งาน"),
+    }
+)
+LOAN_STATUSES = _choices(
+    {
+        "active": ("ปกติ", "ผ่อนชำระ"),
+        "closed": ("ปิดบัญชี", "ชำระครบ"),
+        "restructured": ("ปรับโครงสร้างหนี้",),
+        "litigation": ("ดำเนินคดี", "ฟ้องร้อง"),
+        "written_off": ("ตัดหนี้สูญ", "write-off", "written-off"),
+    }
+)
 SIDES = _choices({"benefit": ("ประโยชน์", "b"), "cost": ("ต้นทุน", "c")})
 HISTORY_KINDS = _choices({"baseline": ("ข้อมูลฐาน",), "result": ("ผล", "ผลการดำเนินงาน", "actual")})
 BAND_SCHEMES = _choices({"total": (), "bc_ratio": ("bc", "value_for_money")})
@@ -186,139 +197,423 @@ _PROVENANCE = (C("source"), C("note"))
 TABLES: dict[str, Table] = {}
 
 
-def _table(name: str, group: str, columns: tuple[Column, ...], key: tuple[str, ...] = (), doc: str = "", **kw: object) -> None:
-    TABLES[name] = Table(name, group, columns + _PROVENANCE, key, doc, **kw)  # type: ignore[arg-type]
+def _table(
+    name: str,
+    group: str,
+    columns: tuple[Column, ...],
+    key: tuple[str, ...] = (),
+    doc: str = "",
+    *,
+    wide_numeric: bool = False,
+) -> None:
+    """Declare a contract table; every table also takes the provenance columns ``source`` and ``note``."""
+    TABLES[name] = Table(name, group, columns + _PROVENANCE, key, doc, wide_numeric=wide_numeric)
 
 
 # ---------------------------------------------------------------- plan tables
-_table("plan", "plan", (C("key", "code", True), C("value", "text")), ("key",),
-       "Key/value rows: org_code, org_name_th, org_name_en, plan_name_th, plan_name_en, "
-       "period_start_fy, period_end_fy, fiscal_year.")  # fmt: skip
-_table("swot", "plan", (
-    C("code", "code", True), C("quadrant", "enum", True, QUADRANTS), C("text_th", "text", True),
-    C("text_en"), C("score", "number"), C("weight", "number", low=0, high=1), C("rating", "number", low=1, high=4),
-), ("code",), "SWOT items; weight and rating feed the IFE/EFE matrices.")  # fmt: skip
-_table("tows", "plan", (
-    C("code", "code", True), C("type", "enum", True, TOWS_TYPES), C("text_th", "text", True), C("text_en"),
-    C("factors", "codes"), C("tactic_code", "code"), C("project_codes", "codes"),
-), ("code",), "TOWS strategies with the SWOT factors they combine.")  # fmt: skip
-_table("strategies", "plan", (
-    C("code", "code", True), C("level", "text", True), C("name_th", "text", True), C("name_en"),
-    C("parent_code", "code"),
-), ("code",), "The plan hierarchy: issues, goals, strategies, tactics.")  # fmt: skip
-_table("projects", "plan", (
-    C("code", "code", True), C("name_th", "text", True), C("name_en"), C("strategy_code", "code"),
-    C("kind", "enum", choices=PROJECT_KINDS), C("owner"), C("start_month", "month"), C("end_month", "month"),
-    C("importance", "stars", low=1, high=3), C("printed_rank", "int", low=1), C("printed_band"),
-    C("printed_bc_ratio", "number", low=0),
-), ("code",), "Projects and activities.")  # fmt: skip
-_table("budgets", "plan", (
-    C("project_code", "code", True), C("fiscal_year", "fiscal_year", True), C("amount", "amount", True, low=0),
-    C("year_era", "enum", choices=_choices({"BE": ("พ.ศ.",), "CE": ("ค.ศ.", "ad")})),
-), (), "Planned budget per project and fiscal year (THB).")  # fmt: skip
-_table("criteria", "plan", (
-    C("code", "code", True), C("name_th", "text", True), C("name_en"), C("weight", "number", low=0),
-    C("direction", "enum", choices=CRITERION_DIRECTIONS), C("scale_min", "number"), C("scale_max", "number"),
-), ("code",), "Prioritisation criteria.")  # fmt: skip
-_table("scores", "plan", (
-    C("project_code", "code", True), C("printed_total", "number"),
-), ("project_code",), "Scores: one column per criterion code (wide).", wide_numeric=True)  # fmt: skip
-_table("bands", "plan", (
-    C("min", "number", True), C("max", "number", True), C("label", "text", True), C("order", "int"),
-    C("scheme", "enum", choices=BAND_SCHEMES),
-), (), "Bands on the total score (inclusive), e.g. 28–30 → 1.")  # fmt: skip
-_table("kpis", "plan", (
-    C("code", "code", True), C("name_th", "text", True), C("name_en"), C("unit"), C("weight", "number", low=0, high=100),
-    C("group"), C("direction", "enum", choices=KPI_DIRECTIONS), C("baseline", "number"), C("formula"),
-    C("group_weight", "number", low=0, high=100), C("denominator", "number", low=0), C("denominator_unit"),
-), ("code",), "Key performance indicators. Optional: group_weight (the % the KPI's group carries, e.g. "
-   "performance 70), denominator and denominator_unit (fixed base of a % KPI, e.g. 556,629 คน).")  # fmt: skip
-_table("kpi_levels", "plan", (
-    C("kpi_code", "code", True), C("level", "number", True), C("threshold", "number", True), C("label"),
-), ("kpi_code", "level"), "Level thresholds per KPI (level 1–5, or a score such as 50/75/100).")  # fmt: skip
-_table("kpi_targets", "plan", (
-    C("kpi_code", "code", True), C("fiscal_year", "fiscal_year", True), C("target", "number", True),
-    C("quarter", "int", low=1, high=4),
-), ("kpi_code", "fiscal_year", "quarter"), "Targets per KPI, fiscal year and (optionally) quarter.")  # fmt: skip
-_table("kpi_actuals", "plan", (
-    C("kpi_code", "code", True), C("fiscal_year", "fiscal_year", True), C("quarter", "int", True, low=1, high=4),
-    C("value", "number", True),
-), ("kpi_code", "fiscal_year", "quarter"), "KPI results per quarter (cumulative year-to-date).")  # fmt: skip
-_table("kpi_history", "plan", (
-    C("kpi_code", "code", True), C("fiscal_year", "fiscal_year", True), C("value", "number", True),
-    C("kind", "enum", choices=HISTORY_KINDS),
-), ("kpi_code", "fiscal_year", "kind"), "Published KPI results of past years.")  # fmt: skip
-_table("activities", "plan", (
-    C("owner_code", "code", True), C("activity_no", "code", True), C("text_th", "text", True), C("text_en"),
-    C("start_month", "month", True), C("end_month", "month", True), C("done_month", "month"),
-    C("progress_pct", "number", low=0, high=100), C("months", "text"),
-), ("owner_code", "activity_no"), "Planned activities (Gantt) per project or KPI.")  # fmt: skip
-_table("activity_status", "plan", (
-    C("owner_code", "code", True), C("activity_no", "code", True), C("done_month", "month"),
-    C("progress_pct", "number", low=0, high=100), C("as_of", "month"),
-), ("owner_code", "activity_no"), "Progress of planned activities (done month, % done), kept apart from the plan.")  # fmt: skip
-_table("spending", "plan", (
-    C("project_code", "code", True), C("fiscal_year", "fiscal_year", True), C("quarter", "int", True, low=1, high=4),
-    C("amount", "amount", True, low=0),
-), ("project_code", "fiscal_year", "quarter"), "Money spent per project and fiscal quarter (THB).")  # fmt: skip
-_table("benefit_cost", "plan", (
-    C("project_code", "code", True), C("side", "enum", True, SIDES), C("item_code", "code", True),
-    C("name_th"), C("name_en"), C("score", "number", True),
-), ("project_code", "side", "item_code"), "Value-for-money items scored per project.")  # fmt: skip
+_table(
+    "plan",
+    "plan",
+    (C("key", "code", True), C("value", "text")),
+    ("key",),
+    "Key/value rows: org_code, org_name_th, org_name_en, plan_name_th, plan_name_en, "
+    "period_start_fy, period_end_fy, fiscal_year.",
+)
+_table(
+    "swot",
+    "plan",
+    (
+        C("code", "code", True),
+        C("quadrant", "enum", True, QUADRANTS),
+        C("text_th", "text", True),
+        C("text_en"),
+        C("score", "number"),
+        C("weight", "number", low=0, high=1),
+        C("rating", "number", low=1, high=4),
+    ),
+    ("code",),
+    "SWOT items; weight and rating feed the IFE/EFE matrices.",
+)
+_table(
+    "tows",
+    "plan",
+    (
+        C("code", "code", True),
+        C("type", "enum", True, TOWS_TYPES),
+        C("text_th", "text", True),
+        C("text_en"),
+        C("factors", "codes"),
+        C("tactic_code", "code"),
+        C("project_codes", "codes"),
+    ),
+    ("code",),
+    "TOWS strategies with the SWOT factors they combine.",
+)
+_table(
+    "strategies",
+    "plan",
+    (
+        C("code", "code", True),
+        C("level", "text", True),
+        C("name_th", "text", True),
+        C("name_en"),
+        C("parent_code", "code"),
+    ),
+    ("code",),
+    "The plan hierarchy: issues, goals, strategies, tactics.",
+)
+_table(
+    "projects",
+    "plan",
+    (
+        C("code", "code", True),
+        C("name_th", "text", True),
+        C("name_en"),
+        C("strategy_code", "code"),
+        C("kind", "enum", choices=PROJECT_KINDS),
+        C("owner"),
+        C("start_month", "month"),
+        C("end_month", "month"),
+        C("importance", "stars", low=1, high=3),
+        C("printed_rank", "int", low=1),
+        C("printed_band"),
+        C("printed_bc_ratio", "number", low=0),
+    ),
+    ("code",),
+    "Projects and activities.",
+)
+_table(
+    "budgets",
+    "plan",
+    (
+        C("project_code", "code", True),
+        C("fiscal_year", "fiscal_year", True),
+        C("amount", "amount", True, low=0),
+        C("year_era", "enum", choices=_choices({"BE": ("พ.ศ.",), "CE": ("ค.ศ.", "ad")})),
+    ),
+    (),
+    "Planned budget per project and fiscal year (THB).",
+)
+_table(
+    "criteria",
+    "plan",
+    (
+        C("code", "code", True),
+        C("name_th", "text", True),
+        C("name_en"),
+        C("weight", "number", low=0),
+        C("direction", "enum", choices=CRITERION_DIRECTIONS),
+        C("scale_min", "number"),
+        C("scale_max", "number"),
+    ),
+    ("code",),
+    "Prioritisation criteria.",
+)
+_table(
+    "scores",
+    "plan",
+    (
+        C("project_code", "code", True),
+        C("printed_total", "number"),
+    ),
+    ("project_code",),
+    "Scores: one column per criterion code (wide).",
+    wide_numeric=True,
+)
+_table(
+    "bands",
+    "plan",
+    (
+        C("min", "number", True),
+        C("max", "number", True),
+        C("label", "text", True),
+        C("order", "int"),
+        C("scheme", "enum", choices=BAND_SCHEMES),
+    ),
+    (),
+    "Bands on the total score (inclusive), e.g. 28–30 → 1.",
+)
+_table(
+    "kpis",
+    "plan",
+    (
+        C("code", "code", True),
+        C("name_th", "text", True),
+        C("name_en"),
+        C("unit"),
+        C("weight", "number", low=0, high=100),
+        C("group"),
+        C("direction", "enum", choices=KPI_DIRECTIONS),
+        C("baseline", "number"),
+        C("formula"),
+        C("group_weight", "number", low=0, high=100),
+        C("denominator", "number", low=0),
+        C("denominator_unit"),
+    ),
+    ("code",),
+    "Key performance indicators. Optional: group_weight (the % the KPI's group carries, e.g. "
+    "performance 70), denominator and denominator_unit (fixed base of a % KPI, e.g. 556,629 คน).",
+)
+_table(
+    "kpi_levels",
+    "plan",
+    (
+        C("kpi_code", "code", True),
+        C("level", "number", True),
+        C("threshold", "number", True),
+        C("label"),
+    ),
+    ("kpi_code", "level"),
+    "Level thresholds per KPI (level 1–5, or a score such as 50/75/100).",
+)
+_table(
+    "kpi_targets",
+    "plan",
+    (
+        C("kpi_code", "code", True),
+        C("fiscal_year", "fiscal_year", True),
+        C("target", "number", True),
+        C("quarter", "int", low=1, high=4),
+    ),
+    ("kpi_code", "fiscal_year", "quarter"),
+    "Targets per KPI, fiscal year and (optionally) quarter.",
+)
+_table(
+    "kpi_actuals",
+    "plan",
+    (
+        C("kpi_code", "code", True),
+        C("fiscal_year", "fiscal_year", True),
+        C("quarter", "int", True, low=1, high=4),
+        C("value", "number", True),
+    ),
+    ("kpi_code", "fiscal_year", "quarter"),
+    "KPI results per quarter (cumulative year-to-date).",
+)
+_table(
+    "kpi_history",
+    "plan",
+    (
+        C("kpi_code", "code", True),
+        C("fiscal_year", "fiscal_year", True),
+        C("value", "number", True),
+        C("kind", "enum", choices=HISTORY_KINDS),
+    ),
+    ("kpi_code", "fiscal_year", "kind"),
+    "Published KPI results of past years.",
+)
+_table(
+    "activities",
+    "plan",
+    (
+        C("owner_code", "code", True),
+        C("activity_no", "code", True),
+        C("text_th", "text", True),
+        C("text_en"),
+        C("start_month", "month", True),
+        C("end_month", "month", True),
+        C("done_month", "month"),
+        C("progress_pct", "number", low=0, high=100),
+        C("months", "text"),
+    ),
+    ("owner_code", "activity_no"),
+    "Planned activities (Gantt) per project or KPI.",
+)
+_table(
+    "activity_status",
+    "plan",
+    (
+        C("owner_code", "code", True),
+        C("activity_no", "code", True),
+        C("done_month", "month"),
+        C("progress_pct", "number", low=0, high=100),
+        C("as_of", "month"),
+    ),
+    ("owner_code", "activity_no"),
+    "Progress of planned activities (done month, % done), kept apart from the plan.",
+)
+_table(
+    "spending",
+    "plan",
+    (
+        C("project_code", "code", True),
+        C("fiscal_year", "fiscal_year", True),
+        C("quarter", "int", True, low=1, high=4),
+        C("amount", "amount", True, low=0),
+    ),
+    ("project_code", "fiscal_year", "quarter"),
+    "Money spent per project and fiscal quarter (THB).",
+)
+_table(
+    "benefit_cost",
+    "plan",
+    (
+        C("project_code", "code", True),
+        C("side", "enum", True, SIDES),
+        C("item_code", "code", True),
+        C("name_th"),
+        C("name_en"),
+        C("score", "number", True),
+    ),
+    ("project_code", "side", "item_code"),
+    "Value-for-money items scored per project.",
+)
 
 # ---------------------------------------------------------------- lending tables
-_table("lending_annual", "lending", (
-    C("fiscal_year", "fiscal_year", True), C("fiscal_year_printed", "code"), C("capital", "amount"),
-    C("target_count", "count"), C("target_amount", "amount", low=0),
-    C("actual_count", "count", parts=("actual_individuals", "actual_groups")),
-    C("actual_individuals", "int", low=0), C("actual_groups", "int", low=0), C("actual_amount", "amount", low=0),
-    C("disbursement_pct_printed", "number"),
-    C("litigation_count", "count"), C("litigation_amount", "amount", low=0),
-    C("arrears_count", "count", parts=("arrears_individuals", "arrears_groups")),
-    C("arrears_individuals", "int", low=0), C("arrears_groups", "int", low=0), C("arrears_amount", "amount", low=0),
-    C("outstanding_count", "count"), C("outstanding_amount", "amount", low=0),
-    C("as_of", "date"), C("litigation_as_of", "date"), C("arrears_as_of", "date"),
-), ("fiscal_year", "source"), "Yearly lending statistics as published.")  # fmt: skip
-_table("loan_terms", "lending", (
-    C("borrower_type", "enum", True, BORROWER_TYPES), C("min_amount", "amount", True, low=0),
-    C("max_amount", "amount", True, low=0), C("term_months", "int", True, low=1), C("annual_rate", "number", low=0, high=100),
-    C("default_rate", "number", low=0, high=100), C("grace_installments", "int", low=0),
-), (), "Loan limits, terms and rates by borrower type.")  # fmt: skip
-_table("relief_rounds", "lending", (
-    C("fiscal_year", "fiscal_year", True), C("annual_rate", "number", True, low=0, high=100),
-    C("installments", "int", True, low=1), C("extra_installments_if_on_time", "int", low=0),
-    C("apply_from", "date"), C("apply_to", "date"),
-), ("fiscal_year",), "Interest-relief rounds (e.g. 0% for 12 installments).")  # fmt: skip
-_table("loans", "lending", (
-    C("loan_id", "code", True), C("borrower_type", "enum", True, BORROWER_TYPES), C("contract_date", "date", True),
-    C("principal", "amount", True, low=0.01), C("term_months", "int", True, low=1),
-    C("annual_rate", "number", True, low=0, high=100), C("borrower_id", "code"), C("members", "int", low=1),
-    C("work_type"), C("province"), C("grace_installments", "int", low=0), C("first_due_date", "date"),
-    C("relief_fiscal_year", "fiscal_year"), C("status", "enum", choices=LOAN_STATUSES), C("status_date", "date"),
-), ("loan_id",), "One row per loan contract.")  # fmt: skip
-_table("payments", "lending", (
-    C("loan_id", "code", True), C("paid_date", "date", True), C("amount", "amount", True, low=0),
-    C("principal", "amount", low=0), C("interest", "amount", low=0),
-), (), "Repayments received.")  # fmt: skip
-_table("capital_history", "lending", (
-    C("fiscal_year", "fiscal_year", True), C("event_date", "text"), C("event", "text", True),
-    C("amount", "amount"), C("capital_after", "amount", True, low=0),
-), (), "Fund capital over time.")  # fmt: skip
-_table("registrations", "lending", (
-    C("work_type", "text", True), C("work_type_th"), C("individuals", "int", low=0), C("groups", "int", low=0),
-    C("group_members", "int", low=0), C("period"),
-), ("work_type",), "Registered borrowers by work type.")  # fmt: skip
-_table("lending_breakdown", "lending", (
-    C("fiscal_year", "fiscal_year", True), C("dimension", "enum", True, DIMENSIONS), C("category", "text", True),
-    C("category_th"), C("min_amount", "amount"), C("max_amount", "amount"), C("individuals", "int", low=0),
-    C("groups", "int", low=0), C("amount", "amount", low=0),
-), ("fiscal_year", "dimension", "category"), "A year's loans by size band or work type.")  # fmt: skip
+_table(
+    "lending_annual",
+    "lending",
+    (
+        C("fiscal_year", "fiscal_year", True),
+        C("fiscal_year_printed", "code"),
+        C("capital", "amount"),
+        C("target_count", "count"),
+        C("target_amount", "amount", low=0),
+        C("actual_count", "count", parts=("actual_individuals", "actual_groups")),
+        C("actual_individuals", "int", low=0),
+        C("actual_groups", "int", low=0),
+        C("actual_amount", "amount", low=0),
+        C("disbursement_pct_printed", "number"),
+        C("litigation_count", "count"),
+        C("litigation_amount", "amount", low=0),
+        C("arrears_count", "count", parts=("arrears_individuals", "arrears_groups")),
+        C("arrears_individuals", "int", low=0),
+        C("arrears_groups", "int", low=0),
+        C("arrears_amount", "amount", low=0),
+        C("outstanding_count", "count"),
+        C("outstanding_amount", "amount", low=0),
+        C("as_of", "date"),
+        C("litigation_as_of", "date"),
+        C("arrears_as_of", "date"),
+    ),
+    ("fiscal_year", "source"),
+    "Yearly lending statistics as published.",
+)
+_table(
+    "loan_terms",
+    "lending",
+    (
+        C("borrower_type", "enum", True, BORROWER_TYPES),
+        C("min_amount", "amount", True, low=0),
+        C("max_amount", "amount", True, low=0),
+        C("term_months", "int", True, low=1),
+        C("annual_rate", "number", low=0, high=100),
+        C("default_rate", "number", low=0, high=100),
+        C("grace_installments", "int", low=0),
+    ),
+    (),
+    "Loan limits, terms and rates by borrower type.",
+)
+_table(
+    "relief_rounds",
+    "lending",
+    (
+        C("fiscal_year", "fiscal_year", True),
+        C("annual_rate", "number", True, low=0, high=100),
+        C("installments", "int", True, low=1),
+        C("extra_installments_if_on_time", "int", low=0),
+        C("apply_from", "date"),
+        C("apply_to", "date"),
+    ),
+    ("fiscal_year",),
+    "Interest-relief rounds (e.g. 0% for 12 installments).",
+)
+_table(
+    "loans",
+    "lending",
+    (
+        C("loan_id", "code", True),
+        C("borrower_type", "enum", True, BORROWER_TYPES),
+        C("contract_date", "date", True),
+        C("principal", "amount", True, low=0.01),
+        C("term_months", "int", True, low=1),
+        C("annual_rate", "number", True, low=0, high=100),
+        C("borrower_id", "code"),
+        C("members", "int", low=1),
+        C("work_type"),
+        C("province"),
+        C("grace_installments", "int", low=0),
+        C("first_due_date", "date"),
+        C("relief_fiscal_year", "fiscal_year"),
+        C("status", "enum", choices=LOAN_STATUSES),
+        C("status_date", "date"),
+    ),
+    ("loan_id",),
+    "One row per loan contract.",
+)
+_table(
+    "payments",
+    "lending",
+    (
+        C("loan_id", "code", True),
+        C("paid_date", "date", True),
+        C("amount", "amount", True, low=0),
+        C("principal", "amount", low=0),
+        C("interest", "amount", low=0),
+    ),
+    (),
+    "Repayments received.",
+)
+_table(
+    "capital_history",
+    "lending",
+    (
+        C("fiscal_year", "fiscal_year", True),
+        C("event_date", "text"),
+        C("event", "text", True),
+        C("amount", "amount"),
+        C("capital_after", "amount", True, low=0),
+    ),
+    (),
+    "Fund capital over time.",
+)
+_table(
+    "registrations",
+    "lending",
+    (
+        C("work_type", "text", True),
+        C("work_type_th"),
+        C("individuals", "int", low=0),
+        C("groups", "int", low=0),
+        C("group_members", "int", low=0),
+        C("period"),
+    ),
+    ("work_type",),
+    "Registered borrowers by work type.",
+)
+_table(
+    "lending_breakdown",
+    "lending",
+    (
+        C("fiscal_year", "fiscal_year", True),
+        C("dimension", "enum", True, DIMENSIONS),
+        C("category", "text", True),
+        C("category_th"),
+        C("min_amount", "amount"),
+        C("max_amount", "amount"),
+        C("individuals", "int", low=0),
+        C("groups", "int", low=0),
+        C("amount", "amount", low=0),
+    ),
+    ("fiscal_year", "dimension", "category"),
+    "A year's loans by size band or work type.",
+)
 
 # ---------------------------------------------------------------- shared
-_table("printed_totals", "shared", (
-    C("code", "code", True), C("table", "code", True), C("column", "code", True), C("filter", "text"),
-    C("aggregate", "enum", choices=AGGREGATES), C("printed", "number", True),
-), ("code",), "Totals printed in the source, recomputed from the rows by validate.")  # fmt: skip
+_table(
+    "printed_totals",
+    "shared",
+    (
+        C("code", "code", True),
+        C("table", "code", True),
+        C("column", "code", True),
+        C("filter", "text"),
+        C("aggregate", "enum", choices=AGGREGATES),
+        C("printed", "number", True),
+    ),
+    ("code",),
+    "Totals printed in the source, recomputed from the rows by validate.",
+)
 
 PLAN_TABLES = tuple(n for n, t in TABLES.items() if t.group in ("plan", "shared"))
 LENDING_TABLES = tuple(n for n, t in TABLES.items() if t.group in ("lending", "shared"))

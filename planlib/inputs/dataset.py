@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planlib.inputs import contract
+from planlib.inputs import contract, messages
 from planlib.inputs.problems import Problems
 
 
@@ -21,7 +21,8 @@ class Dataset:
     """Tables of one organisation, with their files and every problem found.
 
     Tables are reached by name: ``plan.swot`` or ``plan["swot"]``. A table absent from the
-    input raises a :class:`KeyError` that names the table and the input.
+    input raises a :class:`KeyError` that names the table and the input. ``files`` names each
+    table's file, and ``sheets`` its sheet (as typed) when it came from a workbook.
     """
 
     path: Path
@@ -30,12 +31,11 @@ class Dataset:
     problems: Problems
     info: Mapping[str, object] = field(default_factory=dict)
     synthetic: frozenset[str] = frozenset()
+    sheets: Mapping[str, str] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self.tables:
-            raise KeyError(
-                f"table {name!r} is not in {self.path} / ไม่มีตาราง {name!r} ใน {self.path}"
-            )
+            raise KeyError(" / ".join(messages.text("table_absent", name=name, path=self.path)))
         return self.tables[name]
 
     def __getattr__(self, name: str) -> pd.DataFrame:

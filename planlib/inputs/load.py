@@ -17,10 +17,11 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 import pandas as pd
 
-from planlib.inputs import contract, thai
+from planlib.inputs import checks, contract, thai
 from planlib.inputs.dataset import Dataset, Plan, Portfolio
 from planlib.inputs.problems import DataError, Problem, Problems
 from planlib.inputs.read import RawTable, read_source
@@ -62,10 +63,12 @@ def _changed(kind: str, raw: object, parsed: object) -> bool:
     return False
 
 
-def _parse_cell(
-    spec: contract.Column, raw: object, era: str | None
-) -> tuple[object, tuple[str, str] | None]:
-    """(value, (reason_en, reason_th) or None) for one cell."""
+Reason = tuple[str, dict[str, object]]
+"""Why a cell cannot be read: a message code of :mod:`planlib.inputs.messages` and its values."""
+
+
+def _parse_cell(spec: contract.Column, raw: object, era: str | None) -> tuple[object, Reason | None]:
+    """(value, None) for a readable cell, (None, (code, values)) for one that is not."""
     kind = contract.KINDS[spec.kind]
     try:
         if spec.kind == "fiscal_year":
@@ -73,21 +76,20 @@ def _parse_cell(
         else:
             value = kind.parse(raw)
     except thai.ThaiValueError as exc:
-        return None, (exc.reason_en, exc.reason_th)
+        return None, (exc.code, exc.values)
     if value is not None and spec.choices is not None:
         key = str(value).lower()
         if key not in spec.choices:
             allowed = ", ".join(sorted(set(spec.choices.values())))
-            return None, (f"{value!r} is not one of: {allowed}", f"{value!r} ไม่อยู่ในค่าที่กำหนด: {allowed}")
+            return None, ("bad_value_not_one_of", {"typed": value, "allowed": allowed})
         value = spec.choices[key]
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and not abs(value) < MAX_MAGNITUDE:
-        return None, ("too large to be a figure (limit ±10^15; a number this size cannot be kept exactly)",
-                      "ตัวเลขใหญ่เกินไป (จำกัด ±10^15 ตัวเลขขนาดนี้เก็บค่าให้ถูกต้องไม่ได้)")  # fmt: skip
-    if value is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not abs(value) < MAX_MAGNITUDE:
+            return None, ("bad_value_too_large", {})
         if spec.low is not None and value < spec.low:
-            return None, (f"{value:g} is below the minimum {spec.low:g}", f"{value:g} ต่ำกว่าค่าต่ำสุด {spec.low:g}")
+            return None, ("bad_value_below_minimum", {"number": value, "low": spec.low})
         if spec.high is not None and value > spec.high:
-            return None, (f"{value:g} is above the maximum {spec.high:g}", f"{value:g} สูงกว่าค่าสูงสุด {spec.high:g}")
+            return None, ("bad_value_above_maximum", {"number": value, "high": spec.high})
     return value, None
 
 
@@ -101,37 +103,44 @@ def _series(values: list[object], dtype: str, index: pd.Index) -> pd.Series:
     return pd.Series(values, index=index, dtype=dtype)
 
 
+class Add(Protocol):
+    """Record one located problem of a table: severity, row, column, raw value, message code and values."""
+
+    def __call__(
+        self, severity: str, row: int | None, column: str, value: object, code: str, /, **values: object
+    ) -> None: ...
+
+
 def normalise_table(raw: RawTable, problems: Problems) -> pd.DataFrame:
     """Read every cell of a raw table through its contract column; collect all problems.
 
     Unknown columns are kept as text. On ``scores`` (wide) they are criterion scores and
     are read as numbers. Mixed count cells fill their individual/group columns when those
-    are empty, and conflicts are warned.
+    are empty, and conflicts are warned. Every problem names the table's file and sheet.
     """
     spec = contract.TABLES[raw.name]
-    file = raw.file
 
-    def add(severity: str, row: int | None, column: str, value: object, en: str, th: str, code: str) -> None:
-        problems.add(Problem(severity, raw.name, en, th, file=file, row=row, column=column,
-                             value=_raw_text(value), code=code))  # fmt: skip
+    def add(severity: str, row: int | None, column: str, value: object, code: str, /, **values: object) -> None:
+        shown = _raw_text(value)
+        problem = Problem.of(
+            severity, raw.name, code, file=raw.file, sheet=raw.sheet, row=row, column=column, value=shown, **values
+        )
+        problems.add(problem)
 
     header = list(raw.header)
     seen: dict[str, int] = {}
     for i, name in enumerate(header):
         if not name:
             if any(i < len(cells) and not thai.is_missing(cells[i]) for _, cells in raw.rows):
-                add("error", raw.header_row, f"#{i + 1}", "", f"column {i + 1} has values but no header",
-                    f"คอลัมน์ที่ {i + 1} มีข้อมูลแต่ไม่มีชื่อหัวคอลัมน์", "no_header")  # fmt: skip
+                add("error", raw.header_row, f"#{i + 1}", "", "no_header", number=i + 1)
             continue
         if name in seen:
-            add("error", raw.header_row, name, name, f"column {name!r} appears twice (columns {seen[name] + 1} and {i + 1})",
-                f"คอลัมน์ {name!r} ซ้ำกัน (คอลัมน์ที่ {seen[name] + 1} และ {i + 1})", "duplicate_column")  # fmt: skip
+            add("error", raw.header_row, name, name, "duplicate_column", name=name, first=seen[name] + 1, second=i + 1)
         else:
             seen[name] = i
     for required in spec.required:
         if required not in seen:
-            add("error", raw.header_row, required, "", f"required column {required!r} is missing",
-                f"ไม่มีคอลัมน์ที่ต้องมี {required!r}", "missing_column")  # fmt: skip
+            add("error", raw.header_row, required, "", "missing_column", name=required)
 
     index = pd.Index([row for row, _ in raw.rows], name="row", dtype="int64")
     era_col = seen.get("year_era")
@@ -151,12 +160,12 @@ def normalise_table(raw: RawTable, problems: Problems) -> pd.DataFrame:
                 era = thai.clean_text(cells[era_col])
             value, reason = _parse_cell(col_spec, raw_value, era)
             if reason is not None:
-                add("error", row, name, raw_value, *reason, "bad_value")
+                add("error", row, name, raw_value, reason[0], **reason[1])
             elif value is None and col_spec.required:
-                add("error", row, name, raw_value, f"{name} is required but empty", f"ต้องกรอก {name} แต่เว้นว่างไว้", "required")
+                add("error", row, name, raw_value, "required", name=name)
             elif _changed(col_spec.kind, raw_value, value):
                 shown = value.strftime("%Y-%m-%d") if isinstance(value, pd.Timestamp) else value
-                add("change", row, name, raw_value, f"read as {shown!r}", f"อ่านเป็น {shown!r}", "normalised")
+                add("change", row, name, raw_value, "normalised", shown=shown)
             values.append(value)
         parsed_cols[name] = values
         kinds[name] = col_spec.kind
@@ -173,7 +182,7 @@ def normalise_table(raw: RawTable, problems: Problems) -> pd.DataFrame:
     return frame[ordered]
 
 
-def _split_counts(raw: RawTable, pos: int, spec: contract.Column, parsed: dict[str, list[object]], add) -> None:  # type: ignore[no-untyped-def]
+def _split_counts(raw: RawTable, pos: int, spec: contract.Column, parsed: dict[str, list[object]], add: Add) -> None:
     """Fill individuals/groups columns from mixed count cells; warn on conflicts."""
     assert spec.parts is not None
     ind_name, grp_name = spec.parts
@@ -187,35 +196,36 @@ def _split_counts(raw: RawTable, pos: int, spec: contract.Column, parsed: dict[s
         except thai.ThaiValueError:
             continue
         if not mixed.total_printed:
-            add("change", row, spec.name, raw_value,
-                f"no total printed: {spec.name} = the sum of the parts, {mixed.total}",
-                f"ไม่ได้พิมพ์ยอดรวม: {spec.name} = ผลรวมของส่วนย่อย {mixed.total}", "count_sum")  # fmt: skip
+            add("change", row, spec.name, raw_value, "count_sum", cell=spec.name, total=mixed.total)
         if any(part is not None and not abs(part) < MAX_MAGNITUDE for part in (mixed.individuals, mixed.groups)):
-            add("error", row, spec.name, raw_value, "a part of the count is too large (limit ±10^15)",
-                "จำนวนย่อยใหญ่เกินไป (จำกัด ±10^15)", "bad_value")  # fmt: skip
+            add("error", row, spec.name, raw_value, "bad_value_count_part_too_large")
             continue
-        if not mixed.consistent:
-            add("warning", row, spec.name, raw_value,
-                f"the parts do not add up: {mixed.individuals} individuals + {mixed.groups} groups = "
-                f"{mixed.individuals + mixed.groups}, printed total {mixed.total}",  # type: ignore[operator]
-                f"ผลรวมย่อยไม่ตรงกับยอดรวม: {mixed.individuals} ราย + {mixed.groups} กลุ่ม = "
-                f"{mixed.individuals + mixed.groups} แต่ยอดรวมที่พิมพ์คือ {mixed.total}",  # type: ignore[operator]
-                "count_parts")  # fmt: skip
+        if not mixed.consistent and mixed.individuals is not None and mixed.groups is not None:
+            parts = mixed.individuals + mixed.groups
+            counts = {"individuals": mixed.individuals, "groups": mixed.groups, "parts": parts, "total": mixed.total}
+            add("warning", row, spec.name, raw_value, "count_parts", **counts)
         for target, part, label in ((inds, mixed.individuals, ind_name), (grps, mixed.groups, grp_name)):
             if part is None:
                 continue
             if target[i] is None:
                 target[i] = part
-                add("change", row, label, raw_value, f"{label} = {part}, taken from the count cell {spec.name}",
-                    f"{label} = {part} นำมาจากช่องจำนวน {spec.name}", "count_split")  # fmt: skip
+                add("change", row, label, raw_value, "count_split", target=label, part=part, cell=spec.name)
             elif target[i] != part:
-                add("warning", row, label, raw_value,
-                    f"{label} is {target[i]} but the count cell {spec.name} says {part}",
-                    f"{label} เป็น {target[i]} แต่ช่องจำนวน {spec.name} ระบุ {part}", "count_conflict")  # fmt: skip
+                add(
+                    "warning",
+                    row,
+                    label,
+                    raw_value,
+                    "count_conflict",
+                    target=label,
+                    typed=target[i],
+                    part=part,
+                    cell=spec.name,
+                )
 
 
-def _plan_info(frame: pd.DataFrame, file: str, problems: Problems) -> dict[str, object]:
-    """Read the key/value ``plan`` table into typed values."""
+def plan_info(frame: pd.DataFrame, file: str, problems: Problems, sheet: str = "") -> dict[str, object]:
+    """Read the key/value ``plan`` table into typed values (a value that cannot be read is a located error)."""
     info: dict[str, object] = {}
     if "key" not in frame:  # the missing column is already reported by normalise_table
         return info
@@ -225,62 +235,81 @@ def _plan_info(frame: pd.DataFrame, file: str, problems: Problems) -> dict[str, 
         kind = contract.PLAN_KEYS.get(str(key), "text")
         parsed, reason = _parse_cell(contract.Column(str(key), kind), None if pd.isna(value) else value, None)
         if reason is not None:
-            problems.add(Problem("error", "plan", *reason, file=file, row=int(row), column="value",
-                                 value=_raw_text(value), code="bad_value"))  # fmt: skip
+            code, values = reason
+            shown = _raw_text(value)
+            problem = Problem.of(
+                "error", "plan", code, file=file, sheet=sheet, row=int(row), column="value", value=shown, **values
+            )
+            problems.add(problem)
         info[str(key)] = parsed
         if parsed is not None and "value" in frame:
             frame.loc[row, "value"] = str(parsed)
     for key in contract.PLAN_REQUIRED_KEYS:
         if info.get(key) is None:
-            problems.add(Problem("error", "plan", f"the plan table needs a row with key {key!r}",
-                                 f"ตาราง plan ต้องมีแถวที่ key เป็น {key!r}", file=file, column="key", code="missing_key"))  # fmt: skip
+            problems.add(Problem.of("error", "plan", "missing_key", file=file, sheet=sheet, column="key", key=key))
     return info
 
 
+_plan_info = plan_info
+"""Old private name, kept until :mod:`planlib.reports.templates` calls :func:`plan_info`."""
+
+
 def read_tables(
-    path: str | Path, wanted: Iterable[str], problems: Problems, *, synthetic: bool = False
+    path: str | Path,
+    wanted: Iterable[str],
+    problems: Problems,
+    *,
+    synthetic: bool = False,
+    sheets: dict[str, str] | None = None,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, str], frozenset[str]]:
-    """Normalised DataFrames of the ``wanted`` tables found at ``path``.
+    """Normalised DataFrames of the ``wanted`` tables found at ``path``, their files and the synthetic ones.
 
     With ``synthetic=True``, tables in the folder's ``synthetic/`` subfolder are loaded too
     (and named in the returned set), replacing nothing real: a synthetic table whose name a
-    real file already uses is refused.
+    real file already uses is refused. ``sheets``, when given, is filled with each workbook
+    table's sheet title as typed.
     """
     path = Path(path)
+    wanted = tuple(wanted)
     raw_problems: list[Problem] = []
     if not path.exists():
-        raw_problems.append(Problem("error", "", f"{path} does not exist", f"ไม่พบ {path}", file=str(path), code="not_found"))
-        problems.extend(raw_problems)
+        problems.add(Problem.of("error", "", "not_found", file=str(path), path=path))
         return {}, {}, frozenset()
-    raw = read_source(path, raw_problems)
+    raw = read_source(path, raw_problems, wanted=wanted)
     fake: set[str] = set()
     if synthetic and path.is_dir() and (path / "synthetic").is_dir():
-        for name, table in read_source(path / "synthetic", raw_problems, root=path).items():
+        for name, table in read_source(path / "synthetic", raw_problems, root=path, wanted=wanted).items():
             table.file = f"synthetic/{table.file}"
             if name in raw:
-                raw_problems.append(Problem("error", name, "a synthetic table may not replace a real one",
-                                            "ตารางสังเคราะห์ต้องไม่แทนที่ตารางจริง", file=table.file, code="synthetic_clash"))  # fmt: skip
+                raw_problems.append(Problem.of("error", name, "synthetic_clash", file=table.file))
                 continue
             raw[name] = table
             fake.add(name)
     problems.extend(raw_problems)
-    wanted = tuple(wanted)
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
     for name, table in raw.items():
         if name not in contract.TABLES:
-            if name not in contract.PLAN_TABLES + contract.LENDING_TABLES and not name.startswith(("synthetic", "readme")):
-                problems.add(Problem("warning", name, f"unknown table {name!r} ignored (not in the data contract)",
-                                     f"ไม่รู้จักตาราง {name!r} จึงข้ามไป (ไม่อยู่ในสัญญาข้อมูล)", file=table.file, code="unknown_table"))  # fmt: skip
+            if not name.startswith(("synthetic", "readme")):
+                problems.add(
+                    Problem.of("warning", name, "unknown_table", file=table.file, sheet=table.sheet, name=name)
+                )
             continue
         if name not in wanted:
             continue
         tables[name] = normalise_table(table, problems)
         files[name] = table.file
+        if sheets is not None and table.sheet:
+            sheets[name] = table.sheet
     return tables, files, frozenset(fake & set(tables))
 
 
-def repair_text(tables: Mapping[str, pd.DataFrame], files: Mapping[str, str], problems: Problems) -> None:
+def repair_text(
+    tables: Mapping[str, pd.DataFrame],
+    files: Mapping[str, str],
+    problems: Problems,
+    sheets: Mapping[str, str] | None = None,
+) -> None:
     """Repair Thai text damaged by PDF extraction, in place, logging each repair as a change.
 
     Only cells that :func:`planlib.inputs.thai.detect_damage` flags are touched, once; clean text is
@@ -295,9 +324,19 @@ def repair_text(tables: Mapping[str, pd.DataFrame], files: Mapping[str, str], pr
                     continue
                 fixed = thai.repair_damage(text)
                 frame.loc[row, column] = fixed
-                problems.add(Problem("change", name, f"damaged Thai text repaired: {fixed[:40]!r}",
-                                     f"ซ่อมข้อความภาษาไทยที่เสียหายแล้ว: {fixed[:40]!r}", file=files.get(name, ""),
-                                     row=int(row), column=str(column), value=text[:60], code="repaired_text"))  # fmt: skip
+                file, sheet = files.get(name, ""), (sheets or {}).get(name, "")
+                repaired = Problem.of(
+                    "change",
+                    name,
+                    "repaired_text",
+                    file=file,
+                    sheet=sheet,
+                    row=int(row),
+                    column=str(column),
+                    value=text[:60],
+                    fixed=fixed[:40],
+                )
+                problems.add(repaired)
 
 
 def _match_criterion_columns(tables: dict[str, pd.DataFrame]) -> None:
@@ -310,20 +349,22 @@ def _match_criterion_columns(tables: dict[str, pd.DataFrame]) -> None:
         tables["scores"] = tables["scores"].rename(columns=renames)
 
 
+D = TypeVar("D", bound=Dataset)
+
+
 def _load(
-    cls: type[Dataset], path: str | Path, wanted: tuple[str, ...], strict: bool, synthetic: bool, repair: bool = False
-) -> Dataset:
+    cls: type[D], path: str | Path, wanted: tuple[str, ...], strict: bool, synthetic: bool, repair: bool = False
+) -> D:
     problems = Problems()
-    tables, files, fake = read_tables(path, wanted, problems, synthetic=synthetic)
+    sheets: dict[str, str] = {}
+    tables, files, fake = read_tables(path, wanted, problems, synthetic=synthetic, sheets=sheets)
     if repair:
-        repair_text(tables, files, problems)
+        repair_text(tables, files, problems, sheets)
     _match_criterion_columns(tables)
     info: dict[str, object] = {}
     if "plan" in tables:
-        info = _plan_info(tables["plan"], files["plan"], problems)
-    dataset = cls(Path(path), tables, files, problems, info, fake)
-    from planlib.inputs import checks
-
+        info = plan_info(tables["plan"], files["plan"], problems, sheets.get("plan", ""))
+    dataset = cls(Path(path), tables, files, problems, info, fake, sheets)
     problems.extend(checks.run_checks(dataset))
     if strict and problems.errors:
         raise DataError(problems, str(path))
@@ -342,7 +383,7 @@ def load_plan(path: str | Path, *, strict: bool = True, synthetic: bool = True, 
     >>> plan = load_plan("data/hwfund")            # doctest: +SKIP
     >>> plan.swot.loc[plan.swot.quadrant == "S", ["code", "score"]]  # doctest: +SKIP
     """
-    return _load(Plan, path, contract.PLAN_TABLES, strict, synthetic, repair_thai)  # type: ignore[return-value]
+    return _load(Plan, path, contract.PLAN_TABLES, strict, synthetic, repair_thai)
 
 
 def load_portfolio(path: str | Path, *, strict: bool = True, synthetic: bool = True) -> Portfolio:
@@ -351,7 +392,7 @@ def load_portfolio(path: str | Path, *, strict: bool = True, synthetic: bool = T
     Tables in the folder's ``synthetic/`` subfolder (a generated loan book) are included
     when ``synthetic`` is true, and listed in ``portfolio.synthetic`` so reports label them.
     """
-    return _load(Portfolio, path, contract.LENDING_TABLES + ("plan",), strict, synthetic)  # type: ignore[return-value]
+    return _load(Portfolio, path, contract.LENDING_TABLES + ("plan",), strict, synthetic)
 
 
 def validate(path: str | Path) -> Problems:
@@ -366,11 +407,8 @@ def require(dataset: Dataset, *names: str, report: str = "") -> None:
     """Raise :class:`DataError` naming every table a report needs but the input lacks."""
     missing = [n for n in names if n not in dataset.tables]
     if missing:
-        for_what = f" for the {report} report" if report else ""
+        code = "missing_table_for_report" if report else "missing_table_needed"
         problems = Problems(
-            Problem("error", n, f"table {n!r} is needed{for_what} but is not in the input",
-                    f"ต้องมีตาราง {n!r}{' สำหรับรายงาน ' + report if report else ''} แต่ไม่พบในข้อมูล",
-                    file=str(dataset.path), code="missing_table")
-            for n in missing
-        )  # fmt: skip
+            Problem.of("error", n, code, file=str(dataset.path), name=n, report=report) for n in missing
+        )
         raise DataError(problems, str(dataset.path))

@@ -1,7 +1,8 @@
 """Problems found in an analyst's input: located, bilingual, collected all at once.
 
-A :class:`Problem` names the file, the table, the row as the analyst sees it (Excel row or
-CSV line), the column, the raw value and the reason in English and Thai. Loading never stops
+A :class:`Problem` names the file, the sheet (in a workbook), the table, the row as the analyst
+sees it (Excel row or CSV line), the column, the raw value and the reason in English and Thai.
+The reasons come from the message catalogue (:mod:`planlib.inputs.messages`) by ``code``. Loading never stops
 at the first problem: every problem is collected into a :class:`Problems` list, and only
 then, if any is an error, :class:`DataError` is raised carrying all of them.
 
@@ -24,13 +25,14 @@ SEVERITIES = ("error", "warning", "change")
 
 @dataclass(frozen=True)
 class Problem:
-    """One located problem in the input."""
+    """One located problem in the input: ``file`` (and ``sheet`` for a workbook), ``row``, ``column``, ``value``."""
 
     severity: str
     table: str
     reason_en: str
     reason_th: str
     file: str = ""
+    sheet: str = ""
     row: int | None = None
     column: str = ""
     value: str = ""
@@ -42,21 +44,33 @@ class Problem:
         severity: str,
         table: str,
         code: str,
+        /,
         *,
         file: str = "",
+        sheet: str = "",
         row: int | None = None,
         column: str = "",
         value: str = "",
         **values: object,
     ) -> Problem:
-        """A problem whose reasons come from the message catalogue (:mod:`planlib.inputs.messages`)."""
+        """A problem whose reasons come from the message catalogue (:mod:`planlib.inputs.messages`).
+
+        ``values`` fill the templates of ``code``; the keywords ``file`` … ``value`` locate the problem,
+        so no template field has one of those names.
+        """
         en, th = messages.text(code, **values)
-        return cls(severity, table, en, th, file=file, row=row, column=column, value=value, code=code)
+        return cls(severity, table, en, th, file=file, sheet=sheet, row=row, column=column, value=value, code=code)
 
     def where(self) -> str:
-        """``swot.csv, row 5, column score`` style location."""
+        """``swot.csv, row 5, column score``; in a workbook ``plan.xlsx [swot], row 5, column score``.
+
+        The bracket names the sheet as typed; without one (a problem of the whole workbook, or a
+        file that is not ``<table>.csv``) it names the table.
+        """
         parts = [self.file or self.table]
-        if self.file and self.table and not self.file.endswith(f"{self.table}.csv"):
+        if self.file and self.sheet:
+            parts[0] = f"{self.file} [{self.sheet}]"
+        elif self.file and self.table and not self.file.endswith(f"{self.table}.csv"):
             parts[0] = f"{self.file} [{self.table}]"
         if self.row is not None:
             parts.append(f"row {self.row}")
@@ -107,8 +121,8 @@ class Problems:
         return self.of("change")
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per problem: severity, file, table, row, column, value, reasons, code."""
-        columns = ["severity", "file", "table", "row", "column", "value", "reason_en", "reason_th", "code"]
+        """One row per problem: severity, file, sheet, table, row, column, value, reasons, code."""
+        columns = ["severity", "file", "sheet", "table", "row", "column", "value", "reason_en", "reason_th", "code"]
         frame = pd.DataFrame([asdict(p) for p in self._items], columns=columns)
         frame["row"] = frame["row"].astype("Int64")
         return frame
@@ -122,14 +136,18 @@ class Problems:
         return f"Problems({self.summary()})"
 
 
+SHOWN_ERRORS = 50
+"""How many errors a :class:`DataError`'s message lists; all of them stay in ``.problems``."""
+
+
 class DataError(ValueError):
     """Input that cannot be used. ``problems`` holds every problem found, not just the first."""
 
     def __init__(self, problems: Problems, source: str = "") -> None:
         self.problems = problems
         errors = problems.errors
-        head = f"{len(errors)} error(s) in {source or 'the input'} / พบข้อผิดพลาด {len(errors)} รายการ"
-        lines = [head, *(f"  {p}" for p in list(errors)[:50])]
-        if len(errors) > 50:
-            lines.append(f"  … and {len(errors) - 50} more (see .problems)")
+        head = " / ".join(messages.text("data_error", count=len(errors), source=source or "the input"))
+        lines = [head, *(f"  {p}" for p in list(errors)[:SHOWN_ERRORS])]
+        if len(errors) > SHOWN_ERRORS:
+            lines.append("  " + " / ".join(messages.text("data_error_more", count=len(errors) - SHOWN_ERRORS)))
         super().__init__("\n".join(lines))

@@ -16,6 +16,7 @@ Rules (see ``shared/research/feasibility.md`` §5 and the data contract):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -24,6 +25,8 @@ from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
+
+from planlib.inputs import messages
 
 BE_OFFSET = 543
 """Buddhist Era year = Common Era year + 543."""
@@ -45,13 +48,20 @@ MISSING_MARKERS = frozenset(
 class ThaiValueError(ValueError):
     """A cell that cannot be read as the expected kind of value.
 
-    ``reason_en`` and ``reason_th`` say why, in the analyst's terms.
+    Raised with a message ``code`` of :mod:`planlib.inputs.messages` and the values its
+    templates need; ``reason_en`` and ``reason_th`` are the filled templates (why, in the
+    analyst's terms). A loader reports it as ``Problem.of(..., exc.code, **exc.values)``.
     """
 
-    def __init__(self, reason_en: str, reason_th: str) -> None:
-        super().__init__(reason_en)
-        self.reason_en = reason_en
-        self.reason_th = reason_th
+    def __init__(self, code: str, /, **values: object) -> None:
+        self.code = code
+        self.values = values
+        self.reason_en, self.reason_th = messages.text(code, **values)
+        super().__init__(self.reason_en)
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Pickled as its code and values (a report worker sends it to the parent process)."""
+        return functools.partial(ThaiValueError, self.code, **self.values), ()
 
 
 # ---------------------------------------------------------------- text and digits
@@ -131,7 +141,7 @@ def parse_number(value: object) -> float | None:
     15990000.0
     """
     if isinstance(value, bool):
-        raise ThaiValueError("expected a number, got true/false", "ต้องเป็นตัวเลข แต่พบค่า จริง/เท็จ")
+        raise ThaiValueError("bad_value_bool_not_number")
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         if isinstance(value, float) and math.isnan(value):
             return None
@@ -160,24 +170,21 @@ def parse_number(value: object) -> float | None:
         text = text[1:-1]
     if "," in text:
         if not _GROUPED_RE.match(text):
-            raise ThaiValueError(
-                f"misplaced thousands separator in {raw!r}",
-                f"ตำแหน่งเครื่องหมายคั่นหลักพันไม่ถูกต้องใน {raw!r}",
-            )
+            raise ThaiValueError("bad_value_separator", raw=raw)
         text = text.replace(",", "")
     if not _NUMBER_RE.match(text):
-        raise ThaiValueError(f"not a number: {raw!r}", f"ไม่ใช่ตัวเลข: {raw!r}")
+        raise ThaiValueError("bad_value_not_a_number", raw=raw)
     try:
         number = float(Decimal(text) * Decimal(str(multiplier)))
     except InvalidOperation as exc:  # pragma: no cover - regex above guards this
-        raise ThaiValueError(f"not a number: {raw!r}", f"ไม่ใช่ตัวเลข: {raw!r}") from exc
+        raise ThaiValueError("bad_value_not_a_number", raw=raw) from exc
     return _finite(-number if negative else number, raw)
 
 
 def _finite(number: float, raw: object) -> float:
     """``number`` unless it is infinite (a 400-digit cell or a native inf): that is an error, not a value."""
     if math.isinf(number):
-        raise ThaiValueError(f"number too large: {str(raw)[:40]!r}", f"ตัวเลขใหญ่เกินไป: {str(raw)[:40]!r}")
+        raise ThaiValueError("bad_value_infinite", shown=str(raw)[:40])
     return number
 
 
@@ -187,7 +194,7 @@ def parse_int(value: object) -> int | None:
     if number is None:
         return None
     if not float(number).is_integer():
-        raise ThaiValueError(f"expected a whole number, got {number:g}", f"ต้องเป็นจำนวนเต็ม แต่พบ {number:g}")
+        raise ThaiValueError("bad_value_not_whole", number=number)
     return int(number)
 
 
@@ -249,10 +256,7 @@ def parse_mixed_count(value: object) -> MixedCount:
     text = re.sub(r"\(?\s*ณ[^)]*\)?", "", text)  # drop an as-of note
     head = re.match(r"^\s*(\d[\d,]*)\s*(?=$|\(|กลุ่ม\s*/\s*ราย|ราย\s*/\s*กลุ่ม|\s)", text)
     if head is None:
-        raise ThaiValueError(
-            f"expected a count such as '45 (4 ราย/41 กลุ่ม)', got {value!r}",
-            f"ต้องเป็นจำนวน เช่น '45 (4 ราย/41 กลุ่ม)' แต่พบ {value!r}",
-        )
+        raise ThaiValueError("bad_value_not_a_count", raw=value)
     if re.match(r"\s*(ราย|กลุ่ม)(?!\s*/\s*(ราย|กลุ่ม))", text[head.end() :]):
         # parts only, no printed total: "4 ราย 29 กลุ่ม" (relief round FY2565), "22 กลุ่ม 1 ราย"
         parts = {word: int(number.replace(",", "")) for number, word in re.findall(r"(\d[\d,]*)\s*(ราย|กลุ่ม)", text)}
@@ -302,24 +306,13 @@ def parse_be_year(value: object, *, era: str | None = None) -> int | None:
     era_key = (era or "").strip().lower()
     if era_key in YEAR_ERA_CE:
         if not CE_RANGE[0] <= year <= CE_RANGE[1]:
-            raise ThaiValueError(
-                f"{year} is not a plausible CE year",
-                f"{year} ไม่ใช่ปี ค.ศ. ที่เป็นไปได้",
-            )
+            raise ThaiValueError("bad_value_ce_year_implausible", year=year)
         return ce_to_be(year)
     if BE_RANGE[0] <= year <= BE_RANGE[1]:
         return year
     if CE_RANGE[0] <= year <= CE_RANGE[1]:
-        raise ThaiValueError(
-            f"{year} looks like a CE year; this column takes BE years (e.g. {ce_to_be(year)}), "
-            "or set year_era to CE",
-            f"{year} น่าจะเป็นปี ค.ศ. คอลัมน์นี้ต้องเป็นปี พ.ศ. (เช่น {ce_to_be(year)}) "
-            "หรือระบุ year_era เป็น CE",
-        )
-    raise ThaiValueError(
-        f"{year} is not a plausible BE year (expected {BE_RANGE[0]}–{BE_RANGE[1]})",
-        f"{year} ไม่ใช่ปี พ.ศ. ที่เป็นไปได้ (ควรอยู่ระหว่าง {BE_RANGE[0]}–{BE_RANGE[1]})",
-    )
+        raise ThaiValueError("bad_value_ce_year", year=year, be=ce_to_be(year))
+    raise ThaiValueError("bad_value_be_year_implausible", year=year, low=BE_RANGE[0], high=BE_RANGE[1])
 
 
 def _year_to_ce(year_text: str) -> int:
@@ -331,20 +324,19 @@ def _year_to_ce(year_text: str) -> int:
         return be_to_ce(year)
     if CE_RANGE[0] <= year <= CE_RANGE[1]:
         return year
-    raise ThaiValueError(f"{year} is not a plausible year", f"{year} ไม่ใช่ปีที่เป็นไปได้")
+    raise ThaiValueError("bad_value_year_implausible", year=year)
 
 
 # ---------------------------------------------------------------- months
 
-THAI_MONTHS_FULL = (
-    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
-    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
-)  # fmt: skip
-THAI_MONTHS_ABBR = (
-    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
-    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
-)  # fmt: skip
+THAI_MONTHS_FULL = tuple(
+    "มกราคม กุมภาพันธ์ มีนาคม เมษายน พฤษภาคม มิถุนายน กรกฎาคม สิงหาคม กันยายน ตุลาคม พฤศจิกายน ธันวาคม".split()
+)
+THAI_MONTHS_ABBR = tuple("ม.ค. ก.พ. มี.ค. เม.ย. พ.ค. มิ.ย. ก.ค. ส.ค. ก.ย. ต.ค. พ.ย. ธ.ค.".split())
+_THAI_MONTHS_SPOKEN = tuple("มกรา กุมภา มีนา เมษา พฤษภา มิถุนา กรกฎา สิงหา กันยา ตุลา พฤศจิกา ธันวา".split())
+"""The month names as said aloud and often typed (``ตุลา 67``), January first."""
 _EN_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_EN_MONTHS_FULL = tuple("january february march april may june july august september october november december".split())
 
 
 def _month_key(text: str) -> str:
@@ -352,23 +344,18 @@ def _month_key(text: str) -> str:
 
 
 MONTH_NUMBERS: dict[str, int] = {}
-for _i, (_full, _abbr, _en) in enumerate(zip(THAI_MONTHS_FULL, THAI_MONTHS_ABBR, _EN_MONTHS), 1):
-    MONTH_NUMBERS[_month_key(_full)] = _i
-    MONTH_NUMBERS[_month_key(_abbr)] = _i
-    MONTH_NUMBERS[_en] = _i
-MONTH_NUMBERS.update({"กุมภา": 2, "มีนา": 3, "เมษา": 4, "พฤษภา": 5, "มิถุนา": 6, "กรกฎา": 7,
-                      "สิงหา": 8, "กันยา": 9, "ตุลา": 10, "พฤศจิกา": 11, "ธันวา": 12,
-                      "มกรา": 1, "ิมย": 6})  # fmt: skip
-for _en_full in ("january", "february", "march", "april", "june", "july", "august", "september",
-                 "october", "november", "december"):  # fmt: skip
-    MONTH_NUMBERS[_en_full] = _EN_MONTHS.index(_en_full[:3]) + 1
+_MONTH_SPELLINGS = (THAI_MONTHS_FULL, THAI_MONTHS_ABBR, _THAI_MONTHS_SPOKEN, _EN_MONTHS, _EN_MONTHS_FULL)
+for _i, _names in enumerate(zip(*_MONTH_SPELLINGS), 1):
+    for _name in _names:
+        MONTH_NUMBERS[_month_key(_name)] = _i
+MONTH_NUMBERS["ิมย"] = 6  # มิ.ย. with the vowel mark stored before its consonant (PDF extraction)
 MONTH_NUMBERS["sept"] = 9
 
 _MONTH_ALTERNATION = "|".join(
     sorted(
         {re.escape(m) for m in THAI_MONTHS_FULL}
         | {r"\.?\s*".join(re.escape(part) for part in a.rstrip(".").split(".")) + r"\.?" for a in THAI_MONTHS_ABBR}
-        | {"กุมภา", "มีนา", "เมษา", "พฤษภา", "มิถุนา", "กรกฎา", "สิงหา", "กันยา", "ตุลา", "พฤศจิกา", "ธันวา", "มกรา"},
+        | set(_THAI_MONTHS_SPOKEN),
         key=len,
         reverse=True,
     )
@@ -380,11 +367,13 @@ def month_number(name: str) -> int:
     key = _month_key(thai_to_arabic_digits(name))
     if key in MONTH_NUMBERS:
         return MONTH_NUMBERS[key]
-    raise ThaiValueError(f"unknown month name {name!r}", f"ไม่รู้จักชื่อเดือน {name!r}")
+    raise ThaiValueError("bad_value_month_name", name=name)
 
 
 _THAI_DATE_RE = re.compile(
-    rf"^(?:(?:วันที่|ณ)\s*)?(?:(\d{{1,2}})\s*)?({_MONTH_ALTERNATION}|[A-Za-z]{{3,9}}\.?)\s*(?:พ\.ศ\.\s*)?(\d{{2}}|\d{{4}})$"
+    r"^(?:(?:วันที่|ณ)\s*)?(?:(\d{1,2})\s*)?"  # an optional day
+    rf"({_MONTH_ALTERNATION}|[A-Za-z]{{3,9}}\.?)\s*"  # the month, Thai or English
+    r"(?:พ\.ศ\.\s*)?(\d{2}|\d{4})$"  # the year, two or four digits
 )
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _ISO_MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -396,9 +385,7 @@ def _build_date(year: int, month: int, day: int, raw: object) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError as exc:
-        raise ThaiValueError(
-            f"no such date: {raw!r} ({exc})", f"ไม่มีวันที่นี้ในปฏิทิน: {raw!r}"
-        ) from exc
+        raise ThaiValueError("bad_value_no_such_date", raw=raw, reason=str(exc)) from exc
 
 
 def _split_date(value: object) -> tuple[int, int, int | None]:
@@ -422,10 +409,7 @@ def _split_date(value: object) -> tuple[int, int, int | None]:
     if match := _THAI_DATE_RE.match(text):
         day = int(match.group(1)) if match.group(1) else None
         return _year_to_ce(match.group(3)), month_number(match.group(2)), day
-    raise ThaiValueError(
-        f"not a date or month: {value!r} (use 2024-10-01, 1 ต.ค. 2567 or ต.ค. 67)",
-        f"ไม่ใช่วันที่หรือเดือน: {value!r} (ใช้รูปแบบ 2024-10-01, 1 ต.ค. 2567 หรือ ต.ค. 67)",
-    )
+    raise ThaiValueError("bad_value_not_a_date", raw=value)
 
 
 def _excel_year(year: int) -> int:
@@ -445,10 +429,7 @@ def parse_date(value: object) -> pd.Timestamp | None:
         return None
     year, month, day = _split_date(value)
     if day is None:
-        raise ThaiValueError(
-            f"a day is missing in {value!r}; this column takes a full date",
-            f"ไม่มีวันที่ใน {value!r} คอลัมน์นี้ต้องเป็นวัน เดือน ปี",
-        )
+        raise ThaiValueError("bad_value_day_missing", raw=value)
     return pd.Timestamp(_build_date(year, month, day, value))
 
 
@@ -460,7 +441,7 @@ def parse_month(value: object) -> pd.Period | None:
     if day is not None:
         _build_date(year, month, day, value)
     if not 1 <= month <= 12:
-        raise ThaiValueError(f"month {month} does not exist", f"ไม่มีเดือนที่ {month}")
+        raise ThaiValueError("bad_value_no_such_month", month=month)
     return pd.Period(year=year, month=month, freq="M")
 
 
@@ -503,12 +484,12 @@ def fiscal_quarter(date: dt.date | pd.Timestamp | pd.Period) -> int:
 
 def fiscal_year_start(fy_be: int) -> pd.Timestamp:
     """First day of BE fiscal year ``fy_be``: 2568 → 2024-10-01."""
-    return pd.Timestamp(be_to_ce(fy_be) - 1, 10, 1)
+    return pd.Timestamp(be_to_ce(fy_be) - 1, FISCAL_YEAR_START_MONTH, 1)
 
 
 def fiscal_year_end(fy_be: int) -> pd.Timestamp:
-    """Last day of BE fiscal year ``fy_be``: 2568 → 2025-09-30."""
-    return pd.Timestamp(be_to_ce(fy_be), 9, 30)
+    """Last day of BE fiscal year ``fy_be``: the day before the next one starts (2568 → 2025-09-30)."""
+    return fiscal_year_start(fy_be + 1) - pd.Timedelta(days=1)
 
 
 def quarter_start(fy_be: int, quarter: int) -> pd.Timestamp:
@@ -529,7 +510,7 @@ def fiscal_months(fy_be: int) -> pd.PeriodIndex:
 
 def _check_quarter(quarter: int) -> None:
     if quarter not in (1, 2, 3, 4):
-        raise ThaiValueError(f"quarter must be 1–4, got {quarter}", f"ไตรมาสต้องเป็น 1–4 แต่พบ {quarter}")
+        raise ThaiValueError("bad_value_quarter", quarter=quarter)
 
 
 # ---------------------------------------------------------------- display (BE)

@@ -26,13 +26,15 @@ def _codes(problems: planlib.Problems, severity: str) -> set[tuple[str, int | No
 def test_kpi_weights_must_sum_to_100(tmp_path: Path) -> None:
     folder = _folder(tmp_path, {"kpis.csv": "code,name_th,weight\nK1,ก,15\nK2,ข,20\nK3,ค,30\n"})
     problems = planlib.validate(folder)
-    assert ("kpis", None, "weight", "weights_sum") in _codes(problems, "error")
-    assert "65" in next(p for p in problems if p.code == "weights_sum").reason_en
+    assert ("kpis", None, "weight", "weights_sum_kpi") in _codes(problems, "error")
+    assert "65" in next(p for p in problems if p.code == "weights_sum_kpi").reason_en
 
 
 def test_swot_ife_weights_must_sum_to_one(tmp_path: Path) -> None:
-    folder = _folder(tmp_path, {"swot.csv": "code,quadrant,text_th,weight,rating\nS1,S,ก,0.5,4\nW1,W,ข,0.4,1\nO1,O,ค,1,3\n"})
-    errors = [p for p in planlib.validate(folder) if p.code == "weights_sum"]
+    folder = _folder(
+        tmp_path, {"swot.csv": "code,quadrant,text_th,weight,rating\nS1,S,ก,0.5,4\nW1,W,ข,0.4,1\nO1,O,ค,1,3\n"}
+    )
+    errors = [p for p in planlib.validate(folder) if p.code == "weights_sum_ife_efe"]
     assert len(errors) == 1 and "IFE" in errors[0].reason_en and "0.900" in errors[0].reason_en
 
 
@@ -41,7 +43,9 @@ def test_printed_total_mismatch_is_a_warning_with_source(tmp_path: Path) -> None
     folder = _folder(
         tmp_path,
         {
-            "registrations.csv": "work_type,individuals,groups,group_members\nsewing,219,300,\nall_groups,228,412,5867\n",
+            "registrations.csv": (
+                "work_type,individuals,groups,group_members\nsewing,219,300,\nall_groups,228,412,5867\n"
+            ),
             "printed_totals.csv": (
                 "code,table,column,filter,printed,source\n"
                 "persons,registrations,individuals+group_members,,6310,seed 000 L163\n"
@@ -73,7 +77,8 @@ def test_lending_annual_quirks(tmp_path: Path) -> None:
         tmp_path,
         {
             "lending_annual.csv": (
-                "fiscal_year,fiscal_year_printed,target_amount,actual_amount,disbursement_pct_printed,arrears_as_of,source\n"
+                "fiscal_year,fiscal_year_printed,target_amount,actual_amount,disbursement_pct_printed,"
+                "arrears_as_of,source\n"
                 "2548,2558,31200000,790000,,,Table 2-1\n"
                 "2562,,7000000,6375000,91.07,30 ก.ย.61,Table 2-2\n"
                 "2565,,5000000,5000000,100,30 ก.ย.65,Table 2-2\n"
@@ -104,8 +109,8 @@ def test_activity_done_before_start_and_unknown_owner(tmp_path: Path) -> None:
         },
     )
     errors = _codes(planlib.validate(folder), "error")
-    assert ("activities", 2, "end_month", "order") in errors
-    assert ("activities", 3, "done_month", "order") in errors
+    assert ("activities", 2, "end_month", "order_end_before_start") in errors
+    assert ("activities", 3, "done_month", "order_done_before_start") in errors
     assert ("activities", 4, "owner_code", "unknown_code") in errors
 
 
@@ -120,9 +125,9 @@ def test_scores_outside_scale_missing_or_for_unknown_project(tmp_path: Path) -> 
     )
     errors = _codes(planlib.validate(folder), "error")
     assert ("scores", 2, "b", "out_of_scale") in errors
-    assert ("scores", 3, "a", "required") in errors
+    assert ("scores", 3, "a", "required_score") in errors
     assert ("scores", 4, "project_code", "unknown_code") in errors
-    assert ("scores", None, "c", "unknown_code") in errors
+    assert ("scores", None, "c", "unknown_code_criterion_column") in errors
 
 
 def test_tows_factor_that_does_not_exist(tmp_path: Path) -> None:
@@ -130,7 +135,7 @@ def test_tows_factor_that_does_not_exist(tmp_path: Path) -> None:
         tmp_path,
         {
             "swot.csv": "code,quadrant,text_th\nS1,S,ก\nO1,O,ข\n",
-            "tows.csv": "code,type,text_th,factors\nSO1,SO,กลยุทธ์,\"S1, O1, O7\"\n",
+            "tows.csv": 'code,type,text_th,factors\nSO1,SO,กลยุทธ์,"S1, O1, O7"\n',
         },
     )
     problems = planlib.validate(folder)

@@ -27,7 +27,7 @@ PLAN_CSV = {
         "P2,ศึกษาดูงาน,S1,2024-11,2025-02,*\n"
     ),
     "strategies.csv": "code,level,name_th\nS1,strategy,พัฒนาระบบสารสนเทศ\n",
-    "budgets.csv": "project_code,fiscal_year,amount\nP1,๒๕๖๘,\"๑๕,๐๐๐ บาท\"\nP2,2568,0.5 ล้านบาท\n",
+    "budgets.csv": 'project_code,fiscal_year,amount\nP1,๒๕๖๘,"๑๕,๐๐๐ บาท"\nP2,2568,0.5 ล้านบาท\n',
     "activities.csv": (
         "owner_code,activity_no,text_th,start_month,end_month,done_month\n"
         "P1,1,ประชุมเชิงปฏิบัติการ,ตุลาคม 2567,พ.ย. 67,1 พ.ย. 2567\n"
@@ -109,20 +109,17 @@ def _errors(path: Path) -> pd.DataFrame:
 def test_all_errors_come_at_once_with_row_column_value_and_reasons(tmp_path: Path) -> None:
     files = dict(PLAN_CSV)
     files["swot.csv"] = (
-        "code,quadrant,text_th,score,weight,rating\n"
-        "S1,จุดแข็ง,ข้อความ,abc,,\n"
-        "S1,X,ข้อความซ้ำ,3,,9\n"
-        "W2,W,,3,,\n"
+        "code,quadrant,text_th,score,weight,rating\nS1,จุดแข็ง,ข้อความ,abc,,\nS1,X,ข้อความซ้ำ,3,,9\nW2,W,,3,,\n"
     )
     files["budgets.csv"] = "project_code,fiscal_year,amount\nP9,2025,100\n"
     errors = _errors(_write_csvs(tmp_path / "bad", files))
     located = {(r.file, r.row, r.column, r.code) for r in errors.itertuples()}
-    assert ("swot.csv", 2, "score", "bad_value") in located
-    assert ("swot.csv", 3, "quadrant", "bad_value") in located
-    assert ("swot.csv", 3, "rating", "bad_value") in located  # 9 is above the 1–4 scale
+    assert ("swot.csv", 2, "score", "bad_value_not_a_number") in located
+    assert ("swot.csv", 3, "quadrant", "bad_value_not_one_of") in located
+    assert ("swot.csv", 3, "rating", "bad_value_above_maximum") in located  # 9 is above the 1–4 scale
     assert ("swot.csv", 3, "code", "duplicate") in located
     assert ("swot.csv", 4, "text_th", "required") in located
-    assert ("budgets.csv", 2, "fiscal_year", "bad_value") in located  # CE year in a BE column
+    assert ("budgets.csv", 2, "fiscal_year", "bad_value_ce_year") in located  # CE year in a BE column
     assert ("budgets.csv", 2, "project_code", "unknown_code") in located
     row = errors[(errors.file == "swot.csv") & (errors.row == 2)].iloc[0]
     assert row.value == "abc"

@@ -13,11 +13,11 @@ import pandas as pd
 import pytest
 
 import planlib
-from planlib.plans import boardpack
 from planlib.inputs import read
 from planlib.inputs.problems import Problem
+from planlib.plans import boardpack
 
-CSV = "fiscal_year,actual_amount,as_of,note\n2567,\"1,000.50\",30 ก.ย. 2567,=HYPERLINK(\"http://x\")\n"
+CSV = 'fiscal_year,actual_amount,as_of,note\n2567,"1,000.50",30 ก.ย. 2567,=HYPERLINK("http://x")\n'
 
 
 def _errors(problems: list[Problem]) -> list[tuple[str, str]]:
@@ -60,16 +60,18 @@ def test_oversized_csv_and_workbook_are_refused_before_reading(tmp_path: Path, m
     assert _errors(problems) == [("too_large", "lending_annual.csv")]
     problems = []
     assert read.read_source(_workbook(tmp_path / "book.xlsx"), problems) == {}
-    assert _errors(problems) == [("too_large", "book.xlsx")]
+    assert _errors(problems) == [("too_large_workbook", "book.xlsx")]
 
 
 def test_a_zip_bomb_is_refused_by_its_unzipped_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(read, "MAX_XLSX_UNZIPPED", 20 * 1024**2)
-    bomb = _add_members(_workbook(tmp_path / "ok.xlsx"), tmp_path / "bomb.xlsx", {"xl/media/zeros.bin": bytes(64 * 1024**2)})
+    bomb = _add_members(
+        _workbook(tmp_path / "ok.xlsx"), tmp_path / "bomb.xlsx", {"xl/media/zeros.bin": bytes(64 * 1024**2)}
+    )
     assert bomb.stat().st_size < 200_000  # 64 MB of zeros deflate to ~64 KB
     problems: list[Problem] = []
     assert read.read_source(bomb, problems) == {}
-    assert _errors(problems) == [("too_large", "bomb.xlsx")]
+    assert _errors(problems) == [("too_large_unzipped", "bomb.xlsx")]
     assert "expands to" in problems[0].reason_en and "เกินขีดจำกัด" in problems[0].reason_th
 
 
@@ -78,8 +80,11 @@ def test_a_member_that_lies_about_its_size_is_a_corrupt_workbook(tmp_path: Path)
     path = _workbook(tmp_path / "book.xlsx", [["fiscal_year", "note"], [2567, "x" * 5000]])
     data = bytearray(path.read_bytes())
     with zipfile.ZipFile(path) as archive:
-        info = archive.getinfo("xl/sharedStrings.xml") if "xl/sharedStrings.xml" in archive.namelist() else archive.getinfo(
-            "xl/worksheets/sheet1.xml")
+        info = (
+            archive.getinfo("xl/sharedStrings.xml")
+            if "xl/sharedStrings.xml" in archive.namelist()
+            else archive.getinfo("xl/worksheets/sheet1.xml")
+        )
     real = info.file_size.to_bytes(4, "little")
     assert data.count(real) >= 2
     lying = (100).to_bytes(4, "little")
@@ -87,7 +92,7 @@ def test_a_member_that_lies_about_its_size_is_a_corrupt_workbook(tmp_path: Path)
     path.write_bytes(data)
     problems: list[Problem] = []
     assert read.read_source(path, problems) == {}
-    assert [p.code for p in problems if p.severity == "error"] == ["corrupt"]
+    assert [p.code for p in problems if p.severity == "error"] == ["corrupt_unopenable"]
 
 
 def test_password_protected_and_old_xls_are_refused(tmp_path: Path) -> None:
@@ -102,9 +107,13 @@ def test_password_protected_and_old_xls_are_refused(tmp_path: Path) -> None:
 
 def test_macros_are_never_run_and_values_are_read(tmp_path: Path) -> None:
     base = _workbook(tmp_path / "base.xlsx")
-    xlsm = _add_members(base, tmp_path / "book.xlsm", {
-        "xl/vbaProject.bin": b"Attribute VB_Name = \"Module1\"\nSub Auto_Open()\nShell \"calc.exe\"\nEnd Sub\n",
-    })  # fmt: skip
+    xlsm = _add_members(
+        base,
+        tmp_path / "book.xlsm",
+        {
+            "xl/vbaProject.bin": b'Attribute VB_Name = "Module1"\nSub Auto_Open()\nShell "calc.exe"\nEnd Sub\n',
+        },
+    )
     before = hashlib.sha256(xlsm.read_bytes()).hexdigest()
     problems: list[Problem] = []
     tables = read.read_source(xlsm, problems)
@@ -128,13 +137,15 @@ def test_external_links_are_not_followed_the_cached_value_is_used(tmp_path: Path
         parts = {i.filename: src.read(i.filename) for i in src.infolist()}
     sheet_xml = parts["xl/worksheets/sheet1.xml"].decode()
     sheet_xml = sheet_xml.replace("<f>'[1]Sheet1'!A1</f><v></v>", "<f>'[1]Sheet1'!A1</f><v>777.25</v>").replace(
-        "<f>'[1]Sheet1'!A1</f><v />", "<f>'[1]Sheet1'!A1</f><v>777.25</v>")
+        "<f>'[1]Sheet1'!A1</f><v />", "<f>'[1]Sheet1'!A1</f><v>777.25</v>"
+    )
     if "<v>777.25</v>" not in sheet_xml:
         sheet_xml = sheet_xml.replace("<f>'[1]Sheet1'!A1</f>", "<f>'[1]Sheet1'!A1</f><v>777.25</v>")
     parts["xl/worksheets/sheet1.xml"] = sheet_xml.encode()
     parts["xl/externalLinks/externalLink1.xml"] = (
         b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        b'<externalBook r:id="rId1" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/></externalLink>'
+        b'<externalBook r:id="rId1" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/>'
+        b"</externalLink>"
     )
     parts["xl/externalLinks/_rels/externalLink1.xml.rels"] = (
         b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
@@ -194,8 +205,9 @@ def test_two_sheets_read_as_one_table_are_an_error(tmp_path: Path) -> None:
     book.save(path)
     with pytest.raises(planlib.DataError) as err:
         planlib.load_portfolio(path)
-    dup = [p for p in err.value.problems.errors if p.code == "duplicate_table"]
+    dup = [p for p in err.value.problems.errors if p.code == "duplicate_table_sheet"]
     assert len(dup) == 1 and "Lending Annual " in dup[0].reason_en and dup[0].table == "lending_annual"
+    assert (dup[0].file, dup[0].sheet) == ("book.xlsx", "Lending Annual ")
 
 
 def test_two_files_read_as_one_table_are_an_error(tmp_path: Path) -> None:
@@ -203,7 +215,7 @@ def test_two_files_read_as_one_table_are_an_error(tmp_path: Path) -> None:
     (tmp_path / "Lending Annual.csv").write_text(CSV.replace("1,000.50", "9,999"), encoding="utf-8")
     problems: list[Problem] = []
     read.read_source(tmp_path, problems)
-    assert _errors(problems) == [("duplicate_table", "lending_annual.csv")]
+    assert _errors(problems) == [("duplicate_table_file", "lending_annual.csv")]
 
 
 # ---------------------------------------------------------------- formula-like text

@@ -97,7 +97,9 @@ def test_mixed_counts(raw: object, total: int, individuals: int | None, groups: 
         ("๓ ราย", 3, 3, None),
     ],
 )
-def test_mixed_count_without_a_printed_total_sums_the_parts(raw: str, total: int, individuals: int | None, groups: int | None) -> None:
+def test_mixed_count_without_a_printed_total_sums_the_parts(
+    raw: str, total: int, individuals: int | None, groups: int | None
+) -> None:
     count = thai.parse_mixed_count(raw)
     assert (count.total, count.individuals, count.groups) == (total, individuals, groups)
     assert not count.total_printed and count.consistent
@@ -144,7 +146,17 @@ def test_implausible_years_refused(raw: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "number"),
-    [("ต.ค.", 10), ("ตค", 10), ("มี.ค.", 3), ("มีค", 3), ("ตุลาคม", 10), ("กุมภาพันธ์", 2), ("เม.ย.", 4), ("ธ.ค.", 12), ("Sep", 9)],
+    [
+        ("ต.ค.", 10),
+        ("ตค", 10),
+        ("มี.ค.", 3),
+        ("มีค", 3),
+        ("ตุลาคม", 10),
+        ("กุมภาพันธ์", 2),
+        ("เม.ย.", 4),
+        ("ธ.ค.", 12),
+        ("Sep", 9),
+    ],
 )
 def test_month_names_full_abbreviated_with_or_without_dots(name: str, number: int) -> None:
     assert thai.month_number(name) == number
@@ -181,7 +193,13 @@ def test_invalid_dates_get_reasons() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "period"),
-    [("ต.ค. 67", "2024-10"), ("ตุลาคม 2567", "2024-10"), ("2024-10", "2024-10"), ("ก.ย.68", "2025-09"), ("10/2024", "2024-10")],
+    [
+        ("ต.ค. 67", "2024-10"),
+        ("ตุลาคม 2567", "2024-10"),
+        ("2024-10", "2024-10"),
+        ("ก.ย.68", "2025-09"),
+        ("10/2024", "2024-10"),
+    ],
 )
 def test_parse_month(raw: str, period: str) -> None:
     assert thai.parse_month(raw) == pd.Period(period, freq="M")

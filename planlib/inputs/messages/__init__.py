@@ -2,12 +2,14 @@
 
 Code raises a code and values; the words live here, once::
 
-    text("not_a_number", raw="๑๒x")  # → ("not a number: '๑๒x'", "ไม่ใช่ตัวเลข: '๑๒x'")
+    text("bad_value_not_a_number", raw="๑๒x")  # → ("not a number: '๑๒x'", "ไม่ใช่ตัวเลข: '๑๒x'")
 
 Templates use :meth:`str.format` fields. A template may use format specs (``{total:g}``); the
-values are passed as they are. :func:`text` refuses an unknown code or a missing value, and
-``tests/inputs/test_messages.py`` checks that every code used in ``planlib/`` is in the
-catalogue and every catalogue entry is used.
+values are passed as they are. A field is never named ``file``, ``sheet``, ``row``, ``column`` or
+``value``: with :meth:`~planlib.inputs.problems.Problem.of` those keywords locate the problem.
+:func:`text` refuses an unknown code or a missing value, and ``tests/inputs/test_messages.py``
+checks that every code used in ``planlib/`` is in the catalogue, every catalogue entry is used,
+and every call site passes the values its templates name.
 
 The catalogue is this package: one section file per layer (``inputs.py``, ``plans.py``,
 ``loans.py``, ``reports.py``), each a dict of code → :class:`Message`; a code is unique across
