@@ -27,7 +27,7 @@ from pathlib import Path
 
 import psutil
 
-from planlib.reports import report
+from planlib.reports import pool as report
 from planlib.reports import templates as tpl
 
 

@@ -23,7 +23,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from planlib.reports import report
+from planlib.reports import pool as report
 from planlib.reports import templates as tpl
 
 ROOT = Path(__file__).resolve().parent.parent

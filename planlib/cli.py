@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     tpl.add_argument("--force", action="store_true", help="overwrite an existing file")
     tpl.set_defaults(func=cmd_template)
     try:
-        from planlib.reports import report
+        from planlib.reports import pool as report
     except ImportError:  # the report runner's dependencies are missing
         report = None  # type: ignore[assignment]
     if report is not None and hasattr(report, "add_arguments"):

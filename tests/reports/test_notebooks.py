@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from planlib.reports import pdf_text, render, report
+from planlib.reports import pdf_text, render
+from planlib.reports import pool as report
 from planlib.reports import templates as tpl
 
 DATA = tpl.DEFAULT_DATA_DIR

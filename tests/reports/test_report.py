@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from planlib import cli
-from planlib.reports import render, report
+from planlib.reports import pool as report
+from planlib.reports import render
 from planlib.reports import templates as tpl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))

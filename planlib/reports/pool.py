@@ -326,7 +326,7 @@ def _context() -> Any:
     worker is replaced as fast. The server imports the heavy packages once per session.
     """
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["planlib.reports.report", "papermill", "nbconvert", "weasyprint", "planlib.reports.render"])
+    ctx.set_forkserver_preload(["planlib.reports.pool", "papermill", "nbconvert", "weasyprint", "planlib.reports.render"])
     return ctx
 
 
