@@ -153,16 +153,16 @@ def test_damaged_thai_text_is_reported_not_changed(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("org", ["hwfund", "ditp", "dsdw", "tfund", "mol"])
-def test_shipped_data_validates_clean(org: str) -> None:
-    folder = Path(__file__).resolve().parents[2] / "data" / org
+def test_shipped_data_validates_clean(org: str, data_dir: Path) -> None:
+    folder = data_dir / org
     if not (folder / "plan.csv").exists():
         pytest.fail(f"data/{org} is missing")
     problems = planlib.validate(folder)
     assert not problems.errors, problems.errors.to_frame().to_string()
 
 
-def test_hwfund_quirks_are_warnings_with_provenance() -> None:
-    folder = Path(__file__).resolve().parents[2] / "data" / "hwfund"
+def test_hwfund_quirks_are_warnings_with_provenance(data_dir: Path) -> None:
+    folder = data_dir / "hwfund"
     warnings = planlib.validate(folder).warnings.to_frame()
     codes = set(warnings.code)
     assert {"year_label", "total_mismatch", "sources_disagree"} <= codes
@@ -173,9 +173,8 @@ def test_hwfund_quirks_are_warnings_with_provenance() -> None:
     assert sorted(labels.value) == ["2558", "2559"]
 
 
-def test_frame_dtypes_follow_the_contract() -> None:
-    folder = Path(__file__).resolve().parents[2] / "data" / "hwfund"
-    annual = planlib.load_portfolio(folder).lending_annual
+def test_frame_dtypes_follow_the_contract(hwfund_portfolio: planlib.Portfolio) -> None:
+    annual = hwfund_portfolio.lending_annual
     assert annual["fiscal_year"].dtype == "Int64"
     assert annual["actual_amount"].dtype == "float64"
     assert isinstance(annual.index, pd.Index) and annual.index.name == "row"
