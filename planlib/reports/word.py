@@ -83,7 +83,11 @@ NOTE_COLOURS = {
 }
 """Note kind → (bar colour, fill), as in ``report.css``."""
 SHORT_TABLE_ROWS = 15
-"""A table of at most this many body rows is kept on one page (``table-short`` in the HTML)."""
+SHORT_TABLE_HEIGHT_MM = 120
+"""A table of at most this many body rows (``table-short`` in the HTML) and about this height is kept on one page;
+a taller one would leave most of a page blank, so it may break between rows (never inside one)."""
+CELL_PADDING = 2.4
+"""Millimetres of a table cell's left plus right margin (1.2 mm each; Word's default is 1.9 mm)."""
 MAX_COLUMNS = 63
 """Word's limit on the columns of a table; cells beyond it are left out."""
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -288,6 +292,8 @@ _PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "
               "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
               "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
               "sectPr", "pPrChange"]
+_TBLPR_ORDER = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+                "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"]
 _TCPR_ORDER = ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
                "textDirection", "tcFitText", "vAlign", "hideMark"]
 
@@ -840,6 +846,12 @@ class Converter:
         table = flow.table(len(rows), n_cols)
         table.style = self.doc.styles["Table Grid"]
         table.autofit = False
+        margins = _set_child(table._tbl.tblPr, "tblCellMar", _TBLPR_ORDER)
+        for side in ("left", "right"):
+            margin = OxmlElement(f"w:{side}")
+            margin.set(qn("w:w"), str(round(Mm(CELL_PADDING / 2) / TWIP)))
+            margin.set(qn("w:type"), "dxa")
+            margins.append(margin)
         header_count = len(head_rows) or _leading_header_rows(rows)
         numeric = _numeric_columns(grid, header_count, n_cols)
         font_size = 9 if n_cols <= 8 else 8 if n_cols <= 12 else 7
@@ -850,7 +862,8 @@ class Converter:
             if c < n_cols and (row_span > 1 or col_span > 1):
                 last_col = min(c + col_span, n_cols) - 1
                 table.cell(r, c).merge(table.cell(r + row_span - 1, last_col))
-        short = len(rows) - header_count <= SHORT_TABLE_ROWS
+        short = (len(rows) - header_count <= SHORT_TABLE_ROWS
+                 and _table_height_mm(grid, widths, font_size) <= SHORT_TABLE_HEIGHT_MM)
         for r, row in enumerate(table.rows):
             header = r < header_count
             trpr = row._tr.get_or_add_trPr()
@@ -985,12 +998,14 @@ def _column_widths(grid: list[list[Node | None]], n_cols: int, header_count: int
                    size: float) -> list[Emu]:
     """Column widths that fit the text width: every column gets its minimum, the rest goes where the text is.
 
-    In characters: a column's minimum is its longest word (:func:`_unbreakable`), its wish is its longest body
-    text (up to 60) or a third of its header. A character is taken as ``0.21 mm × font size`` plus 4 mm of cell
-    padding. When the wishes fit, the room left is shared in proportion to the wishes; otherwise each column
-    gets its minimum and the room above the minimums is shared in proportion to what each still wishes for.
+    In characters: a column's minimum is its longest word (:func:`_unbreakable`), and for a column of long
+    text a quarter of its longest text (at most 20), so names do not shrink to a word a line; its wish is its
+    longest body text (up to 60) or a third of its header. A character is :func:`_char_mm` wide, plus
+    :data:`CELL_PADDING`. When the wishes fit, the room left is shared in proportion to the wishes; otherwise
+    each column gets its minimum and the room above the minimums is shared in proportion to what each still
+    wishes for (minimums that do not fit at all are scaled down together).
     """
-    char_mm = 0.21 * size
+    char_mm = _char_mm(size)
     minimum, wish = [], []
     for c in range(n_cols):
         low, high = 3.0, 3.0
@@ -1001,9 +1016,11 @@ def _column_widths(grid: list[list[Node | None]], n_cols: int, header_count: int
             text = cell.text()
             header = r < header_count or cell.tag == "th"
             low = max(low, max((_unbreakable(w, header) for w in text.split()), default=0))
+            if not header:
+                low = max(low, min(_width(text) / 4, 20))
             high = max(high, _width(text) / 3 if header else min(_width(text), 60))
-        minimum.append(int(Mm(4 + char_mm * low)))
-        wish.append(int(Mm(4 + char_mm * max(low, high))))
+        minimum.append(int(Mm(CELL_PADDING + char_mm * low)))
+        wish.append(int(Mm(CELL_PADDING + char_mm * max(low, high))))
     room = int(TEXT_WIDTH)
     if isinstance(flow.target, _Cell) and flow.target.width:
         room = int(flow.target.width)
@@ -1013,6 +1030,25 @@ def _column_widths(grid: list[list[Node | None]], n_cols: int, header_count: int
         return [Emu(room * m // sum(minimum)) for m in minimum]
     spare, extra = room - sum(minimum), [w - m for w, m in zip(wish, minimum)]
     return [Emu(m + spare * e // max(sum(extra), 1)) for m, e in zip(minimum, extra)]
+
+
+def _char_mm(size: float) -> float:
+    """Mean width of a character at ``size`` points, in mm (Noto Sans Thai: about 0.6 em for Thai and Latin)."""
+    return 0.21 * size
+
+
+def _table_height_mm(grid: list[list[Node | None]], widths: list[Emu], size: float) -> float:
+    """Estimated printed height of a table: each row as tall as its most-wrapped cell."""
+    char_mm, line_mm = _char_mm(size), size * 0.3528 * 1.5
+    total = 0.0
+    for row in grid:
+        lines = 1
+        for cell, width in zip(row, widths):
+            if cell is not None:
+                per_line = max((width / 36000 - CELL_PADDING) / char_mm, 1)
+                lines = max(lines, math.ceil(_width(cell.text()) / per_line))
+        total += lines * line_mm + 1
+    return total
 
 
 def _unbreakable(word: str, header: bool) -> int:
