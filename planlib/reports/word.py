@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 import docx
+import nbformat
 from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -56,6 +57,7 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from lxml import etree  # python-docx's own XML library (its dependency): serialises the edited font table
 
 from planlib.display import RAG_FILLS
 from planlib.fonts import THAI_FONT_FAMILY, thai_font_path
@@ -460,8 +462,6 @@ def _embed_thai_font(doc: Document) -> None:
         f'<w:panose1 w:val="020B0502040504020204"/><w:charset w:val="DE"/><w:family w:val="swiss"/>'
         f'<w:pitch w:val="variable"/><w:embedRegular r:id="{rid}" w:fontKey="{{{str(key).upper()}}}"/></w:font>'
     ))
-    from lxml import etree  # python-docx's own XML library (its dependency); serialises the edited font table
-
     font_table._blob = etree.tostring(fonts, xml_declaration=True, encoding="UTF-8", standalone=True)
     settings = doc.settings.element
     for tag in ("w:embedTrueTypeFonts", "w:saveSubsetFonts"):
@@ -1100,8 +1100,6 @@ def _source_page(source: str | os.PathLike[str] | Mapping[str, Any], title: str,
         return source
     path = Path(source)
     if path.suffix.lower() == ".ipynb":
-        import nbformat  # only when a notebook, not a page, is given
-
         return notebook_page(nbformat.read(path, as_version=4), title=title or path.stem, subtitle=subtitle)
     return path.read_text(encoding="utf-8")
 
