@@ -58,28 +58,6 @@ def _row_number(row: object) -> int | None:
     return None if row is None else int(row)  # type: ignore[call-overload]
 
 
-def problem(
-    dataset: Dataset, severity: str, table: str, row: object, column: str, value: object, en: str, th: str, code: str
-) -> Problem:
-    """A :class:`Problem` with inline reasons, located in ``dataset``'s file (and sheet) for ``table``.
-
-    Being replaced by :func:`located` (reasons from the message catalogue); removed once nothing calls it.
-    """
-    file, sheet = dataset.files.get(table, ""), dataset.sheets.get(table, "")
-    return Problem(
-        severity,
-        table,
-        en,
-        th,
-        file=file,
-        sheet=sheet,
-        row=_row_number(row),
-        column=column,
-        value=_shown(value),
-        code=code,
-    )
-
-
 def located(
     dataset: Dataset, severity: str, code: str, table: str, row: object, column: str, value: object, /, **values: object
 ) -> Problem:
