@@ -35,7 +35,8 @@ def main() -> None:
             report = progress.quarterly_progress(big, 2568, 2)
         took = (time.perf_counter() - start) / 3
         base = base or took
-        print(f"activities ×{times:>3} ({len(report.activities):>5} rows): {took * 1000:7.0f} ms per report, ratio {took / base:5.1f}")
+        rows = len(report.activities)
+        print(f"activities ×{times:>3} ({rows:>5} rows): {took * 1000:7.0f} ms per report, ratio {took / base:5.1f}")
     values = pd.DataFrame({"kpi_code": ["K1"] * 1, "value": [3.3]})
     for method in kpi.METHODS:
         start = time.perf_counter()

@@ -20,6 +20,8 @@ Run: ``python benchmarks/bench_sensitivity.py`` (in the venv where planlib is in
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -30,6 +32,7 @@ from planlib.plans import sensitivity as se
 N_PROJECTS, N_CRITERIA, N_SAMPLES, TOP_K = 500, 10, 10_000, 10
 LOOP_SAMPLES = 1_000
 GRID = 1_001
+T = TypeVar("T")
 
 
 def make_problem(seed: int = 2568) -> pr.Scoring:
@@ -104,7 +107,7 @@ def intervals_grid(sc: pr.Scoring, top_k: int, steps: int) -> list[tuple[float, 
     return out
 
 
-def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+def timed(fn: Callable[..., T], *args: object, **kwargs: object) -> tuple[T, float]:
     start = time.perf_counter()
     result = fn(*args, **kwargs)
     return result, time.perf_counter() - start
@@ -119,15 +122,16 @@ def main() -> None:
     loop, t_loop_part = timed(acceptability_loop, sc, LOOP_SAMPLES, 1)
     check = se.rank_acceptability(sc, n_samples=LOOP_SAMPLES, seed=1, top_k=TOP_K, batch=N_SAMPLES)
     arrays = se.prepare(sc)
-    code_order = [arrays.codes[i] for i in sorted(range(len(arrays.codes)), key=lambda i: pr.natural_key(arrays.codes[i]))]
+    code_order = sorted(arrays.codes, key=pr.natural_key)
     vec_part = check.table.loc[code_order, list(range(1, N_PROJECTS + 1))].to_numpy()
     agree = np.allclose(vec_part, loop)
     t_loop = t_loop_part * N_SAMPLES / LOOP_SAMPLES
     print("\nrank acceptability (P(rank = r) for 500 × 500 ranks)")
     print(f"  vectorised, {N_SAMPLES:,} samples:           {t_vec:8.3f} s")
     print(f"  per-sample loop, {LOOP_SAMPLES:,} samples measured: {t_loop_part:8.3f} s "
-          f"→ scaled to {N_SAMPLES:,}: {t_loop:8.3f} s")  # fmt: skip
-    print(f"  ratio loop / vectorised:               {t_loop / t_vec:8.1f}×   (same counts on the {LOOP_SAMPLES:,} shared draws: {agree})")
+          f"→ scaled to {N_SAMPLES:,}: {t_loop:8.3f} s")
+    print(f"  ratio loop / vectorised:               {t_loop / t_vec:8.1f}×   "
+          f"(same counts on the {LOOP_SAMPLES:,} shared draws: {agree})")
 
     # ---- stability intervals (the ranking itself, se.prepare, is shared by all three and timed apart)
     arrays, t_prepare = timed(se.prepare, sc)
@@ -139,14 +143,18 @@ def main() -> None:
     t_exact, t_pyloop, t_grid = t_exact - t_prepare, t_pyloop - t_prepare, t_grid - t_prepare
     same = np.allclose(exact[["share_low", "share_high"]].to_numpy(), np.array(looped))
     step = 1 / (GRID - 1)
-    within = all(lo_e - 1e-9 <= lo_g <= lo_e + step + 1e-9 and hi_e - step - 1e-9 <= hi_g <= hi_e + 1e-9
-                 for (lo_g, hi_g), lo_e, hi_e in zip(grid, exact["share_low"], exact["share_high"]))  # fmt: skip
+    ends = zip(grid, exact["share_low"], exact["share_high"])
+    within = all(
+        lo_e - 1e-9 <= lo_g <= lo_e + step + 1e-9 and hi_e - step - 1e-9 <= hi_g <= hi_e + 1e-9
+        for (lo_g, hi_g), lo_e, hi_e in ends
+    )
     print("\nstability intervals (10 criteria, ordered top-10, 499 deciding pairs each)")
     print(f"  ranking the projects first (shared by all three, subtracted below): {t_prepare:.4f} s")
     print(f"  vectorised exact (interval_bounds core alone: {t_core:.4f} s): {t_exact:8.4f} s")
-    print(f"  same formula, Python loop:             {t_pyloop:8.4f} s   ratio {t_pyloop / t_exact:8.1f}×   (identical: {same})")
+    print(f"  same formula, Python loop:             {t_pyloop:8.4f} s   ratio {t_pyloop / t_exact:8.1f}×   "
+          f"(identical: {same})")
     print(f"  grid sweep, {GRID:,} points per weight:   {t_grid:8.4f} s   ratio {t_grid / t_exact:8.1f}×   "
-          f"(grid within one step of exact: {within})")  # fmt: skip
+          f"(grid within one step of exact: {within})")
 
 
 if __name__ == "__main__":

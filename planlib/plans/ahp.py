@@ -23,10 +23,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from planlib.inputs import thai
 from planlib.inputs.problems import DataError, Problem, Problems
 
-RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49,
-                11: 1.51, 12: 1.48, 13: 1.56, 14: 1.57, 15: 1.59}  # fmt: skip
+RANDOM_INDEX = {
+    1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49,
+    11: 1.51, 12: 1.48, 13: 1.56, 14: 1.57, 15: 1.59,
+}
 """Saaty's random consistency index RI(n) (Saaty 1980, Table 1; 11–15 from Saaty 2000)."""
 
 CR_LIMIT = 0.10
@@ -34,8 +37,18 @@ CR_LIMIT = 0.10
 
 METHODS = {
     "eigenvector": ("เวกเตอร์ลักษณะเฉพาะหลัก (Saaty 1980)", "principal right eigenvector (Saaty 1980)"),
-    "geometric_mean": ("ค่าเฉลี่ยเรขาคณิตรายแถว (Crawford & Williams 1985)", "row geometric mean (Crawford & Williams 1985)"),
+    "geometric_mean": (
+        "ค่าเฉลี่ยเรขาคณิตรายแถว (Crawford & Williams 1985)",
+        "row geometric mean (Crawford & Williams 1985)",
+    ),
 }
+
+
+VERDICTS = {
+    True: ("สอดคล้องพอใช้ได้ (CR ≤ 0.10)", "consistent enough (CR ≤ 0.10)"),
+    False: ("ไม่สอดคล้อง (CR > 0.10) ควรทบทวนการเปรียบเทียบ", "inconsistent (CR > 0.10): revise the judgements"),
+}
+"""Saaty's verdict on CR (Thai, English), by whether CR ≤ :data:`CR_LIMIT`."""
 
 
 @dataclass(frozen=True)
@@ -61,11 +74,17 @@ class AHPResult:
 
     def summary(self) -> pd.DataFrame:
         """λmax, CI, RI, CR and the verdict as a two-column table (Thai/English labels)."""
-        verdict = ("สอดคล้องพอใช้ได้ (CR ≤ 0.10)", "consistent enough (CR ≤ 0.10)") if self.consistent else \
-                  ("ไม่สอดคล้อง (CR > 0.10) ควรทบทวนการเปรียบเทียบ", "inconsistent (CR > 0.10): revise the judgements")  # fmt: skip
-        return pd.DataFrame({"ค่า / measure": ["วิธี / method", "λmax", "CI", "RI", "CR", "ผล / verdict"],
-                             "value": [" / ".join(self.method_text), f"{self.lambda_max:.4f}", f"{self.consistency_index:.4f}",
-                                       f"{self.random_index:.2f}", f"{self.consistency_ratio:.4f}", " / ".join(verdict)]})  # fmt: skip
+        verdict = VERDICTS[self.consistent]
+        values = [
+            " / ".join(self.method_text),
+            f"{self.lambda_max:.4f}",
+            f"{self.consistency_index:.4f}",
+            f"{self.random_index:.2f}",
+            f"{self.consistency_ratio:.4f}",
+            " / ".join(verdict),
+        ]
+        measures = ["วิธี / method", "λmax", "CI", "RI", "CR", "ผล / verdict"]
+        return pd.DataFrame({"ค่า / measure": measures, "value": values})
 
 
 def pairwise_matrix(pairwise: pd.DataFrame, codes: Sequence[str], *, table: str = "pairwise") -> pd.DataFrame:
@@ -83,34 +102,33 @@ def pairwise_matrix(pairwise: pd.DataFrame, codes: Sequence[str], *, table: str 
     np.fill_diagonal(a, 1.0)
     problems = Problems()
 
-    def bad(row: object, column: str, value: object, en: str, th: str, code: str) -> None:
-        problems.add(Problem("error", table, en, th, row=None if row is None else int(row), column=column,  # type: ignore[call-overload]
-                             value=str(value), code=code))  # fmt: skip
+    def bad(row: object, column: str, value: object, code: str, **values: object) -> None:
+        line = None if row is None else int(str(row))
+        problems.add(Problem.of("error", table, code, row=line, column=column, value=str(value), **values))
 
     for row, rec in pairwise.iterrows():
         first, second, raw = str(rec["code_a"]), str(rec["code_b"]), rec["value"]
         unknown = [c for c in (first, second) if c not in pos]
         if unknown:
-            bad(row, "code_a" if first in unknown else "code_b", unknown[0], f"unknown criterion {unknown[0]!r} (known: {', '.join(codes)})",
-                f"ไม่รู้จักเกณฑ์ {unknown[0]!r}", "unknown_code")  # fmt: skip
+            column = "code_a" if first in unknown else "code_b"
+            bad(row, column, unknown[0], "unknown_code_criterion", criterion=unknown[0], known=", ".join(codes))
             continue
         if first == second:
-            bad(row, "code_b", second, "a criterion compared with itself", "เปรียบเทียบเกณฑ์กับตัวเอง", "bad_value")
+            bad(row, "code_b", second, "bad_value_self_comparison")
             continue
         value = _number(raw)
         if not value > 0 or not 1 / 9 - 1e-9 <= value <= 9 + 1e-9:
-            bad(row, "value", raw, f"{first} vs {second}: judgement must be a number from 1/9 to 9 (Saaty's scale)",
-                f"{first} เทียบ {second}: ค่าต้องอยู่ระหว่าง 1/9 ถึง 9 (มาตรา Saaty)", "bad_value")  # fmt: skip
+            bad(row, "value", raw, "bad_value_judgement", first=first, second=second)
             continue
         i, j = pos[first], pos[second]
         if not np.isnan(a[i, j]):
-            bad(row, "code_b", f"{first}/{second}", f"pair {first}/{second} judged twice", f"คู่ {first}/{second} ถูกเปรียบเทียบซ้ำ", "duplicate")
+            bad(row, "code_b", f"{first}/{second}", "duplicate_pair", first=first, second=second)
             continue
         a[i, j], a[j, i] = value, 1.0 / value
     missing = [f"{codes[i]}/{codes[j]}" for i in range(n) for j in range(i + 1, n) if np.isnan(a[i, j])]
     if missing:
-        bad(None, "code_a,code_b", ", ".join(missing[:20]), f"{len(missing)} pair(s) not compared: {', '.join(missing[:20])}",
-            f"ยังไม่ได้เปรียบเทียบ {len(missing)} คู่: {', '.join(missing[:20])}", "required")  # fmt: skip
+        shown = ", ".join(missing[:20])
+        bad(None, "code_a,code_b", shown, "required_pairs", count=len(missing), pairs=shown)
     if problems:
         raise DataError(problems, "the AHP pairwise comparisons")
     return pd.DataFrame(a, index=codes, columns=codes)
@@ -126,11 +144,10 @@ def _number(raw: object) -> float:
             except (ValueError, ZeroDivisionError):
                 return float("nan")
         try:
-            from planlib.inputs import thai
-
-            return float(thai.parse_number(text))  # type: ignore[arg-type]
-        except (TypeError, ValueError, thai.ThaiValueError):
+            number = thai.parse_number(text)
+        except thai.ThaiValueError:
             return float("nan")
+        return float("nan") if number is None else float(number)
     try:
         return float(raw)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -164,7 +181,9 @@ def consistency(matrix: np.ndarray, lambda_max: float) -> tuple[float, float, fl
     return ci, ri, ci / ri
 
 
-def ahp(pairwise: pd.DataFrame | np.ndarray, codes: Sequence[str] | None = None, method: str = "eigenvector") -> AHPResult:
+def ahp(
+    pairwise: pd.DataFrame | np.ndarray, codes: Sequence[str] | None = None, method: str = "eigenvector"
+) -> AHPResult:
     """AHP weights from judgement rows (``code_a``, ``code_b``, ``value``) or a square matrix.
 
     ``method`` = ``eigenvector`` (Saaty, the default) or ``geometric_mean``; λ_max, CI and CR are
@@ -180,8 +199,12 @@ def ahp(pairwise: pd.DataFrame | np.ndarray, codes: Sequence[str] | None = None,
         frame = pairwise_matrix(pairwise, codes)
     else:
         array = np.asarray(pairwise, float)
-        labels = list(codes) if codes is not None else (list(pairwise.index) if isinstance(pairwise, pd.DataFrame) else
-                                                         [str(i + 1) for i in range(len(array))])  # fmt: skip
+        if codes is not None:
+            labels = list(codes)
+        elif isinstance(pairwise, pd.DataFrame):
+            labels = list(pairwise.index)
+        else:
+            labels = [str(i + 1) for i in range(len(array))]
         _check_square(array, labels)
         frame = pd.DataFrame(array, index=labels, columns=labels)
     a = frame.to_numpy(float)
@@ -197,11 +220,9 @@ def ahp(pairwise: pd.DataFrame | np.ndarray, codes: Sequence[str] | None = None,
 def _check_square(a: np.ndarray, labels: list[str]) -> None:
     problems = Problems()
     if a.ndim != 2 or a.shape[0] != a.shape[1] or len(labels) != a.shape[0]:
-        problems.add(Problem("error", "pairwise", f"the comparison matrix must be square with one label per row, got {a.shape}",
-                             f"เมทริกซ์เปรียบเทียบต้องเป็นจัตุรัส แต่ได้ {a.shape}", code="bad_shape"))  # fmt: skip
+        problems.add(Problem.of("error", "pairwise", "bad_shape", shape=a.shape))
     elif not (np.all(a > 0) and np.allclose(a * a.T, 1.0, rtol=1e-6)):
-        problems.add(Problem("error", "pairwise", "the comparison matrix must be positive and reciprocal (a_ij · a_ji = 1)",
-                             "เมทริกซ์เปรียบเทียบต้องเป็นบวกและกลับกัน (a_ij · a_ji = 1)", code="not_reciprocal"))  # fmt: skip
+        problems.add(Problem.of("error", "pairwise", "not_reciprocal"))
     if problems:
         raise DataError(problems, "the AHP comparison matrix")
 
@@ -219,9 +240,6 @@ def consistency_problems(result: AHPResult, *, table: str = "pairwise") -> Itera
     gap = np.abs(np.log(a) - np.log(np.outer(w, 1 / w)))
     i, j = np.unravel_index(int(np.argmax(np.triu(gap, 1))), gap.shape)
     codes = list(result.matrix.index)
-    yield Problem("warning", table,
-                  f"consistency ratio CR = {result.consistency_ratio:.3f} > {CR_LIMIT:.2f}: judgements are inconsistent; "
-                  f"the most inconsistent is {codes[i]} vs {codes[j]} = {a[i, j]:.3g} (weights imply {w[i] / w[j]:.3g})",
-                  f"อัตราส่วนความสอดคล้อง CR = {result.consistency_ratio:.3f} เกิน {CR_LIMIT:.2f} การเปรียบเทียบไม่สอดคล้องกัน "
-                  f"คู่ที่ขัดกันมากที่สุดคือ {codes[i]} เทียบ {codes[j]} = {a[i, j]:.3g} (น้ำหนักที่ได้บ่งว่า {w[i] / w[j]:.3g})",
-                  column="value", value=f"{result.consistency_ratio:.3f}", code="inconsistent")  # fmt: skip
+    yield Problem.of("warning", table, "inconsistent", column="value", value=f"{result.consistency_ratio:.3f}",
+                     cr=result.consistency_ratio, limit=CR_LIMIT, first=codes[i], second=codes[j], judged=a[i, j],
+                     implied=w[i] / w[j])

@@ -37,6 +37,8 @@ from pathlib import Path
 import pandas as pd
 
 from planlib.inputs import thai
+from planlib.inputs.dataset import Plan
+from planlib.inputs.load import load_plan
 from planlib.plans import kpi, progress
 
 EXAMPLES: tuple[tuple[str, int, tuple[int, ...]], ...] = (
@@ -63,7 +65,11 @@ def _is_percent(unit: object) -> bool:
     return isinstance(unit, str) and ("ร้อยละ" in unit or "%" in unit or "percent" in unit.lower())
 
 
-def kpi_actuals(plan, fiscal_year: int, quarters: Sequence[int], rng: random.Random, note: str) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+Rows = list[dict[str, object]]
+"""Rows of one illustrative table, ready for :func:`write_table`."""
+
+
+def kpi_actuals(plan: Plan, fiscal_year: int, quarters: Sequence[int], rng: random.Random, note: str) -> Rows:
     """Illustrative cumulative results for every KPI that has a year target or levels (rule in the module docstring)."""
     with_levels = set(plan["kpi_levels"]["kpi_code"]) if plan.has("kpi_levels") else set()
     targeted = set()
@@ -88,11 +94,12 @@ def kpi_actuals(plan, fiscal_year: int, quarters: Sequence[int], rng: random.Ran
                 value = float(round(value))
             if _is_percent(unit):
                 value = min(value, 100.0)
-            rows.append({"kpi_code": code, "fiscal_year": fiscal_year, "quarter": q, "value": round(value, 2), "note": note})
+            row = {"kpi_code": code, "fiscal_year": fiscal_year, "quarter": q, "value": round(value, 2), "note": note}
+            rows.append(row)
     return rows
 
 
-def activity_status(plan, fiscal_year: int, quarters: Sequence[int], rng: random.Random, note: str) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+def activity_status(plan: Plan, fiscal_year: int, quarters: Sequence[int], rng: random.Random, note: str) -> Rows:
     """Illustrative done months and % done of the activities started by the last example quarter."""
     last = progress.quarter_months(fiscal_year, max(quarters))[-1]
     acts = progress.activity_table(plan, fiscal_year)
@@ -111,14 +118,17 @@ def activity_status(plan, fiscal_year: int, quarters: Sequence[int], rng: random
         if done is not None and done > last:
             done = None
         rows.append({
-            "owner_code": act["owner_code"], "activity_no": act["activity_no"],
-            "done_month": "" if done is None else str(done), "progress_pct": 100 if done is not None else pct,
-            "as_of": str(last), "note": note,
-        })  # fmt: skip
+            "owner_code": act["owner_code"],
+            "activity_no": act["activity_no"],
+            "done_month": "" if done is None else str(done),
+            "progress_pct": 100 if done is not None else pct,
+            "as_of": str(last),
+            "note": note,
+        })
     return rows
 
 
-def spending(plan, fiscal_year: int, quarters: Sequence[int], rng: random.Random, note: str) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+def spending(plan: Plan, fiscal_year: int, quarters: Sequence[int], rng: random.Random, note: str) -> Rows:
     """Illustrative spending per project and quarter, for the projects budgeted in the year."""
     if not plan.has("budgets"):
         return []
@@ -132,7 +142,7 @@ def spending(plan, fiscal_year: int, quarters: Sequence[int], rng: random.Random
     return rows
 
 
-def generate(plan, fiscal_year: int, quarters: Sequence[int], seed: int) -> dict[str, list[dict[str, object]]]:  # type: ignore[no-untyped-def]
+def generate(plan: Plan, fiscal_year: int, quarters: Sequence[int], seed: int) -> dict[str, Rows]:
     """The three illustrative tables for one organisation, as rows (same seed → same rows)."""
     rng = random.Random(seed)
     note = NOTE.format(seed=seed)
@@ -172,8 +182,6 @@ def write_examples(data_dir: str | Path = "data", orgs: Sequence[str] | None = N
         folder = Path(data_dir) / org
         if not folder.is_dir():
             continue
-        from planlib.inputs.load import load_plan
-
         plan = load_plan(folder, synthetic=False)
         tables = generate(plan, fy, quarters, seed_for(org, fy))
         for name in SYNTHETIC_TABLES:

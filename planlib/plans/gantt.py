@@ -80,13 +80,14 @@ def gantt_chart(progress: pd.DataFrame, fiscal_year: int, quarter: int, *, title
     months = chart_months(progress, fy)
     position = {m: i for i, m in enumerate(months)}
     n = max(len(progress), 1)
-    fig, ax = charts.figure(title or f"แผนและผลกิจกรรม {thai.format_quarter(fy, q)}", xlabel="เดือน (ปีงบประมาณ พ.ศ.)",
-                            ylabel="กิจกรรม", source=source, size=(10, 1.6 + 0.32 * n))  # fmt: skip
+    title = title or f"แผนและผลกิจกรรม {thai.format_quarter(fy, q)}"
+    size = (10, 1.6 + 0.32 * n)
+    fig, ax = charts.figure(title, xlabel="เดือน (ปีงบประมาณ พ.ศ.)", ylabel="กิจกรรม", source=source, size=size)
     labels = []
     for y, (_, act) in enumerate(progress.iterrows()):
         colour = COLOURS[_status(act)]
-        ax.broken_barh([(position[m] - 0.45, 0.9) for m in act["planned"] if m in position], (y - 0.3, 0.6),
-                       facecolors=colour, alpha=0.85)  # fmt: skip
+        bars = [(position[m] - 0.45, 0.9) for m in act["planned"] if m in position]
+        ax.broken_barh(bars, (y - 0.3, 0.6), facecolors=colour, alpha=0.85)
         if pd.notna(act["done_month"]) and act["done_month"] in position:
             ax.plot(position[act["done_month"]], y, marker="D", color="black", markersize=6, linestyle="none")
         labels.append(activity_label(act, 40))
@@ -98,11 +99,12 @@ def gantt_chart(progress: pd.DataFrame, fiscal_year: int, quarter: int, *, title
     charts.thai_month_ticks(ax, months)
     ax.tick_params(axis="x", labelsize=8, rotation=45)
     ax.grid(axis="y", visible=False)
-    fig.legend(handles=[
+    handles = [
         Patch(color=COLOURS["planned"], label="ตามแผน (planned)"),
         Patch(color=COLOURS["done"], label="เสร็จแล้ว (done)"),
         Patch(color=COLOURS["overdue"], label="เลยกำหนด (overdue)"),
         Line2D([], [], marker="D", color="black", linestyle="none", label="เดือนที่เสร็จ (done month)"),
         Line2D([], [], color=charts.RAG_COLOURS["red"], linestyle="--", label=f"สิ้น{thai.format_quarter(fy, q)}"),
-    ], loc="outside lower center", ncol=3, fontsize=8, frameon=False)  # fmt: skip
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8, frameon=False)
     return fig

@@ -35,8 +35,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
 
-from planlib.inputs import checks, thai
+from planlib import charts
+from planlib.inputs import checks, messages, thai
+from planlib.inputs.dataset import Dataset
 from planlib.inputs.problems import DataError, Problem, Problems
 from planlib.plans import ahp
 
@@ -47,20 +51,27 @@ RATING_RANGE = {"S": (3, 4), "W": (1, 2)}
 
 BASES: dict[str, tuple[str, str]] = {
     "plan": ("น้ำหนักและคะแนนตามแผน", "weights and ratings as given in the plan"),
-    "weights_file": ("สมมติ (what-if): น้ำหนักและคะแนนจากไฟล์ของผู้วิเคราะห์", "what-if: weights and ratings from the analyst's file"),
-    "printed_scores": ("สมมติ (what-if): น้ำหนักคำนวณจากคะแนนที่พิมพ์ในแผน ไม่ใช่น้ำหนักของแผน",
-                       "what-if: weights derived from the printed scores, not the plan's weights"),
+    "weights_file": (
+        "สมมติ (what-if): น้ำหนักและคะแนนจากไฟล์ของผู้วิเคราะห์",
+        "what-if: weights and ratings from the analyst's file",
+    ),
+    "printed_scores": (
+        "สมมติ (what-if): น้ำหนักคำนวณจากคะแนนที่พิมพ์ในแผน ไม่ใช่น้ำหนักของแผน",
+        "what-if: weights derived from the printed scores, not the plan's weights",
+    ),
     "equal": ("สมมติ (what-if): น้ำหนักเท่ากันทุกข้อ ไม่ใช่น้ำหนักของแผน", "what-if: equal weights, not the plan's weights"),
-    "ahp": ("สมมติ (what-if): น้ำหนักจากการเปรียบเทียบรายคู่ (AHP) ไม่ใช่น้ำหนักของแผน",
-            "what-if: weights from AHP pairwise comparisons, not the plan's weights"),
-}  # fmt: skip
+    "ahp": (
+        "สมมติ (what-if): น้ำหนักจากการเปรียบเทียบรายคู่ (AHP) ไม่ใช่น้ำหนักของแผน",
+        "what-if: weights from AHP pairwise comparisons, not the plan's weights",
+    ),
+}
 """How a matrix's weights came about, in Thai and English; every basis but ``plan`` is a what-if."""
 
 RATING_RULE = (
     "คะแนน (rating) สมมติตามกฎ: จุดแข็งที่คะแนนที่พิมพ์ ≥ มัธยฐานของกลุ่ม = 4 นอกนั้น 3; จุดอ่อน ≥ มัธยฐาน = 1 นอกนั้น 2; "
     "โอกาสและอุปสรรค = 2 (การตอบสนองระดับเฉลี่ย) คะแนนรวม EFE จึงเท่ากับ 2.00 โดยการสร้าง",
-    "ratings by a stated rule: strengths scored at or above their median 4, else 3; weaknesses at or above their median 1, "
-    "else 2; opportunities and threats 2 (average response), so the EFE total is 2.00 by construction",
+    "ratings by a stated rule: strengths scored at or above their median 4, else 3; weaknesses at or above their "
+    "median 1, else 2; opportunities and threats 2 (average response), so the EFE total is 2.00 by construction",
 )
 """How :func:`whatif_ratings` rates factors when the analyst gives no ratings (shown with every derived what-if)."""
 
@@ -69,9 +80,11 @@ REGIONS: dict[str, tuple[str, str]] = {
     "hold_and_maintain": ("รักษาและคงไว้", "hold and maintain"),
     "harvest_or_divest": ("เก็บเกี่ยวหรือถอนตัว", "harvest or divest"),
 }
-_CELL_REGION = {1: "grow_and_build", 2: "grow_and_build", 4: "grow_and_build",
-                3: "hold_and_maintain", 5: "hold_and_maintain", 7: "hold_and_maintain",
-                6: "harvest_or_divest", 8: "harvest_or_divest", 9: "harvest_or_divest"}  # fmt: skip
+_CELL_REGION = {
+    **dict.fromkeys((1, 2, 4), "grow_and_build"),
+    **dict.fromkeys((3, 5, 7), "hold_and_maintain"),
+    **dict.fromkeys((6, 8, 9), "harvest_or_divest"),
+}
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")
 
 
@@ -109,7 +122,7 @@ class FactorMatrix:
         th, en = BASES[self.basis]
         if self.basis in ("printed_scores", "equal", "ahp"):
             th, en = f"{th}; {RATING_RULE[0]}", f"{en}; {RATING_RULE[1]}"
-        return {"th": f"{self.name} — {th}", "en": f"{self.name} — {en}", "both": f"{self.name} — {th} / {en}"}[language]
+        return f"{self.name} — " + {"th": th, "en": en, "both": f"{th} / {en}"}[language]
 
 
 def has_weights(swot: pd.DataFrame) -> bool:
@@ -131,19 +144,22 @@ def _matrix(swot: pd.DataFrame, name: str, quadrants: tuple[str, str], basis: st
     for column in ("weight", "rating"):
         values = part[column] if column in part else pd.Series(float("nan"), index=part.index)
         for row in values.index[values.isna()]:
-            problems.add(Problem("error", "swot", f"{name} needs a {column} for {part.loc[row, 'code']}",
-                                 f"{name} ต้องมี {column} ของ {part.loc[row, 'code']}", row=int(row), column=column,
-                                 value=str(part.loc[row, "code"]), code="required"))  # fmt: skip
+            item = str(part.loc[row, "code"])
+            problems.add(Problem.of("error", "swot", "required_factor_value", row=int(str(row)), column=column,
+                                    value=item, matrix=name, needed=column, item=item))
     if part.empty:
-        problems.add(Problem("error", "swot", f"{name} has no factors ({'/'.join(quadrants)})",
-                             f"{name} ไม่มีปัจจัย ({'/'.join(quadrants)})", code="required"))  # fmt: skip
+        problems.add(Problem.of("error", "swot", "required_factors", matrix=name, quadrants="/".join(quadrants)))
     if problems:
         raise DataError(problems, f"the {name} matrix")
     text_en = part["text_en"] if "text_en" in part else pd.Series(pd.NA, index=part.index, dtype="str")
     factors = pd.DataFrame({
-        "code": part["code"], "quadrant": part["quadrant"], "text_th": part["text_th"], "text_en": text_en,
-        "weight": part["weight"].astype(float), "rating": part["rating"].astype(float),
-    })  # fmt: skip
+        "code": part["code"],
+        "quadrant": part["quadrant"],
+        "text_th": part["text_th"],
+        "text_en": text_en,
+        "weight": part["weight"].astype(float),
+        "rating": part["rating"].astype(float),
+    })
     factors["weighted_score"] = factors["weight"] * factors["rating"]
     return FactorMatrix(name, factors, basis)
 
@@ -169,18 +185,22 @@ def matrix_table(matrix: FactorMatrix, language: str = "both") -> pd.DataFrame:
     Total row: Σ weight (1.00 for a valid matrix) and Σ weight × rating.
     """
     f = matrix.factors
-    text = {"th": f["text_th"], "en": f["text_en"], "both": f["text_th"].str.cat(f["text_en"].fillna(""), sep=" / ")}[language]
+    both = f["text_th"].str.cat(f["text_en"].fillna(""), sep=" / ")
+    text = {"th": f["text_th"], "en": f["text_en"], "both": both}[language]
     table = pd.DataFrame({
         "รหัส / Code": f["code"].to_numpy(),
         "ปัจจัย / Factor": text.to_numpy(),
         "น้ำหนัก / Weight": f["weight"].to_numpy(),
         "คะแนน / Rating": f["rating"].to_numpy(),
         "คะแนนถ่วงน้ำหนัก / Weighted score": f["weighted_score"].to_numpy(),
-    })  # fmt: skip
+    })
     total = pd.DataFrame({
-        "รหัส / Code": ["รวม / Total"], "ปัจจัย / Factor": [""], "น้ำหนัก / Weight": [matrix.weight_sum],
-        "คะแนน / Rating": [float("nan")], "คะแนนถ่วงน้ำหนัก / Weighted score": [matrix.total],
-    })  # fmt: skip
+        "รหัส / Code": ["รวม / Total"],
+        "ปัจจัย / Factor": [""],
+        "น้ำหนัก / Weight": [matrix.weight_sum],
+        "คะแนน / Rating": [float("nan")],
+        "คะแนนถ่วงน้ำหนัก / Weighted score": [matrix.total],
+    })
     return pd.concat([table, total], ignore_index=True)
 
 
@@ -211,7 +231,7 @@ def _band(total: float) -> int:
     """0 for 3.0–4.0, 1 for 2.0–2.99, 2 for 1.0–1.99 (float noise removed by rounding to 9 places)."""
     value = round(float(total), 9)
     if not 1.0 <= value <= 4.0 or math.isnan(value):
-        raise ValueError(f"a total of {total} is outside 1–4 / คะแนนรวม {total} อยู่นอกช่วง 1–4")
+        raise ValueError(" / ".join(messages.text("out_of_range_total", total=total)))
     return 0 if value >= 3.0 else 1 if value >= 2.0 else 2
 
 
@@ -230,41 +250,45 @@ def ie_cell(ife_total: float, efe_total: float) -> IECell:
     """
     column, row = _band(ife_total), _band(efe_total)
     cell = 3 * row + column + 1
-    return IECell(float(ife_total), float(efe_total), cell, ("strong", "average", "weak")[column],
-                  ("high", "medium", "low")[row], _CELL_REGION[cell])  # fmt: skip
+    ife_band, efe_band = ("strong", "average", "weak")[column], ("high", "medium", "low")[row]
+    return IECell(float(ife_total), float(efe_total), cell, ife_band, efe_band, _CELL_REGION[cell])
 
 
 def ie_summary(ife: FactorMatrix, efe: FactorMatrix, language: str = "both") -> pd.DataFrame:
     """IFE total, EFE total, IE cell and strategy region (:func:`ie_cell`), with the weights' basis."""
     cell = ie_cell(ife.total, efe.total)
-    bands = {"strong": ("แข็งแกร่ง", "strong"), "average": ("ปานกลาง", "average"), "weak": ("อ่อน", "weak"),
-             "high": ("สูง", "high"), "medium": ("ปานกลาง", "medium"), "low": ("ต่ำ", "low")}  # fmt: skip
+    bands = {
+        "strong": ("แข็งแกร่ง", "strong"),
+        "average": ("ปานกลาง", "average"),
+        "weak": ("อ่อน", "weak"),
+        "high": ("สูง", "high"),
+        "medium": ("ปานกลาง", "medium"),
+        "low": ("ต่ำ", "low"),
+    }
 
     def say(pair: tuple[str, str]) -> str:
         return {"th": pair[0], "en": pair[1], "both": f"{pair[0]} / {pair[1]}"}[language]
 
-    return pd.DataFrame({
-        "รายการ / Item": ["คะแนนรวม IFE / IFE total", "คะแนนรวม EFE / EFE total", "ช่องใน IE matrix / IE cell",
-                          "ทางเลือกกลยุทธ์ / Strategy region", "ที่มาของน้ำหนัก / Basis of the weights"],
-        "ค่า / Value": [f"{ife.total:.2f} ({say(bands[cell.ife_band])})", f"{efe.total:.2f} ({say(bands[cell.efe_band])})",
-                        cell.roman, cell.region_label(language),
-                        say(BASES[ife.basis]) if ife.basis == efe.basis else f"{ife.label(language)}; {efe.label(language)}"],
-    })  # fmt: skip
+    basis = say(BASES[ife.basis]) if ife.basis == efe.basis else f"{ife.label(language)}; {efe.label(language)}"
+    items = [
+        ("คะแนนรวม IFE / IFE total", f"{ife.total:.2f} ({say(bands[cell.ife_band])})"),
+        ("คะแนนรวม EFE / EFE total", f"{efe.total:.2f} ({say(bands[cell.efe_band])})"),
+        ("ช่องใน IE matrix / IE cell", cell.roman),
+        ("ทางเลือกกลยุทธ์ / Strategy region", cell.region_label(language)),
+        ("ที่มาของน้ำหนัก / Basis of the weights", basis),
+    ]
+    return pd.DataFrame(items, columns=["รายการ / Item", "ค่า / Value"])
 
 
-def ie_chart(position: IECell, *, title: str, source: str, label: str = ""):  # type: ignore[no-untyped-def]
+def ie_chart(position: IECell, *, title: str, source: str, label: str = "") -> Figure:
     """The nine-cell IE matrix with the organisation's position marked.
 
     x axis: IFE total from 4.0 (strong, left) to 1.0 (weak, right); y axis: EFE total from 1.0
     (low, bottom) to 4.0 (high, top); cells shaded by region (grow and build / hold and
     maintain / harvest or divest) and numbered I–IX as in David.
     """
-    from matplotlib.patches import Patch, Rectangle
-
-    from planlib import charts
-
-    fig, ax = charts.figure(title, xlabel="คะแนนรวม IFE / IFE total (คะแนน)", ylabel="คะแนนรวม EFE / EFE total (คะแนน)",
-                            source=source, size=(6.4, 5.4))  # fmt: skip
+    xlabel, ylabel = "คะแนนรวม IFE / IFE total (คะแนน)", "คะแนนรวม EFE / EFE total (คะแนน)"
+    fig, ax = charts.figure(title, xlabel=xlabel, ylabel=ylabel, source=source, size=(6.4, 5.4))
     ax.title.set_fontweight("normal")  # the pip Thai font has no bold face registered with matplotlib
     colours = {"grow_and_build": "#cfe8d6", "hold_and_maintain": "#fbe3c5", "harvest_or_divest": "#f3c9c4"}
     x_edges, y_edges = (4.0, 3.0, 2.0, 1.0), (4.0, 3.0, 2.0, 1.0)
@@ -272,14 +296,16 @@ def ie_chart(position: IECell, *, title: str, source: str, label: str = ""):  # 
         for column in range(3):
             cell = 3 * row + column + 1
             left, bottom = x_edges[column + 1], y_edges[row + 1]
-            ax.add_patch(Rectangle((left, bottom), 1.0, 1.0, facecolor=colours[_CELL_REGION[cell]], edgecolor="white", lw=2))
+            colour = colours[_CELL_REGION[cell]]
+            ax.add_patch(Rectangle((left, bottom), 1.0, 1.0, facecolor=colour, edgecolor="white", lw=2))
             ax.text(left + 0.5, bottom + 0.82, ROMAN[cell - 1], ha="center", va="center", fontsize=11, color="#444444")
     ax.set_xlim(4.0, 1.0)
     ax.set_ylim(1.0, 4.0)
     ax.set_xticks([4.0, 3.0, 2.0, 1.0])
     ax.set_yticks([1.0, 2.0, 3.0, 4.0])
     ax.grid(False)
-    ax.plot([position.ife_total], [position.efe_total], marker="o", markersize=11, color=charts.PALETTE[0], zorder=5)
+    at = ([position.ife_total], [position.efe_total])
+    ax.plot(*at, marker="o", markersize=11, color=charts.PALETTE[0], zorder=5)
     text = label or f"IFE {position.ife_total:.2f}, EFE {position.efe_total:.2f} → {position.roman}"
     ax.annotate(text, (position.ife_total, position.efe_total), xytext=(9, 7), textcoords="offset points", fontsize=9)
     handles = [Patch(facecolor=colours[k], label=" / ".join(REGIONS[k])) for k in REGIONS]
@@ -314,7 +340,9 @@ def whatif_ratings(swot: pd.DataFrame) -> pd.Series:
     return ratings.astype(float)
 
 
-def whatif_weights(swot: pd.DataFrame, method: str = "printed_scores", pairwise: pd.DataFrame | None = None) -> pd.DataFrame:
+def whatif_weights(
+    swot: pd.DataFrame, method: str = "printed_scores", pairwise: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """A copy of ``swot`` with what-if ``weight`` (and ``rating`` where missing) for the IFE/EFE.
 
     Within each matrix (IFE = S + W items, EFE = O + T items):
@@ -344,12 +372,11 @@ def whatif_weights(swot: pd.DataFrame, method: str = "printed_scores", pairwise:
             scores = frame.loc[mask, "score"] if "score" in frame else pd.Series(float("nan"), index=frame.index[mask])
             if scores.isna().any():
                 missing = ", ".join(frame.loc[scores.index[scores.isna()], "code"].astype(str))
-                raise ValueError(f"{name}: no printed score for {missing}; use method='equal' or 'ahp' / "
-                                 f"{name}: ไม่มีคะแนนที่พิมพ์ของ {missing}")  # fmt: skip
+                raise ValueError(" / ".join(messages.text("required_printed_score", matrix=name, items=missing)))
             weights[mask] = scores / scores.sum()
         else:
             if pairwise is None:
-                raise ValueError("method='ahp' needs a pairwise table (code_a, code_b, value) / ต้องมีตารางเปรียบเทียบรายคู่")
+                raise ValueError(" / ".join(messages.text("required_pairwise")))
             codes = list(frame.loc[mask, "code"].astype(str))
             result = ahp_weights(pairwise, codes)
             weights[mask] = frame.loc[mask, "code"].astype(str).map(result.weights).to_numpy()
@@ -386,10 +413,9 @@ def factor_matrices(
     """
     if weights_file is not None and str(weights_file).strip():
         frame = read_weights_file(weights_file, swot)
-        return tuple(  # type: ignore[return-value]
-            build(frame, "weights_file") if frame["quadrant"].isin(q).any() else None
-            for build, q in ((ife_matrix, IFE_QUADRANTS), (efe_matrix, EFE_QUADRANTS))
-        )
+        ife = ife_matrix(frame, "weights_file") if frame["quadrant"].isin(IFE_QUADRANTS).any() else None
+        efe = efe_matrix(frame, "weights_file") if frame["quadrant"].isin(EFE_QUADRANTS).any() else None
+        return ife, efe
     out: list[FactorMatrix | None] = []
     for build, quadrants in ((ife_matrix, IFE_QUADRANTS), (efe_matrix, EFE_QUADRANTS)):
         part = swot[swot["quadrant"].isin(quadrants)]
@@ -423,52 +449,52 @@ def ahp_weights(pairwise: pd.DataFrame, codes: list[str]) -> ahp.AHPResult:
 # ---------------------------------------------------------------- validation
 
 
-def factor_problems(swot: pd.DataFrame, *, sums: bool = True) -> Iterator[tuple[str, object, str, object, str, str, str]]:
-    """Fred David's rules on weights and ratings, as (severity, row, column, value, en, th, code).
+Finding = tuple[str, object, str, str, str, dict[str, object]]
+"""A problem not yet located in a file: (severity, row, column, value, message code, the message's values)."""
+
+
+def factor_problems(swot: pd.DataFrame, *, sums: bool = True) -> Iterator[Finding]:
+    """Fred David's rules on weights and ratings, as (severity, row, column, value, code, values).
 
     * weight outside 0–1, rating outside 1–4;
     * a strength rated below 3 or a weakness above 2 (David: strengths 3–4, weaknesses 1–2);
     * a factor with a weight but no rating (or the reverse), and a factor with no weight in a
       matrix whose other factors have weights;
     * with ``sums``: the weights of each matrix (S + W, O + T) must sum to 1 (± 0.005).
+
+    ``code`` and ``values`` name a message of :mod:`planlib.inputs.messages`.
     """
     weight = swot["weight"] if "weight" in swot else pd.Series(float("nan"), index=swot.index)
     rating = swot["rating"] if "rating" in swot else pd.Series(float("nan"), index=swot.index)
     for row in swot.index:
-        code, quadrant, w, r = swot.loc[row, "code"], swot.loc[row, "quadrant"], weight[row], rating[row]
+        item, quadrant, w, r = swot.loc[row, "code"], swot.loc[row, "quadrant"], weight[row], rating[row]
         if pd.notna(w) and not 0 <= w <= 1:
-            yield ("error", row, "weight", f"{w:g}", f"{code}: weight {w:g} is outside 0–1", f"{code}: น้ำหนัก {w:g} อยู่นอกช่วง 0–1",
-                   "out_of_range")  # fmt: skip
+            yield ("error", row, "weight", f"{w:g}", "out_of_range_weight", {"item": item, "weight": w})
         if pd.notna(r) and not 1 <= r <= 4:
-            yield ("error", row, "rating", f"{r:g}", f"{code}: rating {r:g} is outside 1–4", f"{code}: คะแนน {r:g} อยู่นอกช่วง 1–4",
-                   "out_of_range")  # fmt: skip
+            yield ("error", row, "rating", f"{r:g}", "out_of_range_rating", {"item": item, "rating": r})
         elif pd.notna(r) and quadrant in RATING_RANGE:
             low, high = RATING_RANGE[quadrant]
             if not low <= r <= high:
-                kind_en, kind_th = ("strength", "จุดแข็ง") if quadrant == "S" else ("weakness", "จุดอ่อน")
-                yield ("error", row, "rating", f"{r:g}",
-                       f"{code} is a {kind_en} rated {r:g}; Fred David's IFE rates strengths 3–4 and weaknesses 1–2",
-                       f"{code} เป็น{kind_th}แต่ให้คะแนน {r:g} ตามวิธี IFE ของ Fred David จุดแข็งได้ 3–4 จุดอ่อนได้ 1–2",
-                       "rating_side")  # fmt: skip
+                kind, kind_th = ("strength", "จุดแข็ง") if quadrant == "S" else ("weakness", "จุดอ่อน")
+                values = {"item": item, "kind": kind, "kind_th": kind_th, "rating": r}
+                yield ("error", row, "rating", f"{r:g}", "rating_side", values)
         if pd.notna(w) != pd.notna(r):
             have, lack = ("weight", "rating") if pd.notna(w) else ("rating", "weight")
-            yield ("error", row, lack, "", f"{code} has a {have} but no {lack}", f"{code} มี {have} แต่ไม่มี {lack}", "required")
+            yield ("error", row, lack, "", "required_weight_rating", {"item": item, "have": have, "lack": lack})
     for name, quadrants in (("IFE (S+W)", IFE_QUADRANTS), ("EFE (O+T)", EFE_QUADRANTS)):
         mask = swot["quadrant"].isin(quadrants)
         part = weight[mask]
         if part.notna().any() and part.isna().any():
             for row in part.index[part.isna()]:
-                code = swot.loc[row, "code"]
-                yield ("error", row, "weight", "", f"{code}: weight missing while other {name} factors have weights",
-                       f"{code}: ไม่มีน้ำหนัก ขณะที่ปัจจัยอื่นของ {name} มีน้ำหนัก", "weight_missing")  # fmt: skip
+                values = {"item": swot.loc[row, "code"], "matrix": name}
+                yield ("error", row, "weight", "", "weight_missing_factor", values)
         if sums and part.notna().any():
             total = float(part.sum())
             if abs(total - 1) > 0.005:
-                yield ("error", None, "weight", f"{total:g}", f"{name} weights sum to {total:.3f}, not 1",
-                       f"น้ำหนัก {name} รวมได้ {total:.3f} ไม่เท่ากับ 1", "weights_sum")  # fmt: skip
+                yield ("error", None, "weight", f"{total:g}", "weights_sum_ife_efe", {"matrix": name, "total": total})
 
 
-def swot_ratings(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+def swot_ratings(dataset: Dataset) -> Iterator[Problem]:
     """IFE/EFE inputs in the swot table: strengths rated 3–4, weaknesses 1–2, weight with rating.
 
     (Ranges 0–1 and 1–4 are enforced when the table is read; the sums by ``swot_weights``.)
@@ -476,8 +502,8 @@ def swot_ratings(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
     swot = dataset.tables.get("swot")
     if swot is None or swot.empty or ("weight" not in swot and "rating" not in swot):
         return
-    for severity, row, column, value, en, th, code in factor_problems(swot, sums=False):
-        yield checks.problem(dataset, severity, "swot", row, column, value, en, th, code)
+    for severity, row, column, value, code, values in factor_problems(swot, sums=False):
+        yield checks.located(dataset, severity, code, "swot", row, column, value, **values)
 
 
 def read_weights_file(path: str | Path, swot: pd.DataFrame) -> pd.DataFrame:
@@ -494,43 +520,41 @@ def read_weights_file(path: str | Path, swot: pd.DataFrame) -> pd.DataFrame:
     problems = Problems()
     name = path.name
 
-    def add(row: object, column: str, value: object, en: str, th: str, code: str) -> None:
-        problems.add(Problem("error", "weights", en, th, file=name, row=None if row is None else int(row),  # type: ignore[call-overload]
-                             column=column, value="" if value is None else str(value), code=code))  # fmt: skip
+    def add(row: int | None, column: str, value: object, code: str, **values: object) -> None:
+        shown = "" if value is None else str(value)
+        problems.add(Problem.of("error", "weights", code, file=name, row=row, column=column, value=shown, **values))
 
     if not path.exists():
-        add(None, "", str(path), f"weights file {path} does not exist", f"ไม่พบไฟล์น้ำหนัก {path}", "not_found")
+        add(None, "", str(path), "not_found_weights_file", path=path)
         raise DataError(problems, name)
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     raw.columns = [str(c).strip().lower() for c in raw.columns]
     for column in ("code", "weight"):
         if column not in raw:
-            add(1, column, "", f"required column {column!r} is missing", f"ไม่มีคอลัมน์ที่ต้องมี {column!r}", "missing_column")
+            add(1, column, "", "missing_column_weights_file", name=column)
     if problems:
         raise DataError(problems, name)
-    raw.index = pd.RangeIndex(2, len(raw) + 2, name="row")  # CSV line numbers (header on line 1)
+    lines = range(2, len(raw) + 2)  # CSV line numbers (header on line 1)
     known = dict(zip(swot["code"].astype(str), swot.index))
     frame = swot.copy()
     frame["weight"] = float("nan")
     frame["rating"] = float("nan")
     seen: dict[str, int] = {}
-    for row, rec in raw.iterrows():
+    for line, (_, rec) in zip(lines, raw.iterrows()):
         code = thai.thai_to_arabic_digits(rec["code"].strip())
         if code not in known:
-            add(row, "code", rec["code"], f"unknown SWOT code {code!r} (known: {', '.join(known)})",
-                f"ไม่รู้จักรหัส SWOT {code!r} (รหัสที่มี: {', '.join(known)})", "unknown_code")  # fmt: skip
+            add(line, "code", rec["code"], "unknown_code_swot", item=code, known=", ".join(known))
             continue
         if code in seen:
-            add(row, "code", code, f"{code} appears twice (first on line {seen[code]})", f"{code} ซ้ำ (ครั้งแรกบรรทัด {seen[code]})",
-                "duplicate")  # fmt: skip
+            add(line, "code", code, "duplicate_weights_row", item=code, first=seen[code])
             continue
-        seen[code] = int(row)  # type: ignore[call-overload]
+        seen[code] = line
         for column in ("weight", "rating"):
             text = rec.get(column, "")
             try:
                 value = thai.parse_number(text)
-            except thai.ThaiValueError as exc:
-                add(row, column, text, exc.reason_en, exc.reason_th, "bad_value")
+            except thai.ThaiValueError as exc:  # the reading rule's own message (planlib.inputs.thai)
+                add(line, column, text, exc.code, **exc.values)
                 continue
             if value is not None:
                 frame.loc[known[code], column] = value
@@ -539,12 +563,13 @@ def read_weights_file(path: str | Path, swot: pd.DataFrame) -> pd.DataFrame:
     for matrix, quadrants in (("IFE (S+W)", IFE_QUADRANTS), ("EFE (O+T)", EFE_QUADRANTS)):
         mask = frame["quadrant"].isin(quadrants)
         if mask.any() and frame.loc[mask, "weight"].isna().all():
-            add(None, "weight", "", f"the file gives no weights for the {matrix} factors ({', '.join(frame.loc[mask, 'code'])})",
-                f"ไฟล์ไม่มีน้ำหนักของปัจจัย {matrix} ({', '.join(frame.loc[mask, 'code'])})", "weight_missing")  # fmt: skip
+            items = ", ".join(frame.loc[mask, "code"])
+            add(None, "weight", "", "weight_missing_file", matrix=matrix, items=items)
     line_of = {known[c]: line for c, line in seen.items()}
-    for severity, row, column, value, en, th, code in factor_problems(frame):
-        problems.add(Problem(severity, "weights", en, th, file=name, row=line_of.get(row) if row is not None else None,
-                             column=column, value=str(value), code=code))  # fmt: skip
+    for severity, row, column, value, code, values in factor_problems(frame):
+        line = line_of.get(row) if row is not None else None
+        problems.add(Problem.of(severity, "weights", code, file=name, row=line, column=column, value=str(value),
+                                **values))
     if problems.errors:
         raise DataError(problems, name)
     return frame
@@ -552,7 +577,9 @@ def read_weights_file(path: str | Path, swot: pd.DataFrame) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- SPACE matrix
 
-SPACE_DIMENSIONS: Mapping[str, str] = {"fp": "FP", "fs": "FP", "sp": "SP", "es": "SP", "ip": "IP", "is": "IP", "cp": "CP", "ca": "CP"}
+SPACE_DIMENSIONS: Mapping[str, str] = {
+    "fp": "FP", "fs": "FP", "sp": "SP", "es": "SP", "ip": "IP", "is": "IP", "cp": "CP", "ca": "CP",
+}
 SPACE_RANGES = {"FP": (1, 7), "IP": (1, 7), "SP": (-7, -1), "CP": (-7, -1)}
 SPACE_QUADRANTS: dict[str, tuple[str, str]] = {
     "aggressive": ("เชิงรุก", "aggressive"),
@@ -589,23 +616,22 @@ def space_matrix(factors: pd.DataFrame) -> SpaceResult:
         dim = SPACE_DIMENSIONS.get(str(rec.get("dimension", "")).strip().lower())
         rating = rec.get("rating")
         if dim is None:
-            problems.add(Problem("error", "space", f"unknown dimension {rec.get('dimension')!r}: use FP, SP, IP or CP",
-                                 f"ไม่รู้จักมิติ {rec.get('dimension')!r}: ใช้ FP, SP, IP หรือ CP", row=int(row), column="dimension",
-                                 value=str(rec.get("dimension")), code="bad_value"))  # fmt: skip
+            typed = rec.get("dimension")
+            problems.add(Problem.of("error", "space", "bad_value_space_dimension", row=int(str(row)),
+                                    column="dimension", value=str(typed), dimension=typed))
             continue
         low, high = SPACE_RANGES[dim]
         if pd.isna(rating) or not low <= float(rating) <= high:
-            problems.add(Problem("error", "space", f"{dim} ratings run from {low:+d} to {high:+d}",
-                                 f"คะแนน {dim} ต้องอยู่ระหว่าง {low:+d} ถึง {high:+d}", row=int(row), column="rating",
-                                 value="" if pd.isna(rating) else f"{rating:g}", code="out_of_range"))  # fmt: skip
+            shown = "" if pd.isna(rating) else f"{rating:g}"
+            problems.add(Problem.of("error", "space", "out_of_range_space_rating", row=int(str(row)), column="rating",
+                                    value=shown, dimension=dim, low=low, high=high))
             continue
         dims.append(dim)
         ratings.append(float(rating))
     data = pd.Series(ratings, index=dims, dtype=float)
     for dim in SPACE_RANGES:
         if dim not in data.index:
-            problems.add(Problem("error", "space", f"no {dim} factor rated", f"ไม่มีปัจจัยมิติ {dim}", column="dimension",
-                                 code="required"))  # fmt: skip
+            problems.add(Problem.of("error", "space", "required_space_dimension", column="dimension", dimension=dim))
     if problems:
         raise DataError(problems, "the SPACE factors")
     means = {dim: float(data[[d == dim for d in data.index]].mean()) for dim in SPACE_RANGES}

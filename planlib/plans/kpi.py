@@ -39,37 +39,42 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from planlib import charts
-from planlib.inputs import checks
+from planlib.inputs import checks, messages
+from planlib.inputs.dataset import Dataset
 from planlib.inputs.problems import DataError, Problem, Problems
 
 METHODS: dict[str, tuple[str, str]] = {
-    "step": ("ขั้นบันได: ได้คะแนนของระดับสูงสุดที่ผลงานถึงเกณฑ์",
-             "step: the score of the highest level whose threshold the result reaches"),
-    "interpolated": ("เทียบสัดส่วนเชิงเส้นระหว่างเกณฑ์ (ทศนิยม 4 ตำแหน่ง)",
-                     "linear interpolation between level thresholds, 4 decimals, capped at the top level"),
-}  # fmt: skip
+    "step": (
+        "ขั้นบันได: ได้คะแนนของระดับสูงสุดที่ผลงานถึงเกณฑ์",
+        "step: the score of the highest level whose threshold the result reaches",
+    ),
+    "interpolated": (
+        "เทียบสัดส่วนเชิงเส้นระหว่างเกณฑ์ (ทศนิยม 4 ตำแหน่ง)",
+        "linear interpolation between level thresholds, 4 decimals, capped at the top level",
+    ),
+}
 """Scoring methods: name → (Thai, English) description, printed next to every score."""
 
 BELOW_POLICIES: dict[str, tuple[str, str]] = {
     "zero": ("ต่ำกว่าเกณฑ์ระดับต่ำสุด ได้ 0 คะแนน", "below the lowest level scores 0"),
     "lowest": ("ต่ำกว่าเกณฑ์ระดับต่ำสุด ได้คะแนนของระดับต่ำสุด", "below the lowest level scores the lowest level"),
     "none": ("ต่ำกว่าเกณฑ์ระดับต่ำสุด ไม่ให้คะแนน", "below the lowest level gets no score"),
-}  # fmt: skip
+}
 """What a result below the lowest threshold scores; the row is flagged in every case."""
 
 GAP_RULE = (
     "เกณฑ์คือขอบล่างของแต่ละช่วง ผลที่อยู่ในช่องว่างระหว่างช่วงยังไม่ถึงขอบล่างของช่วงถัดไป",
-    "thresholds are the lower bounds of the bands; a result in a gap between bands has not reached the next band's lower bound",
+    "thresholds are the lower bounds of the bands; a result in a gap between bands has not reached the next band's "
+    "lower bound",
 )
 
 
 def _check_method(method: str, below: str) -> None:
     if method not in METHODS:
-        raise ValueError(f"unknown scoring method {method!r}; use one of {', '.join(METHODS)} / "
-                         f"ไม่รู้จักวิธีให้คะแนน {method!r}")  # fmt: skip
+        raise ValueError(" / ".join(messages.text("unknown_method", method=method, allowed=", ".join(METHODS))))
     if below not in BELOW_POLICIES:
-        raise ValueError(f"unknown below-lowest policy {below!r}; use one of {', '.join(BELOW_POLICIES)} / "
-                         f"ไม่รู้จักนโยบายกรณีต่ำกว่าเกณฑ์ {below!r}")  # fmt: skip
+        allowed = ", ".join(BELOW_POLICIES)
+        raise ValueError(" / ".join(messages.text("unknown_below_policy", policy=below, allowed=allowed)))
 
 
 def method_text(method: str, below: str = "zero") -> str:
@@ -114,13 +119,13 @@ def score_value(
     """
     _check_method(method, below)
     if direction not in ("higher", "lower"):
-        raise ValueError(f"direction must be 'higher' or 'lower', got {direction!r} / ทิศทางต้องเป็น higher หรือ lower")
+        raise ValueError(" / ".join(messages.text("unknown_direction", direction=direction)))
     ordered = levels.sort_values("level")
     scores = [float(s) for s in ordered["level"]]
     thresholds = [float(t) for t in ordered["threshold"]]
     labels = list(ordered["label"]) if "label" in ordered else [None] * len(scores)
     if not scores:
-        raise ValueError("a KPI needs at least one level to be scored / ตัวชี้วัดต้องมีเกณฑ์อย่างน้อยหนึ่งระดับ")
+        raise ValueError(" / ".join(messages.text("required_kpi_levels")))
     value = float(value)
     reached = [i for i, t in enumerate(thresholds) if _reached(value, t, direction)]
     if not reached:
@@ -138,12 +143,13 @@ def score_value(
 # ---------------------------------------------------------------- per-KPI tables
 
 
-def kpi_table(plan) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def kpi_table(plan: Dataset) -> pd.DataFrame:
     """KPIs with the columns scoring needs, direction defaulting to ``higher``, index = code."""
     kpis = plan["kpis"].copy()
-    for col in ("name_en", "unit", "weight", "group", "direction", "baseline", "group_weight", "denominator", "denominator_unit"):
+    numbers = ("weight", "baseline", "group_weight", "denominator")
+    for col in ("name_en", "unit", "group", "direction", "denominator_unit", *numbers):
         if col not in kpis:
-            kpis[col] = math.nan if col in ("weight", "baseline", "group_weight", "denominator") else None
+            kpis[col] = math.nan if col in numbers else None
     kpis["direction"] = kpis["direction"].fillna("higher")
     return kpis.set_index("code", drop=False)
 
@@ -158,7 +164,7 @@ def needed_count(threshold: float, denominator: float, direction: str = "higher"
     return math.ceil(exact) if direction == "higher" else math.floor(exact)
 
 
-def level_requirements(plan) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def level_requirements(plan: Dataset) -> pd.DataFrame:
     """Every KPI level with its threshold and, for a % KPI with a fixed ``denominator``, the count needed.
 
     Columns: kpi_code, level, label, threshold, unit, direction, needed_count, count_unit.
@@ -172,19 +178,22 @@ def level_requirements(plan) -> pd.DataFrame:  # type: ignore[no-untyped-def]
         direction = "higher" if kpi is None else kpi["direction"]
         denom = math.nan if kpi is None else kpi["denominator"]
         rows.append({
-            "kpi_code": lv["kpi_code"], "level": lv["level"], "label": lv.get("label"),
-            "threshold": lv["threshold"], "unit": None if kpi is None else kpi["unit"], "direction": direction,
+            "kpi_code": lv["kpi_code"],
+            "level": lv["level"],
+            "label": lv.get("label"),
+            "threshold": lv["threshold"],
+            "unit": None if kpi is None else kpi["unit"],
+            "direction": direction,
             "needed_count": needed_count(lv["threshold"], denom, direction) if pd.notna(denom) else pd.NA,
             "count_unit": None if kpi is None else kpi["denominator_unit"],
-        })  # fmt: skip
-    frame = pd.DataFrame(rows, columns=["kpi_code", "level", "label", "threshold", "unit", "direction", "needed_count", "count_unit"])
+        })
+    columns = ["kpi_code", "level", "label", "threshold", "unit", "direction", "needed_count", "count_unit"]
+    frame = pd.DataFrame(rows, columns=columns)
     frame["needed_count"] = frame["needed_count"].astype("Int64")
     return frame
 
 
-def score_kpis(
-    plan, actuals: pd.DataFrame, *, method: str = "step", below: str = "zero"  # type: ignore[no-untyped-def]
-) -> pd.DataFrame:
+def score_kpis(plan: Dataset, actuals: pd.DataFrame, *, method: str = "step", below: str = "zero") -> pd.DataFrame:
     """Score each KPI's result (``actuals``: ``kpi_code``, ``value``) against its levels.
 
     One row per KPI that has levels: value, level reached, label, score (see
@@ -199,10 +208,11 @@ def score_kpis(
     levels = plan["kpi_levels"]
     unknown = sorted(set(actuals["kpi_code"].dropna().astype(str)) - set(kpis.index))
     if unknown:
-        raise DataError(Problems(
-            Problem("error", "kpi_actuals", f"result for unknown KPI {code!r}: not in kpis.code",
-                    f"มีผลของตัวชี้วัดที่ไม่รู้จัก {code!r}: ไม่มีใน kpis.code", column="kpi_code", value=code, code="unknown_code")
-            for code in unknown), "kpi_actuals")  # fmt: skip
+        problems = Problems(
+            Problem.of("error", "kpi_actuals", "unknown_code_kpi_result", column="kpi_code", value=code, kpi=code)
+            for code in unknown
+        )
+        raise DataError(problems, "kpi_actuals")
     values = actuals.dropna(subset=["value"]).drop_duplicates("kpi_code", keep="last").set_index("kpi_code")["value"]
     rule = method_text(method, below)
     rows = []
@@ -214,24 +224,40 @@ def score_kpis(
         ordered = lv.sort_values("level")
         top = float(ordered["level"].max())
         row: dict[str, object] = {
-            "kpi_code": code, "name_th": kpi.get("name_th"), "name_en": kpi.get("name_en"), "unit": kpi["unit"],
-            "group": kpi["group"], "weight": kpi["weight"], "direction": direction, "value": math.nan,
-            "level": math.nan, "level_label": None, "score": math.nan, "top_score": top, "weighted": math.nan,
-            "below_lowest": False, "method": method, "rule": rule, "next_level": math.nan,
-            "next_threshold": math.nan, "distance": math.nan, "next_count": pd.NA,
+            "kpi_code": code,
+            "name_th": kpi.get("name_th"),
+            "name_en": kpi.get("name_en"),
+            "unit": kpi["unit"],
+            "group": kpi["group"],
+            "weight": kpi["weight"],
+            "direction": direction,
+            "value": math.nan,
+            "level": math.nan,
+            "level_label": None,
+            "score": math.nan,
+            "top_score": top,
+            "weighted": math.nan,
+            "below_lowest": False,
+            "method": method,
+            "rule": rule,
+            "next_level": math.nan,
+            "next_threshold": math.nan,
+            "distance": math.nan,
+            "next_count": pd.NA,
             "count_unit": kpi["denominator_unit"],
-        }  # fmt: skip
+        }
         if code in values.index:
             result = score_value(values[code], ordered, direction=direction, method=method, below=below)
-            row.update(value=result.value, level=result.level, level_label=result.label, score=result.score,
-                       below_lowest=result.below_lowest)  # fmt: skip
+            row.update(value=result.value, level=result.level, level_label=result.label, score=result.score)
+            row["below_lowest"] = result.below_lowest
             if pd.notna(kpi["weight"]) and pd.notna(result.score):
                 row["weighted"] = round(float(kpi["weight"]) * result.score / 100, 4)
             ahead = [r for _, r in ordered.iterrows() if not _reached(result.value, float(r["threshold"]), direction)]
             if ahead:
                 nxt = ahead[0]
-                row.update(next_level=float(nxt["level"]), next_threshold=float(nxt["threshold"]),
-                           distance=round(abs(float(nxt["threshold"]) - result.value), 4))  # fmt: skip
+                threshold = float(nxt["threshold"])
+                row.update(next_level=float(nxt["level"]), next_threshold=threshold)
+                row["distance"] = round(abs(threshold - result.value), 4)
                 if pd.notna(kpi["denominator"]):
                     row["next_count"] = needed_count(float(nxt["threshold"]), float(kpi["denominator"]), direction)
         rows.append(row)
@@ -261,41 +287,46 @@ class Scorecard:
     unscored: pd.DataFrame | None = None  # published results left out: their unit is not the KPI's (see year_results)
 
 
-def weight_problems(kpis: pd.DataFrame) -> list[Problem]:
+Finding = tuple[str, int | None, str, str, dict[str, object]]
+"""A problem not yet located in a file: (message code, row, column, value, the message's values)."""
+
+
+def weight_findings(kpis: pd.DataFrame) -> list[Finding]:
     """Weights that cannot make a scorecard: some missing, a total ≠ 100, a group ≠ its group_weight.
 
     Source: seed 002 §3 ("check that the weights sum to 70, 30 and 100").
     """
-    found: list[Problem] = []
+    found: list[Finding] = []
     weights = kpis["weight"] if "weight" in kpis else pd.Series(dtype="float64")
     if weights.isna().all():
         return found
     for row, rec in kpis[weights.isna()].iterrows():
-        found.append(Problem("error", "kpis", "weight missing while other KPIs have weights",
-                             "ไม่มีน้ำหนัก ขณะที่ตัวชี้วัดอื่นมีน้ำหนัก", row=int(row),
-                             column="weight", value=str(rec.get("code", "")), code="weight_missing"))  # fmt: skip
+        found.append(("weight_missing", int(str(row)), "weight", str(rec.get("code", "")), {}))
     total = float(weights.sum())
     if abs(total - 100) > 0.01:
-        found.append(Problem("error", "kpis", f"KPI weights sum to {total:g}, not 100",
-                             f"น้ำหนักตัวชี้วัดรวมได้ {total:g} ไม่เท่ากับ 100", column="weight", value=f"{total:g}",
-                             code="weights_sum"))  # fmt: skip
+        found.append(("weights_sum_kpi", None, "weight", f"{total:g}", {"total": total}))
     if "group_weight" in kpis and "group" in kpis:
         for group, part in kpis.groupby("group", dropna=True):
             declared = part["group_weight"].dropna().unique()
+            got = float(part["weight"].sum())
             if len(declared) > 1:
                 shown = ", ".join(f"{v:g}" for v in declared)
-                found.append(Problem("error", "kpis", f"group {group!r} has several group_weight values: {shown}",
-                                     f"กลุ่ม {group!r} มีน้ำหนักกลุ่มหลายค่า: {shown}", column="group_weight",
-                                     value=shown, code="group_weight"))  # fmt: skip
-            elif len(declared) == 1 and abs(float(part["weight"].sum()) - float(declared[0])) > 0.01:
-                got = float(part["weight"].sum())
-                found.append(Problem("error", "kpis", f"weights of group {group!r} sum to {got:g}, not its group_weight {declared[0]:g}",
-                                     f"น้ำหนักในกลุ่ม {group!r} รวมได้ {got:g} ไม่เท่ากับน้ำหนักกลุ่ม {declared[0]:g}",
-                                     column="weight", value=f"{got:g}", code="group_weights_sum"))  # fmt: skip
+                found.append(("group_weight", None, "group_weight", shown, {"group": group, "shown": shown}))
+            elif len(declared) == 1 and abs(got - float(declared[0])) > 0.01:
+                values = {"group": group, "got": got, "declared": float(declared[0])}
+                found.append(("group_weights_sum", None, "weight", f"{got:g}", values))
     return found
 
 
-def year_results(plan, fiscal_year: int, quarter: int | None = None) -> tuple[pd.DataFrame, str, bool]:  # type: ignore[no-untyped-def]
+def weight_problems(kpis: pd.DataFrame) -> list[Problem]:
+    """:func:`weight_findings` as problems of the ``kpis`` table."""
+    return [
+        Problem.of("error", "kpis", code, row=row, column=column, value=value, **values)
+        for code, row, column, value, values in weight_findings(kpis)
+    ]
+
+
+def year_results(plan: Dataset, fiscal_year: int, quarter: int | None = None) -> tuple[pd.DataFrame, str, bool]:
     """The results to score for a fiscal year: ``kpi_actuals`` (YTD) or published ``kpi_history``.
 
     ``kpi_actuals`` rows of ``fiscal_year`` at ``quarter`` (default: the latest quarter present);
@@ -333,7 +364,7 @@ def _unit_key(unit: object) -> str | None:
     return key
 
 
-def other_unit(plan, history: pd.DataFrame) -> pd.Series:  # type: ignore[no-untyped-def]
+def other_unit(plan: Dataset, history: pd.DataFrame) -> pd.Series:
     """True for ``kpi_history`` rows whose ``unit`` is not the KPI's own unit.
 
     Such a row (DSDW K3 FY2565: 475,294 *households* for a KPI measured in %, seed 002 L208–214)
@@ -348,7 +379,7 @@ def other_unit(plan, history: pd.DataFrame) -> pd.Series:  # type: ignore[no-unt
     return (row_units.notna() & own.notna() & (row_units != own)).astype(bool)
 
 
-def unscored_results(plan, fiscal_year: int) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def unscored_results(plan: Dataset, fiscal_year: int) -> pd.DataFrame:
     """Published results of ``fiscal_year`` that :func:`year_results` left out for their unit."""
     if not plan.has("kpi_history"):
         return pd.DataFrame()
@@ -364,11 +395,11 @@ def unscored_results(plan, fiscal_year: int) -> pd.DataFrame:  # type: ignore[no
         "หน่วยของผล / its unit": hist["unit"],
         "หน่วยของตัวชี้วัด / KPI unit": hist["kpi_code"].map(units),
         "เหตุผล / reason": "หน่วยไม่ตรงกับตัวชี้วัด จึงไม่ให้คะแนน / not in the KPI's unit, so not scored",
-    })  # fmt: skip
+    })
 
 
 def scorecard(
-    plan,  # type: ignore[no-untyped-def]
+    plan: Dataset,
     fiscal_year: int,
     *,
     method: str = "step",
@@ -403,19 +434,21 @@ def scorecard(
         rows = rows.copy()
         rows["max_weighted"] = rows["weight"] * rows["top_score"] / 100
         grouped = rows.groupby("group", sort=False, dropna=False).agg(
-            weight=("weight", "sum"), subtotal=("weighted", lambda s: round(float(s.sum(min_count=0)), 4)),
-            max=("max_weighted", "sum"))  # fmt: skip
+            weight=("weight", "sum"),
+            subtotal=("weighted", lambda s: round(float(s.sum(min_count=0)), 4)),
+            max=("max_weighted", "sum"),
+        )
         groups = grouped.reset_index()
         total = round(float(rows["weighted"].sum()), 4)
         max_total = float(rows["max_weighted"].sum())
-    return Scorecard(rows, groups, total, max_total, method, below, method_text(method, below), fiscal_year, as_of,
-                     illustrative, unscored)  # fmt: skip
+    rule = method_text(method, below)
+    return Scorecard(rows, groups, total, max_total, method, below, rule, fiscal_year, as_of, illustrative, unscored)
 
 
 # ---------------------------------------------------------------- checks
 
 
-def kpi_level_order(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+def kpi_level_order(dataset: Dataset) -> Iterator[Problem]:
     """Thresholds must rise with the level (fall, for lower-is-better KPIs); otherwise scoring is ambiguous."""
     levels = dataset.tables.get("kpi_levels")
     kpis = dataset.tables.get("kpis")
@@ -429,25 +462,21 @@ def kpi_level_order(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-de
         ordered = part.sort_values("level")
         steps = ordered["threshold"].diff().iloc[1:]
         bad = steps <= 0 if direction == "higher" else steps >= 0
+        side, side_th = ("above", "สูงกว่า") if direction == "higher" else ("below", "ต่ำกว่า")
         for row in steps.index[bad.to_numpy()]:
-            word_en = "above" if direction == "higher" else "below"
-            word_th = "สูงกว่า" if direction == "higher" else "ต่ำกว่า"
-            yield checks.problem(dataset, "error", "kpi_levels", row, "threshold", f"{ordered.loc[row, 'threshold']:g}",
-                                 f"KPI {code} ({direction} is better): the threshold of level {ordered.loc[row, 'level']:g} "
-                                 f"must be {word_en} the one of the level below it",
-                                 f"ตัวชี้วัด {code}: เกณฑ์ของระดับ {ordered.loc[row, 'level']:g} ต้อง{word_th}เกณฑ์ของระดับก่อนหน้า",
-                                 "level_order")  # fmt: skip
+            yield checks.located(dataset, "error", "level_order", "kpi_levels", row, "threshold",
+                                 f"{ordered.loc[row, 'threshold']:g}", kpi=code, direction=direction,
+                                 level=ordered.loc[row, "level"], side=side, side_th=side_th)
 
 
-def kpi_group_weights(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+def kpi_group_weights(dataset: Dataset) -> Iterator[Problem]:
     """Weights within a group must sum to the group's ``group_weight`` (DSDW performance 70 / potential 30)."""
     kpis = dataset.tables.get("kpis")
     if kpis is None or "group_weight" not in kpis or kpis["group_weight"].isna().all():
         return
-    for found in weight_problems(kpis):
-        if found.code in ("group_weight", "group_weights_sum"):
-            yield checks.problem(dataset, "error", "kpis", None, found.column, found.value, found.reason_en,
-                                 found.reason_th, found.code)  # fmt: skip
+    for code, row, column, value, values in weight_findings(kpis):
+        if code in ("group_weight", "group_weights_sum"):
+            yield checks.located(dataset, "error", code, "kpis", row, column, value, **values)
 
 
 # ---------------------------------------------------------------- tables for reports
@@ -472,7 +501,7 @@ def scorecard_table(card: Scorecard) -> pd.DataFrame:
         "ถ่วงน้ำหนัก / weighted": rows["weighted"],
         "ต่ำกว่าระดับต่ำสุด / below lowest": rows["below_lowest"],
         "วิธี / method": rows["method"],
-    })  # fmt: skip
+    })
 
 
 def group_table(card: Scorecard) -> pd.DataFrame:
@@ -484,7 +513,7 @@ def group_table(card: Scorecard) -> pd.DataFrame:
         "น้ำหนัก / weight %": list(card.groups["weight"]) + [float(card.groups["weight"].sum())],
         "คะแนนถ่วงน้ำหนัก / weighted score": list(card.groups["subtotal"]) + [card.total],
         "คะแนนเต็ม / maximum": list(card.groups["max"]) + [card.max_total],
-    })  # fmt: skip
+    })
     return frame
 
 
@@ -502,24 +531,35 @@ def next_level_table(card: Scorecard) -> pd.DataFrame:
         "ยังขาด / distance": rows["distance"],
         "จำนวนที่ต้องได้ / count needed": rows["next_count"],
         "หน่วยนับ / count unit": rows["count_unit"],
-    })  # fmt: skip
+    })
 
 
-def compare_methods(plan, fiscal_year: int, *, below: str = "zero", quarter: int | None = None,  # type: ignore[no-untyped-def]
-                    actuals: pd.DataFrame | None = None) -> pd.DataFrame:
+def compare_methods(
+    plan: Dataset,
+    fiscal_year: int,
+    *,
+    below: str = "zero",
+    quarter: int | None = None,
+    actuals: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Step and interpolated scores side by side per KPI, with both totals (what-if)."""
     cards = {m: scorecard(plan, fiscal_year, method=m, below=below, quarter=quarter, actuals=actuals) for m in METHODS}
     step, interp = cards["step"].kpis, cards["interpolated"].kpis
     if step.empty:
         return pd.DataFrame()
     frame = pd.DataFrame({
-        "ตัวชี้วัด / KPI": step["kpi_code"], "ผล / result": step["value"],
-        "คะแนนขั้นบันได / step score": step["score"], "คะแนนเชิงเส้น / interpolated score": interp["score"],
-    })  # fmt: skip
+        "ตัวชี้วัด / KPI": step["kpi_code"],
+        "ผล / result": step["value"],
+        "คะแนนขั้นบันได / step score": step["score"],
+        "คะแนนเชิงเส้น / interpolated score": interp["score"],
+    })
     if cards["step"].total is not None:
-        total = pd.DataFrame({"ตัวชี้วัด / KPI": ["รวมถ่วงน้ำหนัก / weighted total"], "ผล / result": [math.nan],
-                              "คะแนนขั้นบันได / step score": [cards["step"].total],
-                              "คะแนนเชิงเส้น / interpolated score": [cards["interpolated"].total]})  # fmt: skip
+        total = pd.DataFrame({
+            "ตัวชี้วัด / KPI": ["รวมถ่วงน้ำหนัก / weighted total"],
+            "ผล / result": [math.nan],
+            "คะแนนขั้นบันได / step score": [cards["step"].total],
+            "คะแนนเชิงเส้น / interpolated score": [cards["interpolated"].total],
+        })
         frame = pd.concat([frame, total], ignore_index=True)
     return frame
 
@@ -533,8 +573,8 @@ def scorecard_chart(card: Scorecard, *, title: str = "", source: str = "") -> Fi
     """
     rows = card.kpis
     height = max(2.6, 0.42 * len(rows) + 1.4)
-    fig, ax = charts.figure(title or "คะแนนรายตัวชี้วัด / KPI scores", xlabel="ร้อยละของคะแนนเต็ม (%)", source=source,
-                            size=(8, height))  # fmt: skip
+    title = title or "คะแนนรายตัวชี้วัด / KPI scores"
+    fig, ax = charts.figure(title, xlabel="ร้อยละของคะแนนเต็ม (%)", source=source, size=(8, height))
     labels, shares, colours, notes = [], [], [], []
     for _, r in rows.iterrows():
         labels.append(str(r["kpi_code"]))

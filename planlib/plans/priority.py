@@ -27,9 +27,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
-from planlib.inputs import checks
+from planlib import charts
+from planlib.inputs import checks, messages
+from planlib.inputs.dataset import Dataset, Plan
+from planlib.inputs.load import require
 from planlib.inputs.problems import DataError, Problem, Problems
+from planlib.plans import value_for_money
+from planlib.plans.bands import band_of, band_table, check_mark, natural_key, schemes  # priority.band_of … too
 
 SCALES = ("own", "0-1", "0-100")
 """How totals are shown: on the plan's own scale, or normalised to 0–1 / 0–100."""
@@ -37,7 +44,8 @@ SCALES = ("own", "0-1", "0-100")
 TIE_KEYS = ("budget", "code", "bc_ratio")
 """Tie-break keys besides ``criterion:<code>``; see :func:`parse_tie_break`."""
 
-_META_COLUMNS = {"project_code", "printed_total", "source", "note"}
+CRITERION_KEY = re.compile(r"criterion:([A-Za-z0-9_.-]+)")
+"""A tie-break key naming a criterion: ``criterion:<code>``."""
 
 
 # ---------------------------------------------------------------- the scoring object
@@ -71,20 +79,18 @@ class Scoring:
         return [str(c) for c in self.criteria.index]
 
 
-def has_scores(plan) -> bool:  # type: ignore[no-untyped-def]
+def has_scores(plan: Dataset) -> bool:
     """True when the plan has both a ``criteria`` and a ``scores`` table with rows."""
     return plan.has("criteria") and plan.has("scores")
 
 
-def scoring(plan) -> Scoring:  # type: ignore[no-untyped-def]
+def scoring(plan: Dataset) -> Scoring:
     """The :class:`Scoring` of a loaded plan (raises :class:`DataError` without criteria/scores).
 
     Weight defaults to 1 and direction to ``benefit`` (data contract, ``criteria``). The budget
     of a project is the sum of its ``budgets`` rows over all years; a project with no budget
     row has no money planned and counts 0 THB when ties are broken by budget.
     """
-    from planlib.inputs.load import require
-
     require(plan, "criteria", "scores", report="prioritization")
     crit = plan.criteria.copy()
     crit["code"] = crit["code"].astype(str)
@@ -113,8 +119,6 @@ def scoring(plan) -> Scoring:  # type: ignore[no-untyped-def]
     projects["budget"] = budget
     projects["bc_ratio"] = np.nan
     if plan.has("benefit_cost"):
-        from planlib.plans import value_for_money
-
         ratios = value_for_money.bc_ratios(plan.benefit_cost)["bc_ratio"]
         projects["bc_ratio"] = ratios.reindex(scores.index)
     return Scoring(scores, crit, bands, projects, plan.org_name, source_note(plan), rows)
@@ -135,40 +139,47 @@ def make_scoring(
     codes P1…Pn (or ``codes``) and C1…Cm. Weights default to 1, directions to benefit, the scale
     to the lowest and highest score typed.
     """
-    frame = scores.copy() if isinstance(scores, pd.DataFrame) else pd.DataFrame(
-        np.asarray(scores, float), index=list(codes) if codes is not None else [f"P{i + 1}" for i in range(len(scores))],
-        columns=[f"C{j + 1}" for j in range(np.asarray(scores).shape[1])])  # fmt: skip
+    if isinstance(scores, pd.DataFrame):
+        frame = scores.copy()
+    else:
+        array = np.asarray(scores, float)
+        rows = list(codes) if codes is not None else [f"P{i + 1}" for i in range(array.shape[0])]
+        frame = pd.DataFrame(array, index=rows, columns=[f"C{j + 1}" for j in range(array.shape[1])])
     frame.index = frame.index.astype(str)
     frame.columns = frame.columns.astype(str)
     frame = frame.astype(float)
     m = frame.shape[1]
-    low, high = scale if scale is not None else (float(np.nanmin(frame.to_numpy())), float(np.nanmax(frame.to_numpy())))
-    crit = pd.DataFrame({"name_th": list(frame.columns), "name_en": list(frame.columns),
-                         "weight": np.ones(m) if weights is None else np.asarray(weights, float),
-                         "direction": ["benefit"] * m if directions is None else list(directions),
-                         "scale_min": low, "scale_max": high}, index=frame.columns)  # fmt: skip
-    projects = pd.DataFrame({"name_th": list(frame.index), "name_en": list(frame.index), "printed_rank": np.nan,
-                             "printed_band": np.nan, "printed_bc_ratio": np.nan, "printed_total": np.nan,
-                             "budget": 0.0, "bc_ratio": np.nan}, index=frame.index)  # fmt: skip
+    values = frame.to_numpy()
+    low, high = scale if scale is not None else (float(np.nanmin(values)), float(np.nanmax(values)))
+    crit = pd.DataFrame(
+        {
+            "name_th": list(frame.columns),
+            "name_en": list(frame.columns),
+            "weight": np.ones(m) if weights is None else np.asarray(weights, float),
+            "direction": ["benefit"] * m if directions is None else list(directions),
+            "scale_min": low,
+            "scale_max": high,
+        },
+        index=frame.columns,
+    )
+    projects = pd.DataFrame(
+        {
+            "name_th": list(frame.index),
+            "name_en": list(frame.index),
+            "printed_rank": np.nan,
+            "printed_band": np.nan,
+            "printed_bc_ratio": np.nan,
+            "printed_total": np.nan,
+            "budget": 0.0,
+            "bc_ratio": np.nan,
+        },
+        index=frame.index,
+    )
     band_frame = bands if bands is not None else pd.DataFrame(columns=["min", "max", "label", "order"])
     return Scoring(frame, crit, band_frame, projects, "", "")
 
 
-def band_table(plan, scheme: str = "total") -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    """The plan's bands of one ``scheme`` (``total`` when the column is absent), best first."""
-    if not plan.has("bands"):
-        return pd.DataFrame(columns=["min", "max", "label", "order"])
-    bands = plan.bands.copy()
-    scheme_col = bands["scheme"].fillna("total") if "scheme" in bands else pd.Series("total", index=bands.index)
-    bands = bands[scheme_col == scheme]
-    if "order" not in bands:
-        bands["order"] = pd.NA
-    bands = bands[["min", "max", "label", "order"]].copy()
-    bands["order"] = bands["order"].astype("Float64").fillna(pd.Series(range(1, len(bands) + 1), index=bands.index, dtype=float))
-    return bands.sort_values("order")
-
-
-def source_note(plan) -> str:  # type: ignore[no-untyped-def]
+def source_note(plan: Dataset) -> str:
     """``<organisation>; <source of the scores rows>`` (the part before the first comma)."""
     where = "ตาราง scores"
     scores = plan.tables.get("scores")
@@ -190,26 +201,23 @@ def weight_vector(scoring: Scoring, weights: Mapping[str, float] | None = None) 
     """
     base = scoring.criteria["weight"].astype(float).copy()
     problems = Problems()
-    for code, value in (weights or {}).items():
-        code = str(code)
-        if code not in base.index:
-            problems.add(Problem("error", "weights", f"unknown criterion {code!r} (criteria: {', '.join(base.index)})",
-                                 f"ไม่รู้จักเกณฑ์ {code!r} (เกณฑ์ที่มี: {', '.join(base.index)})", column=code,
-                                 value=str(value), code="unknown_code"))  # fmt: skip
+    for criterion, value in (weights or {}).items():
+        criterion = str(criterion)
+        if criterion not in base.index:
+            problems.add(Problem.of("error", "weights", "unknown_code_criterion", column=criterion, value=str(value),
+                                    criterion=criterion, known=", ".join(base.index)))
             continue
         try:
             number = float(value)
         except (TypeError, ValueError):
             number = float("nan")
         if not math.isfinite(number) or number < 0:
-            problems.add(Problem("error", "weights", f"weight of {code!r} must be a number ≥ 0",
-                                 f"น้ำหนักของเกณฑ์ {code!r} ต้องเป็นจำนวนที่ไม่ติดลบ", column=code, value=str(value),
-                                 code="bad_value"))  # fmt: skip
+            problems.add(Problem.of("error", "weights", "bad_value_weight", column=criterion, value=str(value),
+                                    criterion=criterion))
             continue
-        base[code] = number
+        base[criterion] = number
     if not problems and not base.gt(0).any():
-        problems.add(Problem("error", "weights", "every weight is 0: no project can score", "น้ำหนักทุกเกณฑ์เป็น 0 จึงคำนวณคะแนนไม่ได้",
-                             column=",".join(base.index), value="0", code="weights_zero"))  # fmt: skip
+        problems.add(Problem.of("error", "weights", "weights_zero", column=",".join(base.index), value="0"))
     if problems:
         raise DataError(problems, "the weights")
     return base
@@ -251,7 +259,9 @@ def total_range(scoring: Scoring, weights: Mapping[str, float] | None = None) ->
     return float((w * low[w.index]).sum()), float((w * high[w.index]).sum())
 
 
-def normalise(total: pd.Series, scoring: Scoring, weights: Mapping[str, float] | None = None, to: str = "0-1") -> pd.Series:
+def normalise(
+    total: pd.Series, scoring: Scoring, weights: Mapping[str, float] | None = None, to: str = "0-1"
+) -> pd.Series:
     """Min–max normalised total: (total − lowest) / (highest − lowest), × 100 for ``0-100``.
 
     lowest/highest from :func:`total_range`, so 1 (or 100) is the best total the rubric allows
@@ -281,32 +291,6 @@ def on_plan_scale(total: pd.Series, scoring: Scoring, weights: Mapping[str, floa
     return low0 + (total - low1) * (high0 - low0) / (high1 - low1)
 
 
-def band_of(values: pd.Series, bands: pd.DataFrame) -> pd.DataFrame:
-    """The band (label, order) each value falls in, as the rubric prints it (min–max inclusive).
-
-    Printed rubrics give bounds at the precision of the scores (hwfund 25–27, 28–30; DITP B/C
-    0.76–1.50, 1.51–): a value between one band's max and the next band's min (27.6 under other
-    weights, 0.755) belongs to the lower band, i.e. band = the one with the largest min ≤ value.
-    Values below the lowest min or above the top band's max get NA.
-    hwfund: 30 → ความเร่งด่วนระดับ 1, 21/20/19 → ระดับ 4, 18/17/16 → ระดับ 5 (seed 000 L904–908).
-    """
-    label = pd.Series(pd.NA, index=values.index, dtype=object)
-    order = pd.Series(np.nan, index=values.index)
-    if bands.empty:
-        return pd.DataFrame({"band": label, "band_order": order})
-    ordered = bands.sort_values("min")
-    mins = ordered["min"].to_numpy(float)
-    v = values.to_numpy(float)
-    idx = np.searchsorted(mins, v + 1e-9, side="right") - 1
-    ok = (idx >= 0) & ~np.isnan(v)
-    top = ok & (idx == len(mins) - 1)
-    ok &= ~(top & (v > ordered["max"].to_numpy(float)[-1] + 1e-9))
-    labels, orders = ordered["label"].to_numpy(object), ordered["order"].to_numpy(float)
-    label[ok] = labels[idx[ok]]
-    order[ok] = orders[idx[ok]]
-    return pd.DataFrame({"band": label, "band_order": order})
-
-
 # ---------------------------------------------------------------- ranks and ties
 
 
@@ -324,6 +308,9 @@ def parse_tie_break(policy: str | Sequence[str]) -> tuple[str, ...]:
 
     DITP's printed order of its three 33s (1.4.1, 2.1.1, 1.2.1; seed 001 L811–813) is reproduced
     by ``"criterion:operations,code"`` and by ``"bc_ratio,code"``; the source states no rule.
+
+    This is the one definition of the policy: the report templates' ``tie_break`` parameter is
+    checked by calling it. An unknown key raises :class:`ValueError` (English / Thai).
     """
     if isinstance(policy, str):
         parts = [p.strip() for p in policy.split(",") if p.strip()]
@@ -332,23 +319,28 @@ def parse_tie_break(policy: str | Sequence[str]) -> tuple[str, ...]:
     if parts in ([], ["shared"]):
         return ()
     for part in parts:
-        if part not in TIE_KEYS and not re.fullmatch(r"criterion:[A-Za-z0-9_.-]+", part):
-            raise ValueError(f"unknown tie-break {part!r}: use shared, budget, code, bc_ratio or criterion:<code> / "
-                             f"ไม่รู้จักวิธีตัดสินคะแนนเท่ากัน {part!r}")  # fmt: skip
+        if part not in TIE_KEYS and not CRITERION_KEY.fullmatch(part):
+            allowed = ", ".join(("shared", *TIE_KEYS, "criterion:<code>"))
+            raise ValueError(" / ".join(messages.text("unknown_tie_break", key=part, allowed=allowed)))
     return tuple(parts)
 
 
-def natural_key(code: str) -> tuple[object, ...]:
-    """Sort key reading digit runs as numbers: ``1.2.1 < 1.10.1``, ``2 < 10``."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", str(code)))
+TIE_KEY_TEXT = {
+    "budget": ("งบประมาณน้อยกว่าก่อน (ไม่มีงบ = 0 บาท)", "smaller budget first (none = 0 THB)"),
+    "code": ("รหัสโครงการเรียงตามลำดับ", "project code in natural order"),
+    "bc_ratio": ("ความคุ้มค่า B/C สูงกว่าก่อน", "higher value for money B/C first"),
+}
+"""Each key of :data:`TIE_KEYS` in words (Thai, English)."""
 
 
 def tie_break_text(policy: str | Sequence[str]) -> tuple[str, str]:
     """The policy in words (Thai, English), for reports."""
     keys = parse_tie_break(policy)
     if not keys:
-        return ("คะแนนรวมเท่ากันได้อันดับร่วมกัน (อันดับถัดไปข้ามตามจำนวนที่เท่ากัน)",
-                "equal totals share a rank (the next rank skips by the number tied)")  # fmt: skip
+        return (
+            "คะแนนรวมเท่ากันได้อันดับร่วมกัน (อันดับถัดไปข้ามตามจำนวนที่เท่ากัน)",
+            "equal totals share a rank (the next rank skips by the number tied)",
+        )
     th, en = [], []
     for key in keys:
         if key.startswith("criterion:"):
@@ -356,10 +348,9 @@ def tie_break_text(policy: str | Sequence[str]) -> tuple[str, str]:
             th.append(f"คะแนนเกณฑ์ {code} สูงกว่าก่อน")
             en.append(f"higher score on criterion {code} first")
         else:
-            th.append({"budget": "งบประมาณน้อยกว่าก่อน (ไม่มีงบ = 0 บาท)", "code": "รหัสโครงการเรียงตามลำดับ",
-                       "bc_ratio": "ความคุ้มค่า B/C สูงกว่าก่อน"}[key])  # fmt: skip
-            en.append({"budget": "smaller budget first (none = 0 THB)", "code": "project code in natural order",
-                       "bc_ratio": "higher value for money B/C first"}[key])  # fmt: skip
+            words_th, words_en = TIE_KEY_TEXT[key]
+            th.append(words_th)
+            en.append(words_en)
     return ("คะแนนรวมเท่ากัน ตัดสินโดย: " + " แล้ว ".join(th), "equal totals broken by: " + ", then ".join(en))
 
 
@@ -371,8 +362,8 @@ def _key_columns(scoring: Scoring, total: pd.Series, keys: tuple[str, ...]) -> p
         if key.startswith("criterion:"):
             code = key.split(":", 1)[1]
             if code not in oriented:
-                raise ValueError(f"tie-break names unknown criterion {code!r} (criteria: {', '.join(scoring.criterion_codes)}) / "
-                                 f"ไม่รู้จักเกณฑ์ {code!r}")  # fmt: skip
+                known = ", ".join(scoring.criterion_codes)
+                raise ValueError(" / ".join(messages.text("unknown_tie_break_criterion", criterion=code, known=known)))
             frame[f"_k{i}"] = -oriented[code].reindex(total.index)
         elif key == "budget":
             frame[f"_k{i}"] = scoring.projects["budget"].reindex(total.index).fillna(0.0)
@@ -448,9 +439,14 @@ def ties(result: pd.DataFrame) -> pd.DataFrame:
     for total, group in result.groupby(result["total"].round(9), sort=False):
         if len(group) < 2:
             continue
-        rows.append({"total": float(total), "projects": ", ".join(sorted(group["project_code"], key=natural_key)),
-                     "count": len(group), "ranks": ", ".join(f"{c}→{r}" for c, r in zip(group["project_code"], group["rank"])),
-                     "still_tied": bool(group["still_tied"].any())})  # fmt: skip
+        ranks = ", ".join(f"{c}→{r}" for c, r in zip(group["project_code"], group["rank"]))
+        rows.append({
+            "total": float(total),
+            "projects": ", ".join(sorted(group["project_code"], key=natural_key)),
+            "count": len(group),
+            "ranks": ranks,
+            "still_tied": bool(group["still_tied"].any()),
+        })
     return pd.DataFrame(rows, columns=["total", "projects", "count", "ranks", "still_tied"])
 
 
@@ -466,11 +462,13 @@ def printed_vs_computed(result: pd.DataFrame) -> pd.DataFrame:
     ``band_order`` is the rubric level (hwfund: 1, 2, 3, 4, 4, 4, 5, 5, 5). Flags are NA where
     nothing is printed.
     """
-    out = result[["project_code", "printed_total", "total", "printed_rank", "rank", "band_order", "printed_band", "band"]].copy()
+    columns = ["project_code", "printed_total", "total", "printed_rank", "rank", "band_order", "printed_band", "band"]
+    out = result[columns].copy()
     size = result["total"].round(9).map(result["total"].round(9).value_counts())
     shared_rank = result.groupby(result["total"].round(9))["rank"].transform("min")
     printed_rank = out["printed_rank"].astype("Float64")
-    out["total_ok"] = ((out["printed_total"] - out["total"]).abs() <= 0.005).astype("boolean").mask(out["printed_total"].isna())
+    total_ok = (out["printed_total"] - out["total"]).abs() <= 0.005
+    out["total_ok"] = total_ok.astype("boolean").mask(out["printed_total"].isna())
     rank_ok = (printed_rank >= shared_rank) & (printed_rank <= shared_rank + size - 1)
     out["rank_ok"] = rank_ok.astype("boolean").mask(printed_rank.isna())
     band_ok = out["printed_band"].astype("string") == out["band"].astype("string")
@@ -509,10 +507,16 @@ def printed_rank_reading(result: pd.DataFrame) -> Reading:
     levels = ", ".join("–" if pd.isna(v) else f"{v:g}" for v in checked["band_order"])
     if as_rank == n and as_level < n:
         kind = "rank"
-        en = (f"The printed ranking column agrees with the computed rank for {as_rank} of {n} projects and with the rubric "
-              f"level for only {as_level}: it is a rank 1–{n}, not the rubric level (the rubric gives levels {levels}).")
-        th = (f"ตัวเลขที่เอกสารพิมพ์ในคอลัมน์ลำดับ/ระดับ ตรงกับอันดับที่คำนวณได้ {as_rank} จาก {n} โครงการ แต่ตรงกับระดับตามเกณฑ์เพียง "
-              f"{as_level} โครงการ จึงเป็น 'อันดับ' 1–{n} ไม่ใช่ 'ระดับ' ตามเกณฑ์คะแนน (ระดับตามเกณฑ์คือ {levels})")
+        en = (
+            f"The printed ranking column agrees with the computed rank for {as_rank} of {n} projects and with the "
+            f"rubric level for only {as_level}: it is a rank 1–{n}, not the rubric level (the rubric gives levels "
+            f"{levels})."
+        )
+        th = (
+            f"ตัวเลขที่เอกสารพิมพ์ในคอลัมน์ลำดับ/ระดับ ตรงกับอันดับที่คำนวณได้ {as_rank} จาก {n} โครงการ "
+            f"แต่ตรงกับระดับตามเกณฑ์เพียง {as_level} โครงการ จึงเป็น 'อันดับ' 1–{n} ไม่ใช่ 'ระดับ' ตามเกณฑ์คะแนน "
+            f"(ระดับตามเกณฑ์คือ {levels})"
+        )
     elif as_level == n and as_rank < n:
         kind = "level"
         en = f"The printed column is the rubric level for all {n} projects (it agrees with the rank for {as_rank})."
@@ -523,7 +527,10 @@ def printed_rank_reading(result: pd.DataFrame) -> Reading:
         th = f"ตัวเลขที่พิมพ์ตรงกับทั้งอันดับและระดับตามเกณฑ์ครบทั้ง {n} โครงการ"
     else:
         kind = "neither"
-        en = f"The printed column agrees with the rank for {as_rank} of {n} projects and with the rubric level for {as_level}."
+        en = (
+            f"The printed column agrees with the rank for {as_rank} of {n} projects and with the rubric level for "
+            f"{as_level}."
+        )
         th = f"ตัวเลขที่พิมพ์ตรงกับอันดับ {as_rank} จาก {n} โครงการ และตรงกับระดับตามเกณฑ์ {as_level} โครงการ"
     return Reading(kind, as_rank, as_level, n, en, th)
 
@@ -531,7 +538,7 @@ def printed_rank_reading(result: pd.DataFrame) -> Reading:
 # ---------------------------------------------------------------- what exists without scores
 
 
-def importance_table(plan) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def importance_table(plan: Dataset) -> pd.DataFrame:
     """Projects with the importance the plan marks by stars (``***`` = 3), most important first.
 
     For plans that rank nothing by score (tfund, seed 003: importance stars only). Columns:
@@ -540,22 +547,29 @@ def importance_table(plan) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     if not plan.has("projects") or "importance" not in plan.projects:
         return pd.DataFrame(columns=["project_code", "name_th", "importance", "stars"])
     proj = plan.projects[plan.projects["importance"].notna()]
-    out = pd.DataFrame({"project_code": proj["code"].astype(str), "name_th": proj["name_th"],
-                        "importance": proj["importance"].astype("Int64")})  # fmt: skip
+    out = pd.DataFrame({
+        "project_code": proj["code"].astype(str),
+        "name_th": proj["name_th"],
+        "importance": proj["importance"].astype("Int64"),
+    })
     out["stars"] = out["importance"].map(lambda v: "★" * int(v))
     out["_nat"] = out["project_code"].map(natural_key)
-    return out.sort_values(["importance", "_nat"], ascending=[False, True]).drop(columns="_nat").reset_index(drop=True)
+    ordered = out.sort_values(["importance", "_nat"], ascending=[False, True])
+    return ordered.drop(columns="_nat").reset_index(drop=True)
 
 
-def criteria_list(plan) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+CRITERIA_COLUMNS = ["code", "name_th", "name_en", "weight", "direction", "scale_min", "scale_max"]
+
+
+def criteria_list(plan: Dataset) -> pd.DataFrame:
     """The plan's criteria (code, names, weight, direction, scale) as typed, for plans without scores (mol)."""
     if not plan.has("criteria"):
-        return pd.DataFrame(columns=["code", "name_th", "name_en", "weight", "direction", "scale_min", "scale_max"])
-    cols = [c for c in ("code", "name_th", "name_en", "weight", "direction", "scale_min", "scale_max") if c in plan.criteria]
+        return pd.DataFrame(columns=CRITERIA_COLUMNS)
+    cols = [c for c in CRITERIA_COLUMNS if c in plan.criteria]
     return plan.criteria[cols].reset_index(drop=True)
 
 
-def what_exists(plan) -> str:  # type: ignore[no-untyped-def]
+def what_exists(plan: Dataset) -> str:
     """``scores``, ``criteria_only``, ``importance_only`` or ``nothing``: what a plan offers for ranking."""
     if has_scores(plan):
         return "scores"
@@ -569,13 +583,16 @@ def what_exists(plan) -> str:  # type: ignore[no-untyped-def]
 # ---------------------------------------------------------------- charts
 
 
-def totals_chart(result: pd.DataFrame, scoring: Scoring, *, title: str = "", source: str = ""):  # type: ignore[no-untyped-def]
+def totals_chart(result: pd.DataFrame, scoring: Scoring, *, title: str = "", source: str = "") -> Figure:
     """Horizontal bars of the totals, best at the top, coloured by band, band ranges shaded."""
-    from planlib import charts
-
     n = len(result)
-    fig, ax = charts.figure(title or "คะแนนรวมจำแนกตามระดับ / Totals by band", xlabel="คะแนนรวม (คะแนน) / total (points)",
-                            ylabel="โครงการ / project", source=source or scoring.source, size=(8, 1.2 + 0.42 * n))  # fmt: skip
+    fig, ax = charts.figure(
+        title or "คะแนนรวมจำแนกตามระดับ / Totals by band",
+        xlabel="คะแนนรวม (คะแนน) / total (points)",
+        ylabel="โครงการ / project",
+        source=source or scoring.source,
+        size=(8, 1.2 + 0.42 * n),
+    )
     orders = sorted(scoring.bands["order"].dropna().unique())
     colours = {o: charts.PALETTE[i % len(charts.PALETTE)] for i, o in enumerate(orders)}
     y = np.arange(n)[::-1]
@@ -586,8 +603,8 @@ def totals_chart(result: pd.DataFrame, scoring: Scoring, *, title: str = "", sou
     ax.set_yticks(y, [str(c) for c in result["project_code"]])
     for _, band in scoring.bands.iterrows():
         ax.axvspan(band["min"], band["max"], color=colours.get(band["order"], "#eeeeee"), alpha=0.08)
-    handles = [__import__("matplotlib.patches", fromlist=["Patch"]).Patch(color=colours[o], label=str(lab))
-               for o, lab in zip(scoring.bands["order"], scoring.bands["label"]) if o in colours]  # fmt: skip
+    bands = zip(scoring.bands["order"], scoring.bands["label"])
+    handles = [Patch(color=colours[o], label=str(label)) for o, label in bands if o in colours]
     if handles:
         ax.legend(handles=handles, fontsize=8, loc="lower right", title="ระดับ / band", title_fontsize=8)
     low = min(float(result["total"].min()), float(scoring.bands["min"].min()) if len(scoring.bands) else 0)
@@ -595,22 +612,25 @@ def totals_chart(result: pd.DataFrame, scoring: Scoring, *, title: str = "", sou
     return fig
 
 
-def acceptability_heatmap(acceptability: pd.DataFrame, *, title: str = "", source: str = ""):  # type: ignore[no-untyped-def]
+def acceptability_heatmap(acceptability: pd.DataFrame, *, title: str = "", source: str = "") -> Figure:
     """Heatmap of P(rank = r) (rows projects, columns ranks), percentages written in the cells."""
-    from planlib import charts
-
     ranks = [c for c in acceptability.columns if isinstance(c, int | np.integer)]
     data = acceptability[ranks].to_numpy(float)
     n, m = data.shape
-    fig, ax = charts.figure(title or "โอกาสที่จะได้แต่ละอันดับ / Rank acceptability", xlabel="อันดับ / rank",
-                            ylabel="โครงการ / project", source=source, size=(1.6 + 0.6 * m, 1.2 + 0.42 * n))  # fmt: skip
+    fig, ax = charts.figure(
+        title or "โอกาสที่จะได้แต่ละอันดับ / Rank acceptability",
+        xlabel="อันดับ / rank",
+        ylabel="โครงการ / project",
+        source=source,
+        size=(1.6 + 0.6 * m, 1.2 + 0.42 * n),
+    )
     ax.grid(False)
     ax.imshow(data, cmap="Blues", vmin=0, vmax=1, aspect="auto")
     for i in range(n):
         for j in range(m):
             if data[i, j] >= 0.005:
-                ax.text(j, i, f"{100 * data[i, j]:.0f}%", ha="center", va="center", fontsize=7,
-                        color="white" if data[i, j] > 0.6 else "#222222")  # fmt: skip
+                colour = "white" if data[i, j] > 0.6 else "#222222"
+                ax.text(j, i, f"{100 * data[i, j]:.0f}%", ha="center", va="center", fontsize=7, color=colour)
     ax.set_xticks(range(m), [str(r) for r in ranks])
     ax.set_yticks(range(n), [str(c) for c in acceptability.index])
     return fig
@@ -619,7 +639,7 @@ def acceptability_heatmap(acceptability: pd.DataFrame, *, title: str = "", sourc
 # ---------------------------------------------------------------- checks
 
 
-def _plan_scoring(dataset) -> Scoring | None:  # type: ignore[no-untyped-def]
+def _plan_scoring(dataset: Dataset) -> Scoring | None:
     """A Scoring when the tables are usable enough to compute totals, else None."""
     if not (dataset.has("criteria") and dataset.has("scores")):
         return None
@@ -632,7 +652,7 @@ def _plan_scoring(dataset) -> Scoring | None:  # type: ignore[no-untyped-def]
         return None
 
 
-def priority_criteria(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+def priority_criteria(dataset: Dataset) -> Iterator[Problem]:
     """A cost criterion needs both scale ends to be inverted; scale_min must be below scale_max; not every weight 0."""
     crit = dataset.tables.get("criteria")
     if crit is None or crit.empty:
@@ -640,38 +660,34 @@ def priority_criteria(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-
     for row, rec in crit.iterrows():
         low, high = rec.get("scale_min"), rec.get("scale_max")
         if rec.get("direction") == "cost" and (pd.isna(low) or pd.isna(high)):
-            yield checks.problem(dataset, "error", "criteria", row, "scale_min" if pd.isna(low) else "scale_max", "",
-                                 f"cost criterion {rec['code']!r} needs scale_min and scale_max to be inverted (s' = min + max − s)",
-                                 f"เกณฑ์ด้านต้นทุน {rec['code']!r} ต้องระบุ scale_min และ scale_max เพื่อกลับคะแนน", "required")  # fmt: skip
+            column = "scale_min" if pd.isna(low) else "scale_max"
+            yield checks.located(dataset, "error", "required_cost_scale", "criteria", row, column, "",
+                                 criterion=rec["code"])
         if pd.notna(low) and pd.notna(high) and low >= high:
-            yield checks.problem(dataset, "error", "criteria", row, "scale_max", f"{high:g}",
-                                 f"scale_max {high:g} is not above scale_min {low:g}", f"scale_max {high:g} ต้องมากกว่า scale_min {low:g}",
-                                 "bad_scale")  # fmt: skip
+            yield checks.located(dataset, "error", "bad_scale", "criteria", row, "scale_max", f"{high:g}",
+                                 low=low, high=high)
     if "weight" in crit and crit["weight"].notna().all() and not crit["weight"].gt(0).any():
-        yield checks.problem(dataset, "error", "criteria", None, "weight", "0", "every criterion weight is 0",
-                             "น้ำหนักของทุกเกณฑ์เป็น 0", "weights_zero")  # fmt: skip
+        yield checks.located(dataset, "error", "weights_zero_criteria", "criteria", None, "weight", "0")
 
 
-def priority_bands(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+def priority_bands(dataset: Dataset) -> Iterator[Problem]:
     """Bands of one scheme must not overlap and need min ≤ max (errors); a total in no band is a warning."""
     bands = dataset.tables.get("bands")
     if bands is None or bands.empty:
         return
-    scheme = bands["scheme"].fillna("total") if "scheme" in bands else pd.Series("total", index=bands.index)
+    scheme = schemes(bands)
     for name in scheme.unique():
         part = bands[scheme == name].sort_values("min")
         previous = None
         for row, band in part.iterrows():
             if band["min"] > band["max"]:
-                yield checks.problem(dataset, "error", "bands", row, "max", f"{band['max']:g}",
-                                     f"band {band['label']!r}: max {band['max']:g} is below min {band['min']:g}",
-                                     f"ช่วง {band['label']!r}: ค่าสูงสุด {band['max']:g} น้อยกว่าค่าต่ำสุด {band['min']:g}", "bad_band")  # fmt: skip
+                yield checks.located(dataset, "error", "bad_band", "bands", row, "max", f"{band['max']:g}",
+                                     label=band["label"], low=band["min"], high=band["max"])
             if previous is not None and band["min"] <= previous[1]["max"]:
                 prev_row, prev = previous
-                yield checks.problem(dataset, "error", "bands", row, "min", f"{band['min']:g}",
-                                     f"band {band['label']!r} ({band['min']:g}–{band['max']:g}) overlaps band {prev['label']!r} "
-                                     f"({prev['min']:g}–{prev['max']:g}, row {prev_row}) in scheme {name}",
-                                     f"ช่วง {band['label']!r} ซ้อนทับกับช่วง {prev['label']!r} (แถว {prev_row})", "band_overlap")  # fmt: skip
+                yield checks.located(dataset, "error", "band_overlap", "bands", row, "min", f"{band['min']:g}",
+                                     label=band["label"], low=band["min"], high=band["max"], other=prev["label"],
+                                     other_low=prev["min"], other_high=prev["max"], other_row=prev_row, scheme=name)
             previous = (row, band)
     sc = _plan_scoring(dataset)
     if sc is None or sc.bands.empty:
@@ -679,17 +695,16 @@ def priority_bands(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def
     total = totals(sc)
     found = band_of(total, sc.bands)
     for code in total.index[found["band"].isna()]:
-        yield checks.problem(dataset, "warning", "scores", sc.rows.get(code), "project_code", code,
-                             f"total {total[code]:g} of project {code} falls in no band of the rubric",
-                             f"คะแนนรวม {total[code]:g} ของโครงการ {code} ไม่อยู่ในช่วงใดของเกณฑ์", "no_band")  # fmt: skip
+        yield checks.located(dataset, "warning", "no_band", "scores", sc.rows.get(code), "project_code", code,
+                             total=total[code], project=code)
 
 
 def _false(value: object) -> bool:
     """True for a False flag (numpy or Python), False for True or NA."""
-    return not pd.isna(value) and not bool(value)  # type: ignore[arg-type]
+    return not pd.isna(value) and not bool(value)
 
 
-def priority_printed(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+def priority_printed(dataset: Dataset) -> Iterator[Problem]:
     """Printed totals, bands and ranks of scored projects checked against the computed ones (warnings)."""
     sc = _plan_scoring(dataset)
     if sc is None:
@@ -701,50 +716,64 @@ def priority_printed(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-d
         proj_rows = {str(c): int(r) for r, c in dataset.projects["code"].items()}
     for code, rec in checked.iterrows():
         if _false(rec["total_ok"]):
-            yield checks.problem(dataset, "warning", "scores", sc.rows.get(code), "printed_total", f"{rec['printed_total']:g}",
-                                 f"project {code}: the source prints total {rec['printed_total']:g}, the scores add up to {rec['total']:g}",
-                                 f"โครงการ {code}: เอกสารพิมพ์คะแนนรวม {rec['printed_total']:g} แต่ผลรวมคะแนนได้ {rec['total']:g}",
-                                 "total_mismatch")  # fmt: skip
+            yield checks.located(dataset, "warning", "total_mismatch_score", "scores", sc.rows.get(code),
+                                 "printed_total", f"{rec['printed_total']:g}", project=code,
+                                 printed=rec["printed_total"], total=rec["total"])
         if _false(rec["band_ok"]):
-            yield checks.problem(dataset, "warning", "projects", proj_rows.get(code), "printed_band", str(rec["printed_band"]),
-                                 f"project {code}: printed band {rec['printed_band']!r}, the rubric gives {rec['band']!r} for total {rec['total']:g}",
-                                 f"โครงการ {code}: เอกสารพิมพ์ระดับ {rec['printed_band']!r} แต่ตามเกณฑ์คะแนนรวม {rec['total']:g} ได้ {rec['band']!r}",
-                                 "band_mismatch")  # fmt: skip
+            yield checks.located(dataset, "warning", "band_mismatch", "projects", proj_rows.get(code), "printed_band",
+                                 str(rec["printed_band"]), project=code, printed=rec["printed_band"],
+                                 band=rec["band"], total=rec["total"])
         if _false(rec["rank_ok"]):
-            yield checks.problem(dataset, "warning", "projects", proj_rows.get(code), "printed_rank", f"{rec['printed_rank']}",
-                                 f"project {code}: printed rank {rec['printed_rank']}, its total {rec['total']:g} ranks {rec['rank']}",
-                                 f"โครงการ {code}: เอกสารพิมพ์อันดับ {rec['printed_rank']} แต่คะแนนรวม {rec['total']:g} ได้อันดับ {rec['rank']}",
-                                 "rank_mismatch")  # fmt: skip
+            yield checks.located(dataset, "warning", "rank_mismatch", "projects", proj_rows.get(code), "printed_rank",
+                                 f"{rec['printed_rank']}", project=code, printed=rec["printed_rank"],
+                                 total=rec["total"], rank=rec["rank"])
 
 
 REPORT_TABLES = ("criteria", "scores", "bands", "projects", "benefit_cost", "budgets")
 
 
-def report_problems(plan) -> Problems:  # type: ignore[no-untyped-def]
+def report_problems(plan: Plan) -> Problems:
     """Errors and warnings a prioritisation report shows: its tables, and printed totals of scores/benefit_cost."""
     keep = Problems()
     for p in plan.problems:
         if p.severity == "change":
             continue
-        if p.table in REPORT_TABLES or (p.table == "printed_totals" and ("scores." in p.reason_en or "benefit_cost." in p.reason_en)):
+        printed_here = p.table == "printed_totals" and ("scores." in p.reason_en or "benefit_cost." in p.reason_en)
+        if p.table in REPORT_TABLES or printed_here:
             keep.add(p)
     return keep
 
 
 # ---------------------------------------------------------------- report tables (Thai/English headers)
 
+DIRECTION_TEXT = {"benefit": "มากดี / benefit", "cost": "น้อยดี (กลับคะแนน) / cost (inverted)"}
+
 
 def criteria_table(scoring: Scoring, weights: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Criteria with the weight in use, its share of the total weight, direction and scale."""
     w = weight_vector(scoring, weights)
     crit = scoring.criteria
+    scale = [f"{lo:g}–{hi:g}" if pd.notna(lo) and pd.notna(hi) else "–"
+             for lo, hi in zip(crit["scale_min"], crit["scale_max"])]
     return pd.DataFrame({
-        "รหัส / code": crit.index, "เกณฑ์ / criterion": crit["name_th"].to_numpy(), "criterion (en)": crit["name_en"].to_numpy(),
-        "น้ำหนัก / weight": w.to_numpy(), "สัดส่วน / share": (w / w.sum()).to_numpy(),
-        "ทิศทาง / direction": crit["direction"].map({"benefit": "มากดี / benefit", "cost": "น้อยดี (กลับคะแนน) / cost (inverted)"}).to_numpy(),
-        "ช่วงคะแนน / scale": [f"{lo:g}–{hi:g}" if pd.notna(lo) and pd.notna(hi) else "–"
-                              for lo, hi in zip(crit["scale_min"], crit["scale_max"])],
-    })  # fmt: skip
+        "รหัส / code": crit.index,
+        "เกณฑ์ / criterion": crit["name_th"].to_numpy(),
+        "criterion (en)": crit["name_en"].to_numpy(),
+        "น้ำหนัก / weight": w.to_numpy(),
+        "สัดส่วน / share": (w / w.sum()).to_numpy(),
+        "ทิศทาง / direction": crit["direction"].map(DIRECTION_TEXT).to_numpy(),
+        "ช่วงคะแนน / scale": scale,
+    })
+
+
+MATRIX_HEADERS = {
+    "project_code": "รหัส / code",
+    "name_th": "โครงการ / project",
+    "total": "คะแนนรวม / total",
+    "band": "ระดับ / band",
+    "rank": "อันดับ / rank",
+    "tied_with": "คะแนนเท่ากับ / tied with",
+}
 
 
 def matrix_table(result: pd.DataFrame, scoring: Scoring) -> pd.DataFrame:
@@ -752,29 +781,36 @@ def matrix_table(result: pd.DataFrame, scoring: Scoring) -> pd.DataFrame:
     cols = ["project_code", "name_th", *scoring.criterion_codes, "total", "band", "rank", "tied_with"]
     shown = result[cols].copy()
     shown["tied_with"] = shown["tied_with"].replace("", pd.NA)
-    return shown.rename(columns={"project_code": "รหัส / code", "name_th": "โครงการ / project", "total": "คะแนนรวม / total",
-                                 "band": "ระดับ / band", "rank": "อันดับ / rank", "tied_with": "คะแนนเท่ากับ / tied with"})  # fmt: skip
+    return shown.rename(columns=MATRIX_HEADERS)
 
 
 def printed_table(result: pd.DataFrame) -> pd.DataFrame:
     """:func:`printed_vs_computed` with ✓/✗ marks and Thai/English headers."""
     checked = printed_vs_computed(result)
-
-    def mark(v: object) -> str:
-        return "–" if pd.isna(v) else ("✓" if v else "✗ ไม่ตรง / differs")  # type: ignore[arg-type]
-
     return pd.DataFrame({
         "รหัส / code": checked["project_code"],
-        "คะแนนรวมที่พิมพ์ / printed total": checked["printed_total"], "คะแนนรวมที่คำนวณ / computed total": checked["total"],
-        "ตรวจ / check": checked["total_ok"].map(mark),
-        "อันดับ/ระดับที่พิมพ์ / printed rank": checked["printed_rank"], "อันดับที่คำนวณ / computed rank": checked["rank"],
-        "ระดับตามเกณฑ์ / rubric level": checked["band_order"], "ตรวจอันดับ / rank check": checked["rank_ok"].map(mark),
-        "ระดับที่พิมพ์ / printed band": checked["printed_band"], "ระดับที่คำนวณ / computed band": checked["band"],
-        "ตรวจระดับ / band check": checked["band_ok"].map(mark),
-    })  # fmt: skip
+        "คะแนนรวมที่พิมพ์ / printed total": checked["printed_total"],
+        "คะแนนรวมที่คำนวณ / computed total": checked["total"],
+        "ตรวจ / check": checked["total_ok"].map(check_mark),
+        "อันดับ/ระดับที่พิมพ์ / printed rank": checked["printed_rank"],
+        "อันดับที่คำนวณ / computed rank": checked["rank"],
+        "ระดับตามเกณฑ์ / rubric level": checked["band_order"],
+        "ตรวจอันดับ / rank check": checked["rank_ok"].map(check_mark),
+        "ระดับที่พิมพ์ / printed band": checked["printed_band"],
+        "ระดับที่คำนวณ / computed band": checked["band"],
+        "ตรวจระดับ / band check": checked["band_ok"].map(check_mark),
+    })
+
+
+TIES_HEADERS = {
+    "total": "คะแนนรวม / total",
+    "projects": "โครงการ / projects",
+    "count": "จำนวน / count",
+    "ranks": "อันดับที่ได้ / ranks given",
+    "still_tied": "ยังเท่ากัน / still tied",
+}
 
 
 def ties_table(result: pd.DataFrame) -> pd.DataFrame:
     """:func:`ties` with Thai/English headers."""
-    return ties(result).rename(columns={"total": "คะแนนรวม / total", "projects": "โครงการ / projects", "count": "จำนวน / count",
-                                        "ranks": "อันดับที่ได้ / ranks given", "still_tied": "ยังเท่ากัน / still tied"})  # fmt: skip
+    return ties(result).rename(columns=TIES_HEADERS)

@@ -32,18 +32,26 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
+from planlib import charts
 from planlib.plans import priority
 from planlib.plans.priority import Scoring
 
 SAMPLERS = {
-    "dirichlet": ("Dirichlet(1,…,1): ทุกชุดน้ำหนักที่รวมเป็น 1 มีโอกาสเท่ากัน",
-                  "flat Dirichlet(1,…,1): every weight vector summing to 1 equally likely (SMAA-2, no weight information)"),
-    "uniform": ("แต่ละน้ำหนักสุ่มแบบสม่ำเสมอ 0–1 แล้วปรับให้รวมเป็น 1",
-                "each weight uniform on 0–1, then rescaled to sum 1 (favours balanced weights)"),
-    "around": ("Dirichlet รอบน้ำหนักของผู้วิเคราะห์ (ค่าเฉลี่ย = น้ำหนักที่ใช้)",
-               "Dirichlet around the analyst's weights (mean = the weights used; spread set by the concentration)"),
-}  # fmt: skip
+    "dirichlet": (
+        "Dirichlet(1,…,1): ทุกชุดน้ำหนักที่รวมเป็น 1 มีโอกาสเท่ากัน",
+        "flat Dirichlet(1,…,1): every weight vector summing to 1 equally likely (SMAA-2, no weight information)",
+    ),
+    "uniform": (
+        "แต่ละน้ำหนักสุ่มแบบสม่ำเสมอ 0–1 แล้วปรับให้รวมเป็น 1",
+        "each weight uniform on 0–1, then rescaled to sum 1 (favours balanced weights)",
+    ),
+    "around": (
+        "Dirichlet รอบน้ำหนักของผู้วิเคราะห์ (ค่าเฉลี่ย = น้ำหนักที่ใช้)",
+        "Dirichlet around the analyst's weights (mean = the weights used; spread set by the concentration)",
+    ),
+}
 """Weight samplers of :func:`rank_acceptability`, described in Thai and English."""
 
 
@@ -61,7 +69,9 @@ class Arrays:
     order: np.ndarray
 
 
-def prepare(scoring: Scoring, weights: Mapping[str, float] | None = None, tie_break: str | Sequence[str] = "shared") -> Arrays:
+def prepare(
+    scoring: Scoring, weights: Mapping[str, float] | None = None, tie_break: str | Sequence[str] = "shared"
+) -> Arrays:
     """Oriented score matrix, weights and the strict ranking order (tie-break, then code)."""
     w = priority.weight_vector(scoring, weights)
     a = priority.oriented_scores(scoring)[list(w.index)]
@@ -158,10 +168,16 @@ def stability_intervals(
         return "" if idx < 0 else f"{prob.codes[upper[idx]]} ≻ {prob.codes[lower[idx]]}"
 
     out = pd.DataFrame({
-        "criterion": prob.criteria, "weight": prob.w, "share": prob.w / total_w,
-        "share_low": low, "share_high": high, "weight_low": w_low, "weight_high": w_high,
-        "binds_low": [pair(i) for i in arg_low], "binds_high": [pair(i) for i in arg_high],
-    })  # fmt: skip
+        "criterion": prob.criteria,
+        "weight": prob.w,
+        "share": prob.w / total_w,
+        "share_low": low,
+        "share_high": high,
+        "weight_low": w_low,
+        "weight_high": w_high,
+        "binds_low": [pair(i) for i in arg_low],
+        "binds_high": [pair(i) for i in arg_high],
+    })
     out["width"] = out["share_high"] - out["share_low"]
     return out
 
@@ -169,21 +185,48 @@ def stability_intervals(
 # ---------------------------------------------------------------- 2. smallest critical changes
 
 
+PAIRS = ("adjacent", "top", "adjacent+top", "all")
+"""Which pairs (i ranked above j) :func:`critical_changes` solves for: ranks r and r + 1, the top project against
+every other, both (what T&S's two critical criteria need), or every pair."""
+
+
+def pair_positions(n: int, pairs: str = "adjacent+top") -> tuple[np.ndarray, np.ndarray]:
+    """Positions (0 = top) of the upper and the lower project of each pair of ``pairs`` (:data:`PAIRS`), sorted."""
+    if pairs not in PAIRS:
+        raise ValueError(f"pairs must be one of {', '.join(PAIRS)}, not {pairs!r}")
+    wanted: set[tuple[int, int]] = set()
+    if pairs in ("adjacent", "adjacent+top"):
+        wanted |= {(i, i + 1) for i in range(n - 1)}
+    if pairs in ("top", "adjacent+top"):
+        wanted |= {(0, j) for j in range(1, n)}
+    if pairs == "all":
+        wanted |= {(i, j) for i in range(n) for j in range(i + 1, n)}
+    ordered = sorted(wanted)
+    return np.array([i for i, _ in ordered], dtype=int), np.array([j for _, j in ordered], dtype=int)
+
+
 def critical_changes(
     scoring: Scoring,
     weights: Mapping[str, float] | None = None,
     tie_break: str | Sequence[str] = "shared",
+    pairs: str = "adjacent+top",
 ) -> pd.DataFrame:
-    """Triantaphyllou & Sánchez (1997): smallest change of one weight that makes each adjacent pair tie.
+    """Triantaphyllou & Sánchez (1997): the change of one weight alone that makes a pair of projects tie.
 
-    One row per adjacent pair (rank r vs r + 1) and criterion: ``upper`` ≻ ``lower``,
-    ``delta_share`` = (S_i − S_j)/(a_jk − a_ik) in shares (Σ s = 1), ``delta_weight`` =
-    δ · Σ w in the plan's weight units (the other weights as typed), ``delta_pct`` = 100 ·
-    δ / s_k, ``new_weight`` = w_k + δ · Σ w, and ``feasible`` (a_jk ≠ a_ik and s_k + δ ≥ 0).
-    A pair tied at the current weights needs δ = 0.
+    One row per pair (``pairs``, :data:`PAIRS`; by default each adjacent pair and the top project against
+    every other) and criterion k: ``rank`` and ``lower_rank`` (positions in the ranking), ``upper`` ≻
+    ``lower``, ``delta_share`` δ = (S_i − S_j)/(a_jk − a_ik) in shares (Σ s = 1), ``delta_weight`` =
+    δ · Σ w in the plan's weight units (the other weights as typed), ``delta_pct`` = 100 · δ / s_k,
+    ``new_weight`` = w_k + δ · Σ w, and ``feasible`` (a_jk ≠ a_ik and s_k + δ ≥ 0). A pair tied at the
+    current weights needs δ = 0.
+
+    Sign: δ is the amount **added** to the weight (new = w + δ), so a negative δ is a cut. T&S define
+    δ as the amount subtracted (W*_k = W_k − δ_k,i,j), i.e. minus this one; the size |δ| and the
+    critical criteria are the same under both conventions.
     """
     prob = prepare(scoring, weights, tie_break)
-    upper, lower = prob.order[:-1], prob.order[1:]
+    up_pos, low_pos = pair_positions(len(prob.order), pairs)
+    upper, lower = prob.order[up_pos], prob.order[low_pos]
     s = prob.w / prob.w.sum()
     total = prob.a @ s
     scale = float(np.abs(prob.a).max()) if prob.a.size else 1.0
@@ -195,8 +238,9 @@ def critical_changes(
         pct = 100 * delta / s[None, :]
     feasible = np.isfinite(delta) & (s[None, :] + np.nan_to_num(delta, nan=-np.inf) >= -1e-12)
     p, m = delta.shape
-    out = pd.DataFrame({
-        "rank": np.repeat(np.arange(1, p + 1), m),
+    return pd.DataFrame({
+        "rank": np.repeat(up_pos + 1, m),
+        "lower_rank": np.repeat(low_pos + 1, m),
         "upper": np.repeat([prob.codes[i] for i in upper], m),
         "lower": np.repeat([prob.codes[j] for j in lower], m),
         "criterion": np.tile(prob.criteria, p),
@@ -205,26 +249,57 @@ def critical_changes(
         "delta_pct": pct.ravel(),
         "new_weight": _clean(prob.w[None, :] + delta * prob.w.sum(), 1.0).ravel(),
         "feasible": feasible.ravel(),
-    })  # fmt: skip
-    return out
+    })
+
+
+MOST_CRITICAL_COLUMNS = ["rank", "lower_rank", "upper", "lower", "criterion", "delta_weight", "delta_pct", "new_weight"]
 
 
 def most_critical(changes: pd.DataFrame) -> pd.DataFrame:
-    """Per adjacent pair, the feasible change with the smallest |%| (T&S's most critical criterion).
+    """Per pair, the feasible change with the smallest |%|, and which rows are T&S's critical criteria.
 
-    Pairs no single weight change can swap get criterion NA. The first row (ranks 1 vs 2) is
-    T&S's *percent-top* critical criterion; the smallest |%| over all rows is *percent-any*.
+    One row per pair of ``changes`` (:func:`critical_changes`); pairs no single weight change can make
+    tie get criterion NA. ``measure`` marks Triantaphyllou & Sánchez's (1997) two critical criteria:
+
+    * ``PT`` (percent-top): the smallest |δ'| = |100 · δ / s_k| over the pairs (top, j) for **every**
+      other project j, not only the runner-up: the cheapest single-weight change that lets any project
+      catch the top one (with P3 ≻ P2 ≻ P1 ≻ P4, cutting w_C1 by 61 % may make P4 tie P3 while P2 needs
+      a larger change). Marked only when ``changes`` holds the top project against every other
+      (``pairs`` = ``top``, ``adjacent+top`` or ``all``);
+    * ``PA`` (percent-any): the smallest |δ'| over all pairs. As a weight moves, the first two projects
+      to swap are adjacent in the ranking, so the adjacent pairs give PA.
+
+    Sign as in :func:`critical_changes`: ``delta_pct`` < 0 is a cut (T&S's δ has the other sign).
     """
-    rows = []
-    for (rnk, up, low), group in changes.groupby(["rank", "upper", "lower"], sort=True):
-        ok = group[group["feasible"]]
-        if ok.empty:
-            rows.append({"rank": rnk, "upper": up, "lower": low, "criterion": pd.NA, "delta_weight": np.nan,
-                         "delta_pct": np.nan, "new_weight": np.nan})  # fmt: skip
-            continue
-        best = ok.loc[ok["delta_pct"].abs().idxmin()]
-        rows.append({k: best[k] for k in ("rank", "upper", "lower", "criterion", "delta_weight", "delta_pct", "new_weight")})
-    return pd.DataFrame(rows)
+    keys = ["rank", "lower_rank", "upper", "lower"]
+    ok = changes[changes["feasible"]].assign(_size=lambda f: f["delta_pct"].abs())
+    best = ok.sort_values([*keys, "_size"], kind="stable").drop_duplicates(keys)  # first criterion among equals
+    pairs = changes[keys].drop_duplicates().sort_values(keys)
+    summary = pairs.merge(best[MOST_CRITICAL_COLUMNS], on=keys, how="left").reset_index(drop=True)
+    size = summary["delta_pct"].abs()
+    marks = pd.Series("", index=summary.index)
+    n = len(set(changes["upper"]) | set(changes["lower"]))
+    with_top = summary["rank"] == 1
+    if with_top.sum() == n - 1 and size[with_top].notna().any():
+        marks[size[with_top].idxmin()] = "PT"
+    if size.notna().any():
+        pa = size.idxmin()
+        marks[pa] = ", ".join(filter(None, (marks[pa], "PA")))
+    summary["measure"] = marks
+    return summary
+
+
+def critical_criteria(changes: pd.DataFrame) -> pd.DataFrame:
+    """T&S's percent-top and percent-any critical criteria (:func:`most_critical`), index ``PT``, ``PA``.
+
+    A measure that no feasible single-weight change reaches (or, for PT, that ``changes`` cannot tell)
+    is left out.
+    """
+    summary = most_critical(changes)
+    marks = summary["measure"].str.split(", ")
+    found = {m: summary.loc[marks.map(lambda ms, m=m: m in ms)] for m in ("PT", "PA")}
+    rows = {m: hit.iloc[0] for m, hit in found.items() if not hit.empty}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=MOST_CRITICAL_COLUMNS)
 
 
 # ---------------------------------------------------------------- 3. rank acceptability
@@ -361,14 +436,16 @@ def rank_acceptability(
 # ---------------------------------------------------------------- chart
 
 
-def intervals_chart(intervals: pd.DataFrame, *, title: str = "", source: str = ""):  # type: ignore[no-untyped-def]
+def intervals_chart(intervals: pd.DataFrame, *, title: str = "", source: str = "") -> Figure:
     """One bar per criterion: the stable share interval (0–100 %), a dot at the current share."""
-    from planlib import charts
-
     m = len(intervals)
-    fig, ax = charts.figure(title or "ช่วงน้ำหนักที่อันดับไม่เปลี่ยน / Weight stability intervals",
-                            xlabel="สัดส่วนน้ำหนักของเกณฑ์ (%) / criterion weight share (%)", ylabel="เกณฑ์ / criterion",
-                            source=source, size=(8, 1.2 + 0.5 * m))  # fmt: skip
+    fig, ax = charts.figure(
+        title or "ช่วงน้ำหนักที่อันดับไม่เปลี่ยน / Weight stability intervals",
+        xlabel="สัดส่วนน้ำหนักของเกณฑ์ (%) / criterion weight share (%)",
+        ylabel="เกณฑ์ / criterion",
+        source=source,
+        size=(8, 1.2 + 0.5 * m),
+    )
     y = np.arange(m)[::-1]
     low = 100 * intervals["share_low"].to_numpy(float)
     high = 100 * intervals["share_high"].to_numpy(float)
@@ -389,25 +466,40 @@ def intervals_chart(intervals: pd.DataFrame, *, title: str = "", source: str = "
 def intervals_table(intervals: pd.DataFrame) -> pd.DataFrame:
     """:func:`stability_intervals` for reports: shares in %, weights in the plan's units, binding pairs."""
     return pd.DataFrame({
-        "เกณฑ์ / criterion": intervals["criterion"], "น้ำหนัก / weight": intervals["weight"],
+        "เกณฑ์ / criterion": intervals["criterion"],
+        "น้ำหนัก / weight": intervals["weight"],
         "สัดส่วน (%) / share (%)": 100 * intervals["share"],
-        "ต่ำสุด (%) / lowest (%)": 100 * intervals["share_low"], "สูงสุด (%) / highest (%)": 100 * intervals["share_high"],
-        "น้ำหนักต่ำสุด / lowest weight": intervals["weight_low"], "น้ำหนักสูงสุด / highest weight": intervals["weight_high"],
+        "ต่ำสุด (%) / lowest (%)": 100 * intervals["share_low"],
+        "สูงสุด (%) / highest (%)": 100 * intervals["share_high"],
+        "น้ำหนักต่ำสุด / lowest weight": intervals["weight_low"],
+        "น้ำหนักสูงสุด / highest weight": intervals["weight_high"],
         "คู่ที่สลับเมื่อต่ำกว่า / swaps below": intervals["binds_low"].replace("", "–"),
         "คู่ที่สลับเมื่อสูงกว่า / swaps above": intervals["binds_high"].replace("", "–"),
-    })  # fmt: skip
+    })
+
+
+MEASURE_TEXT = {"PT": "PT (เปลี่ยนอันดับ 1 / percent-top)", "PA": "PA (เปลี่ยนอันดับใดก็ได้ / percent-any)"}
 
 
 def critical_table(changes: pd.DataFrame) -> pd.DataFrame:
-    """:func:`most_critical` for reports (Triantaphyllou & Sánchez 1997)."""
+    """:func:`most_critical` for reports (Triantaphyllou & Sánchez 1997).
+
+    The adjacent pairs, plus the pair that gives the percent-top criterion when it is not the
+    runner-up; the last column says which row is T&S's PT and PA critical criterion.
+    """
     summary = most_critical(changes)
+    is_pt = summary["measure"].str.contains("PT")
+    summary = summary[(summary["lower_rank"] == summary["rank"] + 1) | is_pt]
+    measures = [" / ".join(MEASURE_TEXT[m] for m in marks.split(", ") if m) for marks in summary["measure"]]
     return pd.DataFrame({
-        "อันดับ / ranks": [f"{r}–{r + 1}" for r in summary["rank"]],
+        "อันดับ / ranks": [f"{r}–{lr}" for r, lr in zip(summary["rank"], summary["lower_rank"])],
         "คู่ / pair": [f"{u} ≻ {low}" for u, low in zip(summary["upper"], summary["lower"])],
         "เกณฑ์วิกฤต / most critical criterion": summary["criterion"].fillna("ไม่มี (สลับไม่ได้) / none (cannot swap)"),
-        "เปลี่ยนน้ำหนัก / weight change": summary["delta_weight"], "เปลี่ยน (%) / change (%)": summary["delta_pct"],
+        "เปลี่ยนน้ำหนัก / weight change": summary["delta_weight"],
+        "เปลี่ยน (%) / change (%)": summary["delta_pct"],
         "น้ำหนักใหม่ / new weight": summary["new_weight"],
-    })  # fmt: skip
+        "เกณฑ์วิกฤตของ T&S / T&S critical": measures,
+    }).reset_index(drop=True)
 
 
 def acceptability_table(acc: Acceptability) -> pd.DataFrame:
@@ -424,11 +516,13 @@ def acceptability_table(acc: Acceptability) -> pd.DataFrame:
 def method_text(acc: Acceptability) -> tuple[str, str]:
     """How the acceptability was sampled (Thai, English), e.g. for a table caption."""
     th, en = SAMPLERS[acc.method]
-    return (f"สุ่มน้ำหนัก {acc.n_samples:,} ชุด ({th}) seed = {acc.seed}; อันดับเท่ากันใช้อันดับร่วม",
-            f"{acc.n_samples:,} weight draws ({en}), seed {acc.seed}; equal totals share a rank")
+    return (
+        f"สุ่มน้ำหนัก {acc.n_samples:,} ชุด ({th}) seed = {acc.seed}; อันดับเท่ากันใช้อันดับร่วม",
+        f"{acc.n_samples:,} weight draws ({en}), seed {acc.seed}; equal totals share a rank",
+    )
 
 
-def acceptability_heatmap(acc: Acceptability, *, title: str = "", source: str = ""):  # type: ignore[no-untyped-def]
+def acceptability_heatmap(acc: Acceptability, *, title: str = "", source: str = "") -> Figure:
     """Heatmap of P(rank = r) of a :class:`Acceptability` (see :func:`planlib.plans.priority.acceptability_heatmap`)."""
     title = title or f"โอกาสที่จะได้แต่ละอันดับ / Rank acceptability ({acc.n_samples:,} draws, {acc.method})"
     return priority.acceptability_heatmap(acc.table, title=title, source=source)

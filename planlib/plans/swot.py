@@ -33,11 +33,20 @@ import re
 from collections.abc import Iterator
 from functools import cache
 from itertools import combinations
+from typing import TYPE_CHECKING
 
+import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
-from planlib.inputs import checks, thai
+from planlib import charts
+from planlib.inputs import checks, messages, thai
+from planlib.inputs.dataset import Dataset, Plan
 from planlib.inputs.problems import Problem, Problems
+
+if TYPE_CHECKING:
+    from pythainlp.util import Trie
 
 QUADRANTS = ("S", "W", "O", "T")
 QUADRANT_NAMES: dict[str, tuple[str, str]] = {
@@ -59,7 +68,7 @@ LANGUAGES = ("th", "en", "both")
 
 def _check_language(language: str) -> None:
     if language not in LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r} / ภาษาต้องเป็น th, en หรือ both")
+        raise ValueError(" / ".join(messages.text("unknown_language", allowed=", ".join(LANGUAGES), language=language)))
 
 
 def quadrant_label(quadrant: str, language: str = "both") -> str:
@@ -111,7 +120,7 @@ def quadrant_means(swot: pd.DataFrame) -> pd.DataFrame:
         "mean_score": grouped.mean(),
         "min_score": grouped.min(),
         "max_score": grouped.max(),
-    }).reindex(list(QUADRANTS))  # fmt: skip
+    }).reindex(list(QUADRANTS))
     out["items"] = out["items"].fillna(0).astype(int)
     out["scored"] = out["scored"].fillna(0).astype(int)
     out.index.name = "quadrant"
@@ -147,7 +156,7 @@ def means_table(swot: pd.DataFrame, language: str = "both") -> pd.DataFrame:
         "ค่าเฉลี่ย / Mean": means["mean_score"].to_numpy(),
         "ต่ำสุด / Min": means["min_score"].to_numpy(),
         "สูงสุด / Max": means["max_score"].to_numpy(),
-    })  # fmt: skip
+    })
 
 
 # ---------------------------------------------------------------- Thai-aware similarity
@@ -157,7 +166,7 @@ _WORDLIKE = re.compile(r"[\u0e01-\u0e2e0-9a-z]")
 
 @cache
 def _stopwords() -> frozenset[str]:
-    from pythainlp.corpus import thai_stopwords
+    from pythainlp.corpus import thai_stopwords  # pythainlp is heavy: loaded when text is first compared
 
     return frozenset(thai_stopwords())
 
@@ -165,20 +174,20 @@ def _stopwords() -> frozenset[str]:
 @cache
 def _thai_words() -> tuple[frozenset[str], int]:
     """PyThaiNLP's Thai word list and the length of its longest word."""
-    from pythainlp.corpus import thai_words
+    from pythainlp.corpus import thai_words  # heavy, see _stopwords
 
     words = thai_words()
     return words, max(map(len, words))
 
 
-def _dictionary_for(text: str):  # type: ignore[no-untyped-def]
+def _dictionary_for(text: str) -> Trie:
     """A PyThaiNLP trie of the dictionary words that occur in ``text``.
 
     newmm only ever matches dictionary words that are substrings of the text, so segmenting with
     this small trie gives exactly the tokens of the full dictionary. Building the full 62,000-word
     trie costs about 2 s in every new process (each report kernel); this costs milliseconds.
     """
-    from pythainlp.util import Trie
+    from pythainlp.util import Trie  # heavy, see _stopwords
 
     words, longest = _thai_words()
     pieces = {text[i:j] for i in range(len(text)) for j in range(i + 1, min(len(text), i + longest) + 1)}
@@ -196,7 +205,7 @@ def content_words(text: str) -> tuple[str, ...]:
     >>> content_words("ระบบเทคโนโลยีสารสนเทศของกองทุนฯ ยังไม่ครอบคลุมทุกกระบวนการ เช่น การยื่นคำขอกู้")  # doctest: +SKIP
     ('ระบบ', 'เทคโนโลยีสารสนเทศ', 'กองทุน', 'ครอบคลุม', 'กระบวนการ', 'ยื่นคำขอ', 'กู้')
     """
-    from pythainlp.tokenize import word_tokenize
+    from pythainlp.tokenize import word_tokenize  # heavy, see _stopwords
 
     stop = _stopwords()
     words = []
@@ -244,9 +253,9 @@ def text_similarity(text_a: str, text_b: str) -> dict[str, float]:
 
 def _kind(q_a: str, q_b: str, sim: dict[str, float]) -> str | None:
     """``duplicate`` / ``contradiction`` / ``listed_twice`` or ``None`` (rules in the module docstring)."""
-    near_copy = (sim["containment"] >= DUPLICATE_CONTAINMENT and min(sim["words_a"], sim["words_b"]) >= DUPLICATE_MIN_WORDS) or (
-        sim["jaccard"] >= DUPLICATE_JACCARD
-    )
+    shorter = min(sim["words_a"], sim["words_b"])
+    contained = sim["containment"] >= DUPLICATE_CONTAINMENT and shorter >= DUPLICATE_MIN_WORDS
+    near_copy = contained or sim["jaccard"] >= DUPLICATE_JACCARD
     if q_a == q_b:
         return "duplicate" if near_copy else None
     if not (near_copy or sim["run"] >= SHARED_RUN_WORDS):
@@ -263,7 +272,8 @@ def similar_items(swot: pd.DataFrame) -> pd.DataFrame:
     analyst's rows ``row_a``/``row_b``. Rules and thresholds: module docstring. Pairs are
     compared on ``text_th`` (``text_en`` when an item has no Thai text).
     """
-    columns = ["code_a", "code_b", "quadrant_a", "quadrant_b", "kind", "jaccard", "containment", "shared_run", "row_a", "row_b"]
+    columns = ["code_a", "code_b", "quadrant_a", "quadrant_b", "kind", "jaccard", "containment", "shared_run"]
+    columns += ["row_a", "row_b"]
     rows = []
     items = ranked_items(swot)
     texts = items["text_th"].where(items["text_th"].notna(), items.get("text_en"))
@@ -274,56 +284,54 @@ def similar_items(swot: pd.DataFrame) -> pd.DataFrame:
         sim = text_similarity(text_a, text_b)
         kind = _kind(a["quadrant"], b["quadrant"], sim)
         if kind:
-            rows.append([a["code"], b["code"], a["quadrant"], b["quadrant"], kind,
-                         sim["jaccard"], sim["containment"], int(sim["run"]), row_a, row_b])  # fmt: skip
+            pair = [a["code"], b["code"], a["quadrant"], b["quadrant"], kind]
+            rows.append([*pair, sim["jaccard"], sim["containment"], int(sim["run"]), row_a, row_b])
     return pd.DataFrame(rows, columns=columns)
 
 
-_KIND_TEXT = {
-    "duplicate": ("likely duplicate of {other} (same quadrant, {words})", "น่าจะซ้ำกับ {other} (กลุ่มเดียวกัน {words_th})"),
-    "contradiction": (
-        "the same subject as {other} appears as both {qa} and {qb} ({words})",
-        "เรื่องเดียวกับ {other} ปรากฏเป็นทั้ง{qa_th}และ{qb_th} ({words_th})",
-    ),
-    "listed_twice": (
-        "the same subject as {other} is listed as both {qa} and {qb} ({words})",
-        "เรื่องเดียวกับ {other} ถูกระบุเป็นทั้ง{qa_th}และ{qb_th} ({words_th})",
-    ),
-}
+KIND_CODES = {"duplicate": "swot_duplicate", "contradiction": "swot_contradiction", "listed_twice": "swot_listed_twice"}
+"""The message of each kind of flagged pair (:mod:`planlib.inputs.messages`)."""
 
 
-def _explain(pair: pd.Series) -> tuple[str, str]:
-    """English and Thai sentence for one flagged pair, about ``code_b``."""
-    en, th = _KIND_TEXT[pair["kind"]]
-    fields = {
-        "other": pair["code_a"], "qa": _singular(pair["quadrant_a"]), "qb": _singular(pair["quadrant_b"]),
-        "qa_th": QUADRANT_NAMES[pair["quadrant_a"]][0], "qb_th": QUADRANT_NAMES[pair["quadrant_b"]][0],
-        "words": f"{pair['containment']:.0%} of the shorter item's words shared, longest shared run {pair['shared_run']} words",
-        "words_th": f"คำร่วม {pair['containment']:.0%} ของข้อที่สั้นกว่า ต่อเนื่องกันยาวสุด {pair['shared_run']} คำ",
-    }  # fmt: skip
-    return f"{pair['code_b']}: " + en.format(**fields), f"{pair['code_b']}: " + th.format(**fields)
+def _explain(pair: pd.Series) -> tuple[str, dict[str, object]]:
+    """The message code and values of one flagged pair, about ``code_b`` (:mod:`planlib.inputs.messages`)."""
+    values = {
+        "item": pair["code_b"],
+        "other": pair["code_a"],
+        "first": _singular(pair["quadrant_a"]),
+        "second": _singular(pair["quadrant_b"]),
+        "first_th": QUADRANT_NAMES[pair["quadrant_a"]][0],
+        "second_th": QUADRANT_NAMES[pair["quadrant_b"]][0],
+        "shared": pair["containment"],
+        "run": pair["shared_run"],
+    }
+    return KIND_CODES[pair["kind"]], values
 
 
 def similarity_findings(swot: pd.DataFrame) -> pd.DataFrame:
     """:func:`similar_items` as display rows with a Thai and English explanation."""
     out = []
     for _, pair in similar_items(swot).iterrows():
-        en, th = _explain(pair)
-        out.append({"รหัส / Codes": f"{pair['code_a']} – {pair['code_b']}", "ประเภท / Kind": pair["kind"],
-                    "คำอธิบาย": th, "Explanation": en})  # fmt: skip
+        code, values = _explain(pair)
+        en, th = messages.text(code, **values)
+        out.append({
+            "รหัส / Codes": f"{pair['code_a']} – {pair['code_b']}",
+            "ประเภท / Kind": pair["kind"],
+            "คำอธิบาย": th,
+            "Explanation": en,
+        })
     return pd.DataFrame(out, columns=["รหัส / Codes", "ประเภท / Kind", "คำอธิบาย", "Explanation"])
 
 
-def swot_similar_items(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+def swot_similar_items(dataset: Dataset) -> Iterator[Problem]:
     """Warn about likely duplicate and contradictory SWOT items (as printed; never merged)."""
     swot = dataset.tables.get("swot")
     if swot is None or len(swot) < 2 or "text_th" not in swot:
         return
     swot = swot[swot["quadrant"].isin(QUADRANTS) & swot["code"].notna()]
     for _, pair in similar_items(swot).iterrows():
-        en, th = _explain(pair)
-        yield checks.problem(dataset, "warning", "swot", pair["row_b"], "text_th", pair["code_b"], en, th,
-                             f"swot_{pair['kind']}")  # fmt: skip
+        code, values = _explain(pair)
+        yield checks.located(dataset, "warning", code, "swot", pair["row_b"], "text_th", pair["code_b"], **values)
 
 
 def _singular(quadrant: str) -> str:
@@ -336,12 +344,12 @@ REPORT_TABLES = ("swot", "tows", "strategies", "projects", "budgets")
 """Tables the swot report reads; their problems make its data-quality section."""
 
 
-def report_problems(plan) -> Problems:  # type: ignore[no-untyped-def]
+def report_problems(plan: Plan) -> Problems:
     """The plan's problems (errors and warnings, not normalisation changes) in :data:`REPORT_TABLES`."""
     return Problems(p for p in plan.problems if p.table in REPORT_TABLES and p.severity != "change")
 
 
-def source_note(plan) -> str:  # type: ignore[no-untyped-def]
+def source_note(plan: Dataset) -> str:
     """``<organisation name>; <source of the SWOT rows>`` for chart and table captions.
 
     The source is the part of ``swot.source`` before its first comma when all rows share it
@@ -363,13 +371,6 @@ _QUADRANT_COLOURS = {"S": "#e3f1e8", "W": "#fbe9dc", "O": "#e1ecf5", "T": "#f6e0
 _QUADRANT_EDGES = {"S": "#4c9f70", "W": "#e07b39", "O": "#1f5f8b", "T": "#c0392b"}
 
 
-def _display_width(text: str) -> int:
-    """Characters that take horizontal space: Thai above/below marks (category Mn) take none."""
-    import unicodedata
-
-    return sum(unicodedata.category(ch) != "Mn" for ch in text)
-
-
 def wrap_words(text: str, width: int = 44) -> list[str]:
     """Wrap Thai (or mixed) text at word boundaries into lines of at most ``width`` display columns.
 
@@ -377,23 +378,22 @@ def wrap_words(text: str, width: int = 44) -> list[str]:
     word; display width skips combining marks (ไม้เอก, สระบน …), which take no column. Greedy
     fill: a word goes on the current line if it fits, else starts the next one. A single word
     longer than ``width`` is split by :func:`planlib.charts.wrap_thai`, which breaks only
-    between a consonant cluster and the next base consonant.
+    between a consonant cluster and the next base consonant. Width is
+    :func:`planlib.inputs.thai.display_width`.
     """
-    from pythainlp.tokenize import word_tokenize
-
-    from planlib.charts import wrap_thai
+    from pythainlp.tokenize import word_tokenize  # heavy, see _stopwords
 
     lines: list[str] = []
     current = ""
     for token in word_tokenize(text, engine="newmm", keep_whitespace=True):
-        if _display_width(current + token) <= width:
+        if thai.display_width(current + token) <= width:
             current += token
             continue
         if current.strip():
             lines.append(current.rstrip())
         current = token.lstrip()
-        while _display_width(current) > width:
-            head, *rest = wrap_thai(current, width).split("\n")
+        while thai.display_width(current) > width:
+            head, *rest = charts.wrap_thai(current, width).split("\n")
             lines.append(head)
             current = "".join(rest)
     if current.strip():
@@ -411,7 +411,7 @@ def _item_lines(items: pd.DataFrame, language: str, width: int) -> list[list[str
     return out
 
 
-def quadrant_chart(swot: pd.DataFrame, *, title: str, source: str, language: str = "both", width: int = 46):  # type: ignore[no-untyped-def]
+def quadrant_chart(swot: pd.DataFrame, *, title: str, source: str, language: str = "both", width: int = 46) -> Figure:
     """The SWOT 2×2: strengths and weaknesses on top (internal), opportunities and threats below.
 
     Every item is shown in full as ``code (printed score) text``, wrapped by
@@ -420,11 +420,6 @@ def quadrant_chart(swot: pd.DataFrame, *, title: str, source: str, language: str
     English), English for ``en``. Each row of panels is as tall as its longer panel, so no
     text is cut or shrunk: the figure grows with the SWOT.
     """
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Rectangle
-
-    from planlib import charts
-
     _check_language(language)
     charts.use_thai_font()
     items = ranked_items(swot)
@@ -433,10 +428,11 @@ def quadrant_chart(swot: pd.DataFrame, *, title: str, source: str, language: str
     heights = {q: sum(len(x) for x in lines[q]) + gap * max(len(lines[q]) - 1, 0) + 2.2 for q in QUADRANTS}
     top, bottom = max(heights["S"], heights["W"]), max(heights["O"], heights["T"])
     line_inch = 0.175
-    fig, axes = plt.subplots(2, 2, figsize=(7.6, (top + bottom) * line_inch + 0.9), layout="constrained",
-                             gridspec_kw={"height_ratios": [top, bottom]})  # fmt: skip
+    size = (7.6, (top + bottom) * line_inch + 0.9)
+    fig, axes = plt.subplots(2, 2, figsize=size, layout="constrained", gridspec_kw={"height_ratios": [top, bottom]})
     fig.suptitle(title, fontsize=12)
-    for ax, quadrant, rows in ((axes[0, 0], "S", top), (axes[0, 1], "W", top), (axes[1, 0], "O", bottom), (axes[1, 1], "T", bottom)):
+    panels = ((axes[0, 0], "S", top), (axes[0, 1], "W", top), (axes[1, 0], "O", bottom), (axes[1, 1], "T", bottom))
+    for ax, quadrant, rows in panels:
         ax.set_xlim(0, 1)
         ax.set_ylim(rows, 0)
         ax.set_xticks([])
@@ -444,9 +440,10 @@ def quadrant_chart(swot: pd.DataFrame, *, title: str, source: str, language: str
         ax.grid(False)
         for spine in ax.spines.values():
             spine.set_visible(False)
-        ax.add_patch(Rectangle((0, 0), 1, rows, facecolor=_QUADRANT_COLOURS[quadrant], edgecolor=_QUADRANT_EDGES[quadrant], lw=1.2))
-        ax.text(0.02, 0.9, quadrant_label(quadrant, "en" if language == "en" else "both"), fontsize=10.5,
-                color=_QUADRANT_EDGES[quadrant], va="center")  # fmt: skip
+        colour, edge = _QUADRANT_COLOURS[quadrant], _QUADRANT_EDGES[quadrant]
+        ax.add_patch(Rectangle((0, 0), 1, rows, facecolor=colour, edgecolor=edge, lw=1.2))
+        label = quadrant_label(quadrant, "en" if language == "en" else "both")
+        ax.text(0.02, 0.9, label, fontsize=10.5, color=edge, va="center")
         y = 2.0
         for item in lines[quadrant]:
             for line in item:

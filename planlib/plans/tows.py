@@ -20,6 +20,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from planlib.inputs import checks, thai
+from planlib.inputs.dataset import Dataset
 from planlib.inputs.problems import Problem
 
 TOWS_TYPES: dict[str, tuple[str, str]] = {
@@ -74,7 +75,7 @@ def tows_table(tows: pd.DataFrame, language: str = "both") -> pd.DataFrame:
         "ประเภท / Type": [f"{t} {TOWS_TYPES[t][0]}" for t in frame["type"]],
         "กลยุทธ์ / Strategy": _text(frame, language).to_numpy(),
         "ปัจจัย / Factors": [compress_codes(factor_codes(f)) for f in frame["factors"]] if "factors" in frame else "",
-    })  # fmt: skip
+    })
 
 
 def tows_matrix(tows: pd.DataFrame, language: str = "both") -> pd.DataFrame:
@@ -99,7 +100,7 @@ def tows_matrix(tows: pd.DataFrame, language: str = "both") -> pd.DataFrame:
         "": ["โอกาส / Opportunities (O)", "อุปสรรค / Threats (T)"],
         "จุดแข็ง / Strengths (S)": [cell("SO"), cell("ST")],
         "จุดอ่อน / Weaknesses (W)": [cell("WO"), cell("WT")],
-    })  # fmt: skip
+    })
 
 
 # ---------------------------------------------------------------- traceability
@@ -121,7 +122,14 @@ def _projects_of(rec: pd.Series, projects: pd.DataFrame | None) -> list[str]:
     return []
 
 
-def traceability(plan) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def _by_code(frame: pd.DataFrame | None, column: str) -> dict[str, object]:
+    """``code`` → ``column`` of a strategies or projects table (empty when the table or column is absent)."""
+    if frame is None or column not in frame:
+        return {}
+    return dict(zip(frame["code"].astype(str), frame[column]))
+
+
+def traceability(plan: Dataset) -> pd.DataFrame:
     """Each TOWS strategy → its tactic (strategies table) and parent strategy → projects → budget.
 
     Columns: ``code``, ``type``, ``text_th``, ``text_en``, ``factors``, ``tactic_code``,
@@ -136,12 +144,10 @@ def traceability(plan) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     strategies = plan.tables.get("strategies")
     projects = plan.tables.get("projects")
     budgets = plan.tables.get("budgets")
-    names = {} if strategies is None else dict(zip(strategies["code"].astype(str), strategies["name_th"]))
-    parents = {} if strategies is None or "parent_code" not in strategies else dict(
-        zip(strategies["code"].astype(str), strategies["parent_code"]))  # fmt: skip
-    project_names = {} if projects is None else dict(zip(projects["code"].astype(str), projects["name_th"]))
-    notes = {} if projects is None or "budget_note_th" not in projects else dict(
-        zip(projects["code"].astype(str), projects["budget_note_th"]))  # fmt: skip
+    names = _by_code(strategies, "name_th")
+    parents = _by_code(strategies, "parent_code")
+    project_names = _by_code(projects, "name_th")
+    notes = _by_code(projects, "budget_note_th")
     rows = []
     for _, rec in tows.iterrows():
         tactic = rec.get("tactic_code") if isinstance(rec.get("tactic_code"), str) else None
@@ -152,16 +158,25 @@ def traceability(plan) -> pd.DataFrame:  # type: ignore[no-untyped-def]
         has_budget = spent is not None and not spent.empty
         years = sorted(int(y) for y in spent["fiscal_year"].dropna().unique()) if has_budget else []
         printed_notes = sorted({str(notes[c]) for c in codes if isinstance(notes.get(c), str)})
+        budget_years = None
+        if years:
+            budget_years = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
         rows.append({
-            "code": rec["code"], "type": rec["type"], "text_th": rec["text_th"], "text_en": rec.get("text_en"),
-            "factors": rec.get("factors"), "tactic_code": tactic, "tactic_th": names.get(tactic) if tactic else None,
-            "strategy_code": parent, "strategy_th": names.get(parent) if parent else None,
+            "code": rec["code"],
+            "type": rec["type"],
+            "text_th": rec["text_th"],
+            "text_en": rec.get("text_en"),
+            "factors": rec.get("factors"),
+            "tactic_code": tactic,
+            "tactic_th": names.get(tactic) if tactic else None,
+            "strategy_code": parent,
+            "strategy_th": names.get(parent) if parent else None,
             "project_codes": ",".join(codes) or None,
             "projects_th": "; ".join(str(project_names.get(c, c)) for c in codes) or None,
             "budget": float(spent["amount"].sum()) if has_budget else float("nan"),
-            "budget_years": (f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])) if years else None,
+            "budget_years": budget_years,
             "budget_note": "; ".join(printed_notes) or None,
-        })  # fmt: skip
+        })
     return pd.DataFrame(rows, index=tows.index)
 
 
@@ -187,14 +202,18 @@ def traceability_table(trace: pd.DataFrame, language: str = "both") -> pd.DataFr
         if not isinstance(code, str):
             tactic.append("–")
             continue
-        tactic.append(f"{code} {name if isinstance(name, str) else ''}".strip() + (f" (ยุทธศาสตร์ / strategy {parent})" if isinstance(parent, str) else ""))
+        text = f"{code} {name if isinstance(name, str) else ''}".strip()
+        tactic.append(text + (f" (ยุทธศาสตร์ / strategy {parent})" if isinstance(parent, str) else ""))
+    linked = zip(trace["project_codes"], trace["projects_th"])
+    projects = [f"{c}: {n}" if isinstance(c, str) else "–" for c, n in linked]
+    budgets = zip(trace["budget"], trace["budget_years"], trace["budget_note"])
     return pd.DataFrame({
         "TOWS": [f"{c} ({t})" for c, t in zip(trace["code"], trace["type"])],
         "กลยุทธ์ TOWS / TOWS strategy": strategy.to_numpy(),
         "กลวิธี / Tactic": tactic,
-        "แผนงาน/โครงการ / Projects": [f"{c}: {n}" if isinstance(c, str) else "–" for c, n in zip(trace["project_codes"], trace["projects_th"])],
-        "งบประมาณ / Budget": [_budget_text(b, y, n) for b, y, n in zip(trace["budget"], trace["budget_years"], trace["budget_note"])],
-    })  # fmt: skip
+        "แผนงาน/โครงการ / Projects": projects,
+        "งบประมาณ / Budget": [_budget_text(b, y, n) for b, y, n in budgets],
+    })
 
 
 # ---------------------------------------------------------------- coverage
@@ -222,7 +241,7 @@ def unknown_factors(tows: pd.DataFrame, swot: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["row", "code", "factor"])
 
 
-def tows_factors(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+def tows_factors(dataset: Dataset) -> Iterator[Problem]:
     """TOWS warnings: a strategy citing a factor of the wrong side (an SO strategy citing a
     weakness) or citing no factor, and SWOT items that no strategy uses."""
     tows, swot = dataset.tables.get("tows"), dataset.tables.get("swot")
@@ -233,22 +252,17 @@ def tows_factors(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
         kind = rec.get("type")
         factors = factor_codes(rec.get("factors"))
         if not factors:
-            yield checks.problem(dataset, "warning", "tows", row, "factors", "",
-                                 f"strategy {rec['code']} cites no SWOT factor", f"กลยุทธ์ {rec['code']} ไม่ได้อ้างถึงปัจจัย SWOT",
-                                 "no_factors")  # fmt: skip
+            yield checks.located(dataset, "warning", "no_factors", "tows", row, "factors", "", strategy=rec["code"])
             continue
         if not isinstance(kind, str):
             continue
         for factor in factors:
             quadrant = quadrant_of.get(factor)
             if quadrant is not None and quadrant not in kind:
-                yield checks.problem(dataset, "warning", "tows", row, "factors", factor,
-                                     f"{kind} strategy {rec['code']} cites {factor}, a {quadrant} item (expected {kind[0]} or {kind[1]} items)",
-                                     f"กลยุทธ์ {kind} {rec['code']} อ้างถึง {factor} ซึ่งเป็นปัจจัยกลุ่ม {quadrant} (ควรเป็นกลุ่ม {kind[0]} หรือ {kind[1]})",
-                                     "factor_side")  # fmt: skip
+                yield checks.located(dataset, "warning", "factor_side", "tows", row, "factors", factor, kind=kind,
+                                     strategy=rec["code"], factor=factor, quadrant=quadrant, first=kind[0],
+                                     second=kind[1])
     if swot is None:
         return
     for row, rec in unused_factors(tows, swot).iterrows():
-        yield checks.problem(dataset, "warning", "swot", row, "code", rec["code"],
-                             f"SWOT item {rec['code']} is not used by any TOWS strategy",
-                             f"ปัจจัย SWOT {rec['code']} ไม่ถูกใช้ในกลยุทธ์ TOWS ใด", "unused_factor")  # fmt: skip
+        yield checks.located(dataset, "warning", "unused_factor", "swot", row, "code", rec["code"], item=rec["code"])

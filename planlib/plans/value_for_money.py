@@ -20,7 +20,9 @@ import numpy as np
 import pandas as pd
 
 from planlib.inputs import checks
+from planlib.inputs.dataset import Dataset
 from planlib.inputs.problems import Problem
+from planlib.plans.bands import band_of, band_table, check_mark, natural_key
 
 ITEM_SCALE = (1.0, 3.0)
 """Each benefit/cost item is scored 1–3 (seed 001 rubric, L859–869)."""
@@ -63,15 +65,13 @@ def ratio_agrees(printed: float, computed: float) -> bool:
     return abs(printed - computed) <= 0.5 * 10**-d + 1e-9
 
 
-def value_for_money(plan) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def value_for_money(plan: Dataset) -> pd.DataFrame:
     """The value-for-money table: ΣB, ΣC, B/C, band, the printed ratio and whether it agrees.
 
     One row per project with benefit/cost items, best ratio first. ``band`` comes from the plan's
     ``bands`` with ``scheme = bc_ratio`` (inclusive, as printed); ``ratio_ok`` is
     :func:`ratio_agrees` (NA when nothing is printed).
     """
-    from planlib.plans import priority
-
     ratios = bc_ratios(plan.benefit_cost)
     out = ratios.reset_index()
     names = pd.Series(dtype=object)
@@ -82,27 +82,26 @@ def value_for_money(plan) -> pd.DataFrame:  # type: ignore[no-untyped-def]
         if "printed_bc_ratio" in proj:
             printed = proj["printed_bc_ratio"]
     out.insert(1, "name_th", out["project_code"].map(names))
-    bands = priority.band_table(plan, "bc_ratio")
-    found = priority.band_of(out["bc_ratio"], bands)
+    found = band_of(out["bc_ratio"], band_table(plan, "bc_ratio"))
     out["band"], out["band_order"] = found["band"], found["band_order"]
     out["printed_bc_ratio"] = out["project_code"].map(printed).astype(float)
-    agree = [pd.NA if pd.isna(p) or pd.isna(c) else ratio_agrees(float(p), float(c))
-             for p, c in zip(out["printed_bc_ratio"], out["bc_ratio"])]  # fmt: skip
+    agree = [
+        pd.NA if pd.isna(p) or pd.isna(c) else ratio_agrees(float(p), float(c))
+        for p, c in zip(out["printed_bc_ratio"], out["bc_ratio"])
+    ]
     out["ratio_ok"] = pd.array(agree, dtype="boolean")
-    out["_nat"] = out["project_code"].map(priority.natural_key)
+    out["_nat"] = out["project_code"].map(natural_key)
     out = out.sort_values(["bc_ratio", "_nat"], ascending=[False, True], na_position="last")
     return out.drop(columns="_nat").reset_index(drop=True)
 
 
 def items_table(benefit_cost: pd.DataFrame) -> pd.DataFrame:
     """Item scores wide, as the source prints them: project, B1…Bn, ΣB, C1…Cn, ΣC, B/C."""
-    from planlib.plans import priority
-
     frame = benefit_cost.assign(project_code=benefit_cost["project_code"].astype(str))
     wide = frame.pivot_table(index="project_code", columns="item_code", values="score", aggfunc="sum", sort=False)
     sides = frame.drop_duplicates("item_code").set_index("item_code")["side"]
-    ben = sorted((c for c in wide.columns if sides.get(c) == "benefit"), key=priority.natural_key)
-    cost = sorted((c for c in wide.columns if sides.get(c) == "cost"), key=priority.natural_key)
+    ben = sorted((c for c in wide.columns if sides.get(c) == "benefit"), key=natural_key)
+    cost = sorted((c for c in wide.columns if sides.get(c) == "cost"), key=natural_key)
     ratios = bc_ratios(benefit_cost)
     out = wide[ben].copy()
     out["ΣB"] = ratios["sum_b"]
@@ -113,8 +112,14 @@ def items_table(benefit_cost: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
-def benefit_cost_items(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
-    """Both sides present and ΣC > 0 (errors); items outside 1–3, ratios in no band, printed ratios that disagree (warnings)."""
+SIDE_TH = {"benefit": "ประโยชน์", "cost": "ต้นทุน"}
+
+
+def benefit_cost_items(dataset: Dataset) -> Iterator[Problem]:
+    """Both sides present and ΣC > 0 (errors); items outside 1–3, ratios in no band, printed ratios that disagree.
+
+    The last three are warnings.
+    """
     bc = dataset.tables.get("benefit_cost")
     if bc is None or bc.empty:
         return
@@ -125,33 +130,27 @@ def benefit_cost_items(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped
     for code, rec in ratios.iterrows():
         for side, n in (("benefit", rec["items_b"]), ("cost", rec["items_c"])):
             if n == 0:
-                yield checks.problem(dataset, "error", "benefit_cost", first_row[code], "side", "",
-                                     f"project {code} has no {side} items: B/C cannot be computed",
-                                     f"โครงการ {code} ไม่มีรายการด้าน{'ประโยชน์' if side == 'benefit' else 'ต้นทุน'} จึงคำนวณ B/C ไม่ได้",
-                                     "required")  # fmt: skip
+                yield checks.located(dataset, "error", "required_bc_side", "benefit_cost", first_row[code], "side", "",
+                                     project=code, side=side, side_th=SIDE_TH[side])
         if rec["items_c"] > 0 and rec["sum_c"] == 0:
-            yield checks.problem(dataset, "error", "benefit_cost", first_row[code], "score", "0",
-                                 f"project {code}: cost items sum to 0, B/C = ΣB / ΣC is undefined",
-                                 f"โครงการ {code}: คะแนนด้านต้นทุนรวมเป็น 0 จึงหาร B/C ไม่ได้", "bad_value")  # fmt: skip
+            yield checks.located(dataset, "error", "bad_value_bc_cost_zero", "benefit_cost", first_row[code], "score",
+                                 "0", project=code)
     low, high = ITEM_SCALE
     for row, rec in bc.iterrows():
         score = rec["score"]
         if pd.notna(score) and not low <= score <= high:
-            yield checks.problem(dataset, "warning", "benefit_cost", row, "score", f"{score:g}",
-                                 f"item {rec['item_code']} of project {rec['project_code']} scored {score:g}, outside the 1–3 rubric",
-                                 f"รายการ {rec['item_code']} ของโครงการ {rec['project_code']} ได้ {score:g} อยู่นอกเกณฑ์ 1–3",
-                                 "out_of_scale")  # fmt: skip
+            yield checks.located(dataset, "warning", "out_of_scale_bc_item", "benefit_cost", row, "score",
+                                 f"{score:g}", item=rec["item_code"], project=rec["project_code"], score=score,
+                                 low=low, high=high)
     if not dataset.has("projects"):
         return
-    from planlib.plans import priority
-
-    bands = priority.band_table(dataset, "bc_ratio")
+    bands = band_table(dataset, "bc_ratio")
     if len(bands):
-        found = priority.band_of(ratios["bc_ratio"].dropna(), bands)
+        found = band_of(ratios["bc_ratio"].dropna(), bands)
         for code in found.index[found["band"].isna()]:
-            yield checks.problem(dataset, "warning", "benefit_cost", first_row[code], "score", f"{ratios.loc[code, 'bc_ratio']:.4g}",
-                                 f"project {code}: B/C {ratios.loc[code, 'bc_ratio']:.3f} falls in no value-for-money band",
-                                 f"โครงการ {code}: B/C {ratios.loc[code, 'bc_ratio']:.3f} ไม่อยู่ในช่วงความคุ้มค่าใด", "no_band")  # fmt: skip
+            ratio = ratios.loc[code, "bc_ratio"]
+            yield checks.located(dataset, "warning", "no_band_bc_ratio", "benefit_cost", first_row[code], "score",
+                                 f"{ratio:.4g}", project=code, ratio=ratio)
     proj = dataset.projects
     if "printed_bc_ratio" not in proj:
         return
@@ -159,19 +158,21 @@ def benefit_cost_items(dataset) -> Iterator[Problem]:  # type: ignore[no-untyped
         printed, code = rec["printed_bc_ratio"], str(rec["code"])
         computed = ratios["bc_ratio"].get(code, np.nan)
         if pd.notna(printed) and pd.notna(computed) and not ratio_agrees(float(printed), float(computed)):
-            rb, rc = ratios.loc[code, "sum_b"], ratios.loc[code, "sum_c"]
-            yield checks.problem(dataset, "warning", "projects", row, "printed_bc_ratio", f"{printed:g}",
-                                 f"project {code}: the source prints B/C {printed:g}, but ΣB/ΣC = {rb:g}/{rc:g} = {computed:.4g}",
-                                 f"โครงการ {code}: เอกสารพิมพ์ B/C {printed:g} แต่ ΣB/ΣC = {rb:g}/{rc:g} = {computed:.4g}",
-                                 "ratio_mismatch")  # fmt: skip
+            yield checks.located(dataset, "warning", "ratio_mismatch", "projects", row, "printed_bc_ratio",
+                                 f"{printed:g}", project=code, printed=printed, sum_b=ratios.loc[code, "sum_b"],
+                                 sum_c=ratios.loc[code, "sum_c"], ratio=computed)
 
 
-def report_table(plan) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def report_table(plan: Dataset) -> pd.DataFrame:
     """:func:`value_for_money` with Thai/English headers and ✓/✗ for the printed ratio."""
     table = value_for_money(plan)
     return pd.DataFrame({
-        "รหัส / code": table["project_code"], "โครงการ / project": table["name_th"], "ΣB": table["sum_b"], "ΣC": table["sum_c"],
-        "B/C คำนวณ / computed": table["bc_ratio"], "ระดับความคุ้มค่า / band": table["band"],
+        "รหัส / code": table["project_code"],
+        "โครงการ / project": table["name_th"],
+        "ΣB": table["sum_b"],
+        "ΣC": table["sum_c"],
+        "B/C คำนวณ / computed": table["bc_ratio"],
+        "ระดับความคุ้มค่า / band": table["band"],
         "B/C ที่พิมพ์ / printed": table["printed_bc_ratio"],
-        "ตรวจ / check": table["ratio_ok"].map(lambda v: "–" if pd.isna(v) else ("✓" if v else "✗ ไม่ตรง / differs")),
-    })  # fmt: skip
+        "ตรวจ / check": table["ratio_ok"].map(check_mark),
+    })

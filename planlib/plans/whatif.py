@@ -16,9 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
+from planlib import charts
+from planlib.display import note, show_table
 from planlib.inputs.problems import DataError, Problem, Problems
 from planlib.plans import priority
+from planlib.plans.bands import natural_key
 from planlib.plans.priority import Scoring
 
 ScoreEdits = Mapping[str, Mapping[str, float]]
@@ -36,13 +40,11 @@ def _scale_problem(scoring: Scoring, code: str, criterion: str, value: object, t
         number = float("nan")
     low, high = crit["scale_min"], crit["scale_max"]
     if np.isnan(number):
-        return Problem("error", table, f"project {code}: score for {criterion!r} must be a number",
-                       f"โครงการ {code}: คะแนนเกณฑ์ {criterion!r} ต้องเป็นตัวเลข", column=criterion, value=str(value),
-                       code="bad_value")  # fmt: skip
+        return Problem.of("error", table, "bad_value_score", column=criterion, value=str(value), project=code,
+                          criterion=criterion)
     if (pd.notna(low) and number < low) or (pd.notna(high) and number > high):
-        return Problem("error", table, f"project {code}: score {number:g} is outside the scale {low:g}–{high:g} of {criterion!r}",
-                       f"โครงการ {code}: คะแนน {number:g} อยู่นอกช่วง {low:g}–{high:g} ของเกณฑ์ {criterion!r}",
-                       column=criterion, value=str(value), code="out_of_scale")  # fmt: skip
+        return Problem.of("error", table, "out_of_scale_whatif", column=criterion, value=str(value), project=code,
+                          score=number, low=low, high=high, criterion=criterion)
     return None
 
 
@@ -68,13 +70,13 @@ def apply_changes(
     for code, edits in (scores or {}).items():
         code = str(code)
         if code not in table_scores.index:
-            problems.add(Problem("error", "whatif", f"unknown project {code!r}", f"ไม่รู้จักโครงการ {code!r}", column="project_code",
-                                 value=code, code="unknown_code"))  # fmt: skip
+            problems.add(Problem.of("error", "whatif", "unknown_code_project", column="project_code", value=code,
+                                    project=code))
             continue
         for criterion, value in edits.items():
             if criterion not in crit_codes:
-                problems.add(Problem("error", "whatif", f"unknown criterion {criterion!r} (criteria: {', '.join(crit_codes)})",
-                                     f"ไม่รู้จักเกณฑ์ {criterion!r}", column=str(criterion), value=str(value), code="unknown_code"))  # fmt: skip
+                problems.add(Problem.of("error", "whatif", "unknown_code_criterion", column=str(criterion),
+                                        value=str(value), criterion=criterion, known=", ".join(crit_codes)))
                 continue
             bad = _scale_problem(scoring, code, criterion, value, "whatif")
             if bad:
@@ -82,20 +84,21 @@ def apply_changes(
             else:
                 table_scores.loc[code, criterion] = float(value)  # type: ignore[arg-type]
     if add is not None:
-        records = add.to_dict("records") if isinstance(add, pd.DataFrame) else [{"project_code": k, **v} for k, v in add.items()]
+        if isinstance(add, pd.DataFrame):
+            records = add.to_dict("records")
+        else:
+            records = [{"project_code": k, **v} for k, v in add.items()]
         for i, rec in enumerate(records, start=1):
             code = str(rec.get("project_code"))
             if code in table_scores.index:
-                problems.add(Problem("error", "whatif", f"project {code!r} already exists; change its scores instead",
-                                     f"มีโครงการ {code!r} อยู่แล้ว ให้แก้คะแนนแทน", row=i, column="project_code", value=code,
-                                     code="duplicate"))  # fmt: skip
+                problems.add(Problem.of("error", "whatif", "duplicate_project", row=i, column="project_code",
+                                        value=code, project=code))
                 continue
             row_ok = True
             for criterion in crit_codes:
                 if criterion not in rec or pd.isna(rec[criterion]):  # type: ignore[arg-type]
-                    problems.add(Problem("error", "whatif", f"new project {code}: score missing for criterion {criterion!r}",
-                                         f"โครงการใหม่ {code}: ไม่มีคะแนนของเกณฑ์ {criterion!r}", row=i, column=criterion,
-                                         code="required"))  # fmt: skip
+                    problems.add(Problem.of("error", "whatif", "required_new_score", row=i, column=criterion,
+                                            project=code, criterion=criterion))
                     row_ok = False
                     continue
                 bad = _scale_problem(scoring, code, criterion, rec[criterion], "whatif")
@@ -104,22 +107,25 @@ def apply_changes(
                     row_ok = False
             if row_ok:
                 table_scores.loc[code] = [float(rec[c]) for c in table_scores.columns]  # type: ignore[arg-type]
-                added = {"name_th": rec.get("name_th", f"(ใหม่ / new) {code}"), "name_en": rec.get("name_en", f"(new) {code}"),
-                         "budget": float(rec.get("budget", 0.0) or 0.0)}  # type: ignore[arg-type]  # fmt: skip
-                projects = pd.concat([projects, pd.DataFrame([added], index=[code]).astype({"name_th": object, "name_en": object})])
+                added = {
+                    "name_th": rec.get("name_th", f"(ใหม่ / new) {code}"),
+                    "name_en": rec.get("name_en", f"(new) {code}"),
+                    "budget": float(rec.get("budget", 0.0) or 0.0),  # type: ignore[arg-type]
+                }
+                row = pd.DataFrame([added], index=[code]).astype({"name_th": object, "name_en": object})
+                projects = pd.concat([projects, row])
     for code in remove:
         code = str(code)
         if code not in table_scores.index:
-            problems.add(Problem("error", "whatif", f"cannot remove unknown project {code!r}", f"ลบโครงการ {code!r} ไม่ได้ เพราะไม่มีในข้อมูล",
-                                 column="project_code", value=code, code="unknown_code"))  # fmt: skip
+            problems.add(Problem.of("error", "whatif", "unknown_code_remove", column="project_code", value=code,
+                                    project=code))
             continue
         table_scores = table_scores.drop(index=code)
         projects = projects.drop(index=code)
     if problems:
         raise DataError(problems, "the what-if changes")
     if table_scores.empty:
-        raise DataError(Problems([Problem("error", "whatif", "no project left to rank", "ไม่เหลือโครงการให้จัดอันดับ", code="empty")]),
-                        "the what-if changes")  # fmt: skip
+        raise DataError(Problems([Problem.of("error", "whatif", "empty_whatif")]), "the what-if changes")
     return dataclasses.replace(scoring, scores=table_scores, projects=projects)
 
 
@@ -156,15 +162,15 @@ def compare(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     merged = before[cols].merge(after[cols], on="project_code", how="outer", suffixes=("_before", "_after"))
     merged["name_th"] = merged["name_th_after"].fillna(merged["name_th_before"])
     merged["movement"] = (merged["rank_before"] - merged["rank_after"]).astype("Int64")
-    merged["band_changed"] = (merged["band_before"].astype("string") != merged["band_after"].astype("string")).fillna(
-        merged["band_before"].isna() != merged["band_after"].isna()
-    )
-    merged["status"] = np.where(merged["rank_before"].isna(), "added", np.where(merged["rank_after"].isna(), "removed", "kept"))
-    merged["_nat"] = merged["project_code"].map(priority.natural_key)
+    differs = merged["band_before"].astype("string") != merged["band_after"].astype("string")
+    merged["band_changed"] = differs.fillna(merged["band_before"].isna() != merged["band_after"].isna())
+    removed = np.where(merged["rank_after"].isna(), "removed", "kept")
+    merged["status"] = np.where(merged["rank_before"].isna(), "added", removed)
+    merged["_nat"] = merged["project_code"].map(natural_key)
     merged["_removed"] = merged["status"] == "removed"
     merged = merged.sort_values(["_removed", "rank_after", "rank_before", "_nat"]).reset_index(drop=True)
-    keep = ["project_code", "name_th", "total_before", "total_after", "rank_before", "rank_after", "movement",
-            "band_before", "band_after", "band_changed", "status"]  # fmt: skip
+    keep = ["project_code", "name_th", "total_before", "total_after", "rank_before", "rank_after", "movement"]
+    keep += ["band_before", "band_after", "band_changed", "status"]
     return merged[keep]
 
 
@@ -205,16 +211,23 @@ def whatif(
     rankings, :func:`compare` and :func:`kendall_tau` of the ranks of the projects in both.
     """
     baseline = priority.prioritize(scoring, base_weights, tie_break)
-    changed = apply_changes(scoring, scores=scores, add=add, remove=remove) if (scores or add is not None or remove) else scoring
+    edited = scores or add is not None or remove
+    changed = apply_changes(scoring, scores=scores, add=add, remove=remove) if edited else scoring
     merged = dict(base_weights or {})
     merged.update(weights or {})
     scenario = priority.prioritize(changed, merged, tie_break)
     comparison = compare(baseline, scenario)
-    tau = kendall_tau(baseline.set_index("project_code")["rank"].astype(float), scenario.set_index("project_code")["rank"].astype(float))
+    ranks_before = baseline.set_index("project_code")["rank"].astype(float)
+    tau = kendall_tau(ranks_before, scenario.set_index("project_code")["rank"].astype(float))
     w0, w1 = priority.weight_vector(scoring, base_weights), priority.weight_vector(changed, merged)
-    table = pd.DataFrame({"criterion": w0.index, "name_th": scoring.criteria["name_th"].reindex(w0.index).to_numpy(),
-                          "weight_before": w0.to_numpy(), "weight_after": w1.reindex(w0.index).to_numpy(),
-                          "share_before": (w0 / w0.sum()).to_numpy(), "share_after": (w1 / w1.sum()).reindex(w0.index).to_numpy()})  # fmt: skip
+    table = pd.DataFrame({
+        "criterion": w0.index,
+        "name_th": scoring.criteria["name_th"].reindex(w0.index).to_numpy(),
+        "weight_before": w0.to_numpy(),
+        "weight_after": w1.reindex(w0.index).to_numpy(),
+        "share_before": (w0 / w0.sum()).to_numpy(),
+        "share_after": (w1 / w1.sum()).reindex(w0.index).to_numpy(),
+    })
     return WhatIf(baseline, scenario, comparison, tau, table, changed)
 
 
@@ -223,20 +236,20 @@ def summary_text(result: WhatIf) -> tuple[str, str]:
     moved = int((result.comparison["movement"].fillna(0) != 0).sum())
     bands = len(result.band_changes)
     tau = "–" if np.isnan(result.tau) else f"{result.tau:.3f}"
-    return (f"Kendall τ-b = {tau}; อันดับเปลี่ยน {moved} โครงการ; ระดับเปลี่ยน {bands} โครงการ",
-            f"Kendall τ-b = {tau}; {moved} project(s) changed rank; {bands} changed band")
+    return (
+        f"Kendall τ-b = {tau}; อันดับเปลี่ยน {moved} โครงการ; ระดับเปลี่ยน {bands} โครงการ",
+        f"Kendall τ-b = {tau}; {moved} project(s) changed rank; {bands} changed band",
+    )
 
 
 # ---------------------------------------------------------------- chart
 
 
-def movement_chart(comparison: pd.DataFrame, *, title: str = "", source: str = ""):  # type: ignore[no-untyped-def]
+def movement_chart(comparison: pd.DataFrame, *, title: str = "", source: str = "") -> Figure:
     """Slope chart: each project's rank before (left) and after (right); movers highlighted."""
-    from planlib import charts
-
     n = int(max(comparison["rank_before"].max(skipna=True) or 1, comparison["rank_after"].max(skipna=True) or 1))
-    fig, ax = charts.figure(title or "การเปลี่ยนอันดับ / Rank movement", xlabel="", ylabel="อันดับ / rank",
-                            source=source, size=(7, 1.4 + 0.42 * n))  # fmt: skip
+    title = title or "การเปลี่ยนอันดับ / Rank movement"
+    fig, ax = charts.figure(title, xlabel="", ylabel="อันดับ / rank", source=source, size=(7, 1.4 + 0.42 * n))
     ax.grid(False)
     for _, rec in comparison.iterrows():
         before, after = rec["rank_before"], rec["rank_after"]
@@ -273,27 +286,29 @@ def live_session() -> bool:
     if not os.environ.get("JPY_SESSION_NAME"):
         return False
     try:
-        import ipywidgets  # noqa: F401
+        import ipywidgets  # noqa: F401  (optional: only a live JupyterLab kernel shows widgets)
     except ImportError:
         return False
     return True
 
 
-def live_sliders(scoring: Scoring, weights: Mapping[str, float] | None = None, *, tie_break: str = "shared", step: float = 0.1):  # type: ignore[no-untyped-def]
+def live_sliders(
+    scoring: Scoring, weights: Mapping[str, float] | None = None, *, tie_break: str = "shared", step: float = 0.1
+) -> object:
     """Sliders (ipywidgets) for every criterion weight; moving one re-ranks and redraws the comparison.
 
     Only for a live JupyterLab kernel (see :func:`live_session`); returns the widget box. The
     baseline is the plan's weights; the sliders start at ``weights``.
     """
-    import ipywidgets as widgets
+    import ipywidgets as widgets  # optional, JupyterLab only (see live_session)
     from IPython.display import display
-
-    from planlib.display import note, show_table
 
     start = priority.weight_vector(scoring, weights)
     top = float(max(5.0, 2 * start.max()))
-    sliders = {c: widgets.FloatSlider(value=float(v), min=0.0, max=top, step=step, description=str(c), continuous_update=False)
-               for c, v in start.items()}  # fmt: skip
+    sliders = {
+        c: widgets.FloatSlider(value=float(v), min=0.0, max=top, step=step, description=str(c), continuous_update=False)
+        for c, v in start.items()
+    }
     out = widgets.Output()
 
     def render(_: object = None) -> None:
@@ -315,26 +330,40 @@ def live_sliders(scoring: Scoring, weights: Mapping[str, float] | None = None, *
     return box
 
 
+COMPARISON_HEADERS = {
+    "project_code": "รหัส / code",
+    "name_th": "โครงการ / project",
+    "total_before": "คะแนนเดิม / total before",
+    "total_after": "คะแนนใหม่ / total after",
+    "rank_before": "อันดับเดิม / rank before",
+    "rank_after": "อันดับใหม่ / rank after",
+    "movement": "เลื่อน / moved",
+    "band_before": "ระดับเดิม / band before",
+    "band_after": "ระดับใหม่ / band after",
+    "band_changed": "ระดับเปลี่ยน / band changed",
+    "status": "สถานะ / status",
+}
+
+
 def comparison_table(result: WhatIf) -> pd.DataFrame:
     """:attr:`WhatIf.comparison` with Thai/English headers, for reports."""
     shown = result.comparison.copy()
     shown["band_changed"] = shown["band_changed"].map({True: "เปลี่ยน / changed", False: ""})
     shown["status"] = shown["status"].map({"kept": "", "added": "เพิ่ม / added", "removed": "ตัดออก / removed"})
-    return shown.rename(columns={
-        "project_code": "รหัส / code", "name_th": "โครงการ / project", "total_before": "คะแนนเดิม / total before",
-        "total_after": "คะแนนใหม่ / total after", "rank_before": "อันดับเดิม / rank before", "rank_after": "อันดับใหม่ / rank after",
-        "movement": "เลื่อน / moved", "band_before": "ระดับเดิม / band before", "band_after": "ระดับใหม่ / band after",
-        "band_changed": "ระดับเปลี่ยน / band changed", "status": "สถานะ / status"})  # fmt: skip
+    return shown.rename(columns=COMPARISON_HEADERS)
 
 
 def weights_table(result: WhatIf) -> pd.DataFrame:
     """Weights and shares before and after, Thai/English headers."""
     w = result.weights
     return pd.DataFrame({
-        "เกณฑ์ / criterion": w["criterion"], "ชื่อ / name": w["name_th"], "น้ำหนักเดิม / weight before": w["weight_before"],
-        "น้ำหนักใหม่ / weight after": w["weight_after"], "สัดส่วนเดิม (%) / share before (%)": 100 * w["share_before"],
+        "เกณฑ์ / criterion": w["criterion"],
+        "ชื่อ / name": w["name_th"],
+        "น้ำหนักเดิม / weight before": w["weight_before"],
+        "น้ำหนักใหม่ / weight after": w["weight_after"],
+        "สัดส่วนเดิม (%) / share before (%)": 100 * w["share_before"],
         "สัดส่วนใหม่ (%) / share after (%)": 100 * w["share_after"],
-    })  # fmt: skip
+    })
 
 
 def scenario_weights(scoring: Scoring, weights: Mapping[str, float] | None) -> dict[str, float]:

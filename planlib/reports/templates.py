@@ -41,6 +41,8 @@ from pydantic import (
     model_validator,
 )
 
+from planlib.plans.priority import TIE_KEYS, parse_tie_break
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
@@ -138,13 +140,25 @@ class SwotParams(ReportParams):
         return self
 
 
-TieBreak = Annotated[str, Field(pattern=r"^(shared|budget|code|criterion:[A-Za-z0-9_.-]{1,32})$")]
+def _tie_break(value: str) -> str:
+    """A tie-break policy exactly as the library reads it: :func:`planlib.plans.priority.parse_tie_break` decides.
+
+    No pattern of its own, so the report accepts what the ranking accepts (``bc_ratio,code``) and
+    refuses the rest with the library's message (English / Thai).
+    """
+    parse_tie_break(value)
+    return value
+
+
+TieBreak = Annotated[PlainText, AfterValidator(_tie_break)]
+TIE_BREAK_HELP = (
+    f"shared rank, or a comma list of {', '.join(TIE_KEYS)}, criterion:<code> applied in order "
+    "(planlib.plans.priority.parse_tie_break), e.g. bc_ratio,code"
+)
 
 
 class PrioritizationParams(ReportParams):
-    tie_break: TieBreak = Field(
-        default="shared", description="shared rank, or break ties by budget, by code, or by a criterion (criterion:<code>)"
-    )
+    tie_break: TieBreak = Field(default="shared", description=TIE_BREAK_HELP)
     top_k: Annotated[int, BeforeValidator(_int_like), Field(ge=1, le=100)] = Field(
         default=5, description="k for the probability of landing in the top k (rank acceptability)"
     )

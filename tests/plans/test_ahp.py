@@ -62,6 +62,14 @@ def test_bad_judgements_get_located_errors() -> None:
     with pytest.raises(planlib.DataError) as err:
         ahp.pairwise_matrix(rows, ["a", "b", "c"])
     found = {(p.row, p.column, p.code) for p in err.value.problems}
-    assert found == {(3, "code_b", "duplicate"), (4, "code_a", "unknown_code"), (5, "value", "bad_value"), (None, "code_a,code_b", "required")}
+    assert found == {
+        (3, "code_b", "duplicate_pair"),
+        (4, "code_a", "unknown_code_criterion"),
+        (5, "value", "bad_value_judgement"),
+        (None, "code_a,code_b", "required_pairs"),
+    }
+    reasons = {p.code: p.reason_en for p in err.value.problems}
+    assert reasons["unknown_code_criterion"] == "unknown criterion 'x' (criteria: a, b, c)"
+    assert reasons["required_pairs"] == "2 pair(s) not compared: a/c, b/c"  # a/c was judged 0, refused
     with pytest.raises(planlib.DataError, match="reciprocal"):
         ahp.ahp(np.array([[1, 2], [2, 1]]), ["a", "b"])

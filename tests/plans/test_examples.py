@@ -22,7 +22,8 @@ def test_regenerating_gives_identical_files(tmp_path: Path, org: str, fy: int, q
     mine = [f"{name}.csv" for name in examples.SYNTHETIC_TABLES]
     assert sorted(p.name for p in written) == sorted(p.name for p in committed.glob("*.csv") if p.name in mine)
     for path in written:
-        assert path.read_bytes() == (committed / path.name).read_bytes(), f"{org}/{path.name} differs: rerun python -m planlib.plans.examples"
+        differs = f"{org}/{path.name} differs: rerun python -m planlib.plans.examples"
+        assert path.read_bytes() == (committed / path.name).read_bytes(), differs
 
 
 @pytest.mark.parametrize(("org", "fy", "quarters"), examples.EXAMPLES)

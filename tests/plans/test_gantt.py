@@ -19,8 +19,8 @@ DSDW = ROOT / "data" / "dsdw"
 def k1(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     folder = tmp_path_factory.mktemp("g") / "dsdw"
     shutil.copytree(DSDW, folder, ignore=shutil.ignore_patterns("synthetic"))
-    (folder / "activity_status.csv").write_text("owner_code,activity_no,done_month\nK1,1,2022-10\nK1,2,2022-11\nK1,3,2023-01\n",
-                                                encoding="utf-8")
+    status = "owner_code,activity_no,done_month\nK1,1,2022-10\nK1,2,2022-11\nK1,3,2023-01\n"
+    (folder / "activity_status.csv").write_text(status, encoding="utf-8")
     acts = progress.activity_progress(planlib.load_plan(folder), 2566, 1)
     return acts[acts["owner_code"] == "K1"]
 

@@ -156,11 +156,12 @@ def test_ahp_inconsistency_and_missing_pairs() -> None:
 
 
 def test_ahp_whatif_via_factor_matrices() -> None:
-    swot = _swot([("S1", "S", float("nan"), float("nan")), ("W1", "W", float("nan"), float("nan")),
-                  ("O1", "O", float("nan"), float("nan")), ("T1", "T", float("nan"), float("nan"))])  # fmt: skip
+    nan = float("nan")
+    swot = _swot([("S1", "S", nan, nan), ("W1", "W", nan, nan), ("O1", "O", nan, nan), ("T1", "T", nan, nan)])
     pairwise = pd.DataFrame({"code_a": ["S1", "O1"], "code_b": ["W1", "T1"], "value": [4, 1]})
     ife, efe = ie.factor_matrices(swot, method="ahp", pairwise=pairwise)
-    assert ife.basis == "ahp" and ife.factors.set_index("code")["weight"].to_dict() == pytest.approx({"S1": 0.8, "W1": 0.2})
+    assert ife.basis == "ahp"
+    assert ife.factors.set_index("code")["weight"].to_dict() == pytest.approx({"S1": 0.8, "W1": 0.2})
     # no scores: S minor 3, W minor 2 -> 0.8*3 + 0.2*2 = 2.8
     assert ife.total == pytest.approx(2.8) and efe.total == pytest.approx(2.0)
 
@@ -170,7 +171,7 @@ def test_space_matrix_worked_example() -> None:
         "dimension": ["FP", "FP", "FP", "SP", "SP", "IP", "IP", "CP", "CP"],
         "factor": list("abcdefghi"),
         "rating": [4, 6, 2, -2, -4, 5, 3, -3, -1],
-    })  # fmt: skip
+    })
     # FP mean 4, SP -3, IP 4, CP -2: x = -2 + 4 = 2, y = 4 - 3 = 1 -> aggressive
     result = ie.space_matrix(factors)
     assert result.means == {"FP": 4.0, "SP": -3.0, "IP": 4.0, "CP": -2.0}
@@ -180,11 +181,21 @@ def test_space_matrix_worked_example() -> None:
 
 
 def test_space_matrix_rejects_wrong_signs_with_rows() -> None:
-    bad = pd.DataFrame({"dimension": ["FP", "SP", "IP", "CP", "XX"], "factor": list("abcde"), "rating": [3, 2, 4, -2, 1]})
+    bad = pd.DataFrame({
+        "dimension": ["FP", "SP", "IP", "CP", "XX"],
+        "factor": list("abcde"),
+        "rating": [3, 2, 4, -2, 1],
+    })
     with pytest.raises(planlib.DataError) as caught:
         ie.space_matrix(bad)
     found = {(p.row, p.column, p.code) for p in caught.value.problems}
-    assert found == {(1, "rating", "out_of_range"), (4, "dimension", "bad_value"), (None, "dimension", "required")}
+    assert found == {
+        (1, "rating", "out_of_range_space_rating"),  # SP rated +2
+        (4, "dimension", "bad_value_space_dimension"),  # XX
+        (None, "dimension", "required_space_dimension"),  # no SP factor left
+    }
+    reasons = {p.reason_en for p in caught.value.problems}
+    assert {"SP ratings run from -7 to -1", "unknown dimension 'XX': use FP, SP, IP or CP"} <= reasons
 
 
 # ---------------------------------------------------------------- validation
@@ -209,8 +220,8 @@ def test_strength_rated_1_and_weakness_rated_4_are_errors(tmp_path: Path) -> Non
 def test_rating_out_of_range_and_missing_rating_are_errors(tmp_path: Path) -> None:
     folder = _folder(tmp_path, "code,quadrant,text_th,weight,rating\nS1,S,ก,0.5,5\nW1,W,ข,0.5,\nO1,O,ค,1,3\n")
     errors = {(p.row, p.column, p.code) for p in planlib.validate(folder).errors}
-    assert (2, "rating", "bad_value") in errors  # 5 is above the maximum 4 (read by the loader)
-    assert (3, "rating", "required") in errors  # W1 has a weight but no rating
+    assert (2, "rating", "bad_value_above_maximum") in errors  # 5 is above the maximum 4 (read by the loader)
+    assert (3, "rating", "required_weight_rating") in errors  # W1 has a weight but no rating
 
 
 def test_weights_file_whatif(tmp_path: Path) -> None:
@@ -237,10 +248,10 @@ def test_weights_file_errors_are_per_line(tmp_path: Path) -> None:
         ie.factor_matrices(plan.swot, weights_file=path)
     found = {(p.row, p.column, p.code) for p in caught.value.problems}
     assert (2, "rating", "rating_side") in found  # strength S1 rated 2
-    assert (3, "code", "unknown_code") in found  # no item S9
-    assert (4, "weight", "bad_value") in found  # 'abc'
-    assert (None, "weight", "weights_sum") in found  # IFE weights 0.5
-    assert any(p.code == "weight_missing" and p.value == "" for p in caught.value.problems)
+    assert (3, "code", "unknown_code_swot") in found  # no item S9
+    assert (4, "weight", "bad_value_not_a_number") in found  # 'abc'
+    assert (None, "weight", "weights_sum_ife_efe") in found  # IFE weights 0.5
+    assert any(p.code == "weight_missing_factor" and p.value == "" for p in caught.value.problems)
     message = str(caught.value)
     assert "weights.csv, row 3, column code" in message and "unknown SWOT code 'S9'" in message
 

@@ -46,7 +46,8 @@ def test_k2_volunteers_needed_per_level() -> None:
 def test_dsdw_scorecard_by_hand_step(dsdw: planlib.Plan) -> None:
     card = kpi.scorecard(dsdw, 2566, method="step", actuals=SEED_ACTUALS)
     rows = card.kpis.set_index("kpi_code")
-    # K1 25 ≥ 20 → 75; K2 61 ≥ 59.54 → 50; K3 38 < 40 → 0 (flagged); K4 65 ≥ 63.19 → 100; K5 90 → 75; K6 452.10 ≥ 449.83 → 75
+    # K1 25 ≥ 20 → 75; K2 61 ≥ 59.54 → 50; K3 38 < 40 → 0 (flagged); K4 65 ≥ 63.19 → 100; K5 90 → 75;
+    # K6 452.10 ≥ 449.83 → 75
     assert list(rows["score"]) == [75, 50, 0, 100, 75, 75]
     assert list(rows["below_lowest"]) == [False, False, True, False, False, False]
     # weighted = w × score / 100: 15×75, 20×50, 15×0, 20×100 → 11.25 + 10 + 0 + 20 = 41.25 of 70

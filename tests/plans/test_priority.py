@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +17,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import planlib
+from planlib.plans import bands
 from planlib.plans import priority as pr
+from planlib.reports import templates
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -70,7 +76,8 @@ def test_ditp_totals_all_high_with_a_three_way_tie(ditp: pr.Scoring) -> None:
     result = pr.prioritize(ditp)
     assert result["total"].tolist() == [35, 33, 33, 33, 32, 31]
     assert set(result["band"]) == {"สูง"}
-    assert dict(zip(result["project_code"], result["rank"])) == {"1.1.1": 1, "1.2.1": 2, "1.4.1": 2, "2.1.1": 2, "1.3.1": 5, "2.2.1": 6}
+    ranks = dict(zip(result["project_code"], result["rank"]))
+    assert ranks == {"1.1.1": 1, "1.2.1": 2, "1.4.1": 2, "2.1.1": 2, "1.3.1": 5, "2.2.1": 6}
     assert result.set_index("project_code").loc["1.4.1", "tied_with"] == "1.2.1,2.1.1"
     tied = pr.ties(result)
     assert len(tied) == 1
@@ -110,8 +117,62 @@ def test_bad_tie_break_is_refused(ditp: pr.Scoring) -> None:
         pr.prioritize(ditp, tie_break="criterion:speed")
 
 
+DITP_PRINTED_ORDER = ["1.1.1", "1.4.1", "2.1.1", "1.2.1", "1.3.1", "2.2.1"]
+"""The order DITP prints (seed 001 L810–815)."""
+
+
+def test_ditp_printed_order_through_the_report_parameter() -> None:
+    """``planlib report prioritization --org ditp -p tie_break=bc_ratio,code``: the template's parameter check passes
+    the policy on, and the ranking it gives is the printed one (1.4.1 and 2.1.1 at B/C 13/8 before 1.2.1 at 12/9)."""
+    raw = {"org": "ditp", "data_dir": str(DATA), "tie_break": "bc_ratio,code"}
+    params = templates.get("prioritization").validate(raw)
+    result = pr.prioritize(pr.scoring(planlib.load_plan(params.org_dir)), tie_break=params.tie_break)
+    assert result["project_code"].tolist() == DITP_PRINTED_ORDER
+    assert result["rank"].tolist() == [1, 2, 3, 4, 5, 6] and not result["still_tied"].any()
+    assert result["printed_rank"].tolist() == [1, 2, 3, 4, 5, 6]  # and these are the ranks it prints
+
+
+@pytest.mark.parametrize(
+    "policy",
+    ["shared", "", "code", "budget", "bc_ratio", "bc_ratio,code", "bc_ratio, code", "criterion:operations,code",
+     "budget,bc_ratio,code", "criterion:finance,criterion:operations"],
+)
+def test_tie_break_parameter_accepts_what_the_library_accepts(policy: str) -> None:
+    params = templates.get("whatif").validate({"org": "ditp", "data_dir": str(DATA), "tie_break": policy})
+    assert params.tie_break == policy and pr.parse_tie_break(params.tie_break) == pr.parse_tie_break(policy)
+
+
+@pytest.mark.parametrize("policy", ["alphabetical", "criterion:", "code;import os", "bc-ratio", "code,,random"])
+def test_tie_break_parameter_refuses_what_the_library_refuses(policy: str) -> None:
+    with pytest.raises(ValueError, match="unknown tie-break") as library:
+        pr.parse_tie_break(policy)
+    with pytest.raises(templates.ParamError) as refused:
+        templates.get("prioritization").validate({"org": "ditp", "data_dir": str(DATA), "tie_break": policy})
+    assert str(library.value) in str(refused.value)  # the library's own words, English and Thai
+
+
+def test_report_command_prints_the_ditp_order_papermill(tmp_path: Path) -> None:
+    """End to end: ``planlib report prioritization --org ditp -p tie_break=bc_ratio,code`` builds the report (a kernel
+    runs the notebook) and its criterion matrix lists the projects in DITP's printed order."""
+    command = [sys.executable, "-m", "planlib", "report", "prioritization", "--org", "ditp"]
+    command += ["-p", "tie_break=bc_ratio,code", "--data-dir", str(DATA), "--out", str(tmp_path)]
+    command += ["--no-pdf", "--no-progress"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (page,) = tmp_path.glob("ditp/*/prioritization.html")
+    html = page.read_text(encoding="utf-8")
+    matrix = html[html.index("คะแนนเท่ากับ / tied with"):]
+    matrix = matrix[: matrix.index("</table>")]
+    assert re.findall(r"<tr><td>([0-9.]+)</td>", matrix) == DITP_PRINTED_ORDER
+    assert "<td>1.4.1→2, 2.1.1→3, 1.2.1→4</td>" in html  # the tie group, broken by B/C then code
+    manifest = json.loads((page.parent / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["reports"]["prioritization"]["parameters"]["tie_break"] == "bc_ratio,code"
+
+
 def test_natural_code_order() -> None:
-    assert sorted(["1.10.1", "2.1.1", "1.2.1", "10", "9"], key=pr.natural_key) == ["1.2.1", "1.10.1", "2.1.1", "9", "10"]
+    codes = ["1.10.1", "2.1.1", "1.2.1", "10", "9"]
+    assert sorted(codes, key=pr.natural_key) == ["1.2.1", "1.10.1", "2.1.1", "9", "10"]
+    assert pr.natural_key is bands.natural_key  # one rule, offered by priority too
 
 
 def test_cost_direction_inverts_on_the_scale(hwfund: pr.Scoring) -> None:
@@ -131,7 +192,8 @@ def test_normalised_totals(hwfund: pr.Scoring) -> None:
     result = pr.prioritize(hwfund, scale="0-100").set_index("project_code")
     assert result.loc["1", "total_shown"] == 100
     assert result.loc["9", "total_shown"] == pytest.approx(100 * 10 / 24)
-    assert pr.prioritize(hwfund, scale="0-1").set_index("project_code").loc["9", "total_shown"] == pytest.approx(10 / 24)
+    shown = pr.prioritize(hwfund, scale="0-1").set_index("project_code")["total_shown"]
+    assert shown["9"] == pytest.approx(10 / 24)
     with pytest.raises(ValueError):
         pr.normalise(pr.totals(hwfund), hwfund, to="percent")
 
@@ -142,14 +204,19 @@ def test_weights_change_totals_and_bands_use_the_plan_scale(hwfund: pr.Scoring) 
     assert doubled["band_order"].tolist() == [1, 2, 3, 4, 4, 4, 5, 5, 5]  # same bands, mapped onto 6–30
     with pytest.raises(planlib.DataError) as err:
         pr.weight_vector(hwfund, {"speed": 1, "cost": -1})
-    assert [p.code for p in err.value.problems] == ["unknown_code", "bad_value"]
+    assert [p.code for p in err.value.problems] == ["unknown_code_criterion", "bad_value_weight"]
     with pytest.raises(planlib.DataError, match="every weight is 0"):
         pr.weight_vector(hwfund, {c: 0 for c in hwfund.criterion_codes})
 
 
 def test_bands_are_read_as_printed() -> None:
-    bands = pd.DataFrame({"min": [28, 25, 22, 19, 16], "max": [30, 27, 24, 21, 18], "label": list("12345"), "order": [1, 2, 3, 4, 5]})
-    found = pr.band_of(pd.Series([30, 28, 27.6, 27, 16, 15.9, 30.5]), bands)
+    rubric = pd.DataFrame({
+        "min": [28, 25, 22, 19, 16],
+        "max": [30, 27, 24, 21, 18],
+        "label": list("12345"),
+        "order": [1, 2, 3, 4, 5],
+    })
+    found = bands.band_of(pd.Series([30, 28, 27.6, 27, 16, 15.9, 30.5]), rubric)
     assert found["band"].tolist()[:5] == ["1", "1", "2", "2", "5"]  # 27.6 sits between 27 and 28: the lower band
     assert found["band"].isna().tolist()[5:] == [True, True]
 
@@ -196,7 +263,7 @@ def test_bad_scores_get_located_errors(tmp_path: Path) -> None:
     problems = planlib.validate(folder)
     found = {(p.table, p.row, p.column, p.code) for p in problems.errors}
     assert ("scores", 3, "value", "out_of_scale") in found
-    assert ("scores", 6, "benefit", "required") in found
+    assert ("scores", 6, "benefit", "required_score") in found
     assert ("scores", 10, "project_code", "unknown_code") in found
     bad = next(p for p in problems.errors if p.code == "out_of_scale")
     assert bad.value == "7" and "1–5" in bad.reason_en and "1–5" in bad.reason_th and bad.file.endswith("scores.csv")
@@ -210,20 +277,24 @@ def test_printed_total_band_and_rank_mismatches_are_warnings(tmp_path: Path) -> 
     _edit(folder / "projects.csv", ",,6,สูง,", ",,2,กลาง,")  # 2.2.1 printed rank 2 and band กลาง, line 7
     plan = planlib.load_plan(folder)  # warnings never fail loading
     found = {(p.table, p.row, p.column, p.code) for p in plan.problems.warnings}
-    assert ("scores", 6, "printed_total", "total_mismatch") in found
+    assert ("scores", 6, "printed_total", "total_mismatch_score") in found
     assert ("projects", 7, "printed_band", "band_mismatch") in found
     assert ("projects", 7, "printed_rank", "rank_mismatch") in found
     shown = {p.code for p in pr.report_problems(plan)}
-    assert {"total_mismatch", "band_mismatch", "rank_mismatch"} <= shown
+    assert {"total_mismatch_score", "band_mismatch", "rank_mismatch"} <= shown
+    reasons = {p.code: p.reason_en for p in plan.problems.warnings}
+    assert reasons["total_mismatch_score"] == "project 1.3.1: the source prints total 34, the scores add up to 32"
+    assert reasons["rank_mismatch"] == "project 2.2.1: printed rank 2, its total 31 ranks 6"
 
 
 def test_overlapping_bands_and_cost_criterion_without_scale_are_errors(tmp_path: Path) -> None:
     folder = _copy(tmp_path, "hwfund")
     _edit(folder / "bands.csv", "25,27,", "25,28,")  # overlaps 28-30, line 3
-    _edit(folder / "criteria.csv", "cost,ค่าใช้จ่ายต่าง ๆ,Costs,1,benefit,1,5", "cost,ค่าใช้จ่ายต่าง ๆ,Costs,1,cost,,5")  # line 7
+    # line 7: cost read as a cost criterion with no scale_min
+    _edit(folder / "criteria.csv", "cost,ค่าใช้จ่ายต่าง ๆ,Costs,1,benefit,1,5", "cost,ค่าใช้จ่ายต่าง ๆ,Costs,1,cost,,5")
     found = {(p.table, p.row, p.column, p.code) for p in planlib.validate(folder).errors}
     assert ("bands", 2, "min", "band_overlap") in found  # the 28-30 band (line 2) overlaps 25-28
-    assert ("criteria", 7, "scale_min", "required") in found
+    assert ("criteria", 7, "scale_min", "required_cost_scale") in found
 
 
 # ---------------------------------------------------------------- properties
@@ -239,7 +310,8 @@ def test_ranks_are_invariant_to_scaling_all_weights(matrix: np.ndarray, weights:
     m = matrix.shape[1]
     sc = pr.make_scoring(matrix, weights=weights[:m], scale=(1, 5))
     base = pr.prioritize(sc, tie_break="shared").set_index("project_code")["rank"]
-    scaled = pr.prioritize(sc, {c: w * factor for c, w in zip(sc.criterion_codes, weights[:m])}).set_index("project_code")["rank"]
+    times = {c: w * factor for c, w in zip(sc.criterion_codes, weights[:m])}
+    scaled = pr.prioritize(sc, times).set_index("project_code")["rank"]
     assert base.equals(scaled)
 
 
@@ -269,8 +341,9 @@ def _run(notebook: Path, tmp_path: Path, **params: object) -> str:
     import papermill
 
     out = tmp_path / notebook.name
-    papermill.execute_notebook(str(notebook), str(out), parameters={"data_dir": str(DATA), **params}, kernel_name="python3",
-                               progress_bar=False, cwd=str(tmp_path))  # fmt: skip
+    parameters = {"data_dir": str(DATA), **params}
+    papermill.execute_notebook(str(notebook), str(out), parameters=parameters, kernel_name="python3",
+                               progress_bar=False, cwd=str(tmp_path))
     nb = nbformat.read(out, as_version=4)
     return "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
 

@@ -57,7 +57,8 @@ def test_quarterly_progress_refuses_quarter_5_and_ce_years() -> None:
 
 def test_actual_for_an_unknown_kpi_and_quarter_out_of_range(tmp_path: Path) -> None:
     folder = copy_plan(tmp_path)
-    write(folder, "kpi_actuals", "kpi_code,fiscal_year,quarter,value\nK2,2566,1,57\nK9,2566,1,3\nK2,2566,5,60\nK2,2566,0,58\n")
+    actuals = "kpi_code,fiscal_year,quarter,value\nK2,2566,1,57\nK9,2566,1,3\nK2,2566,5,60\nK2,2566,0,58\n"
+    write(folder, "kpi_actuals", actuals)
     with pytest.raises(planlib.DataError) as err:
         planlib.load_plan(folder)
     found = {(p.row, p.column, p.value, p.reason_en) for p in err.value.problems.errors}
@@ -131,7 +132,8 @@ def test_kpi_progress_by_hand(tmp_path: Path) -> None:
     assert k2["rag"] == "green" and k2["level"] == 50
     assert k2["projection"] == pytest.approx(55.04 + (60.03 - 55.04) * 4 / 2)  # 65.02 → level 75
     assert k2["projected_level"] == 75
-    strict = progress.kpi_progress(plan, 2566, 2, rag=progress.RagThresholds(green=101, amber=100)).set_index("kpi_code")
+    rag = progress.RagThresholds(green=101, amber=100)
+    strict = progress.kpi_progress(plan, 2566, 2, rag=rag).set_index("kpi_code")
     assert strict.loc["K2", "rag"] == "amber"
     q1 = progress.kpi_progress(plan, 2566, 1).set_index("kpi_code").loc["K2"]
     assert (q1["actual_ytd"], q1["target_to_date"]) == (56.5, pytest.approx(57.29))
@@ -153,10 +155,21 @@ def test_budget_and_summary(tmp_path: Path) -> None:
 
 
 def test_slippages_rank_by_percent_behind() -> None:
-    kpis = pd.DataFrame({"kpi_code": ["A", "B", "C"], "rag": ["red", "green", "amber"], "achievement_pct": [60.0, 120.0, 95.0],
-                         "actual_ytd": [6.0, 12.0, 9.5], "target_to_date": [10.0, 10.0, 10.0]})
-    counts = pd.DataFrame({"owner_code": ["P1", "P2"], "planned": [4, 2], "due": [4, 2], "done": [1, 2], "done_early": [0, 0],
-                           "overdue": [3, 0]})
+    kpis = pd.DataFrame({
+        "kpi_code": ["A", "B", "C"],
+        "rag": ["red", "green", "amber"],
+        "achievement_pct": [60.0, 120.0, 95.0],
+        "actual_ytd": [6.0, 12.0, 9.5],
+        "target_to_date": [10.0, 10.0, 10.0],
+    })
+    counts = pd.DataFrame({
+        "owner_code": ["P1", "P2"],
+        "planned": [4, 2],
+        "due": [4, 2],
+        "done": [1, 2],
+        "done_early": [0, 0],
+        "overdue": [3, 0],
+    })
     slips = progress.slippages(kpis, counts)
     assert list(slips["code"]) == ["P1", "A", "C"]  # 75 % of due overdue, 40 % behind, 5 % behind
     assert list(slips["behind_pct"]) == [75, 40, 5]
@@ -171,31 +184,3 @@ def test_quarterly_progress_builds_with_illustrative_actuals(org: str, fy: int, 
     assert not report.kpis.empty and (report.kpis["rag"] != "grey").any()
     assert list(report.summary["key"][:4]) == ["kpis_on_track", "activities_done", "budget_spent_pct", "lending_pct"]
     assert report.activity_counts["planned"].sum() > 0
-
-
-# ---------------------------------------------------------------- lending (reuses planlib.loans.lending / planlib.loans.portfolio)
-
-
-def test_lending_progress_at_year_end_matches_table_2_1() -> None:
-    book = planlib.load_portfolio(HWFUND)
-    # FY2566: Table 2-1 prints 23 loans (22 groups + 1 individual), 4,440,000 of a 5,000,000 credit line → 88.80 %
-    fy66 = progress.lending_progress(book, 2566, 4).set_index("key")["value"]
-    assert (fy66["credit_line"], fy66["disbursed_count"], fy66["disbursed_amount"]) == (5_000_000, 23, 4_440_000)
-    assert fy66["disbursed_pct"] == pytest.approx(100 * 4_440_000 / 5_000_000)
-    # FY2567: 26 loans, 5,000,000 = 100 % of the credit line
-    fy67 = progress.lending_progress(book, 2567, 4).set_index("key")["value"]
-    assert (fy67["disbursed_count"], fy67["disbursed_amount"], fy67["disbursed_pct"]) == (26, 5_000_000, 100)
-    assert {"arrears_amount", "arrears_rate", "par30"} <= set(fy67.index)
-    # Q3 counts only loans contracted by 30 Jun 2567, fewer than the year
-    q3 = progress.lending_progress(book, 2567, 3).set_index("key")["value"]
-    assert q3["disbursed_amount"] < 5_000_000 and q3["disbursed_pct"] == pytest.approx(100 * q3["disbursed_amount"] / 5_000_000, abs=0.01)
-
-
-def test_lending_progress_beyond_the_loan_data_says_so() -> None:
-    book = planlib.load_portfolio(HWFUND)
-    rows = progress.lending_progress(book, 2568, 2)
-    assert list(rows["key"]) == ["note"] and "before this fiscal year" in rows["measure_en"].iloc[0]
-    assert progress.lending_progress(None, 2568, 2) is None
-    plan = planlib.load_plan(HWFUND)
-    summary = progress.quarterly_progress(plan, 2567, 4, portfolio=book).summary.set_index("key")
-    assert summary.loc["lending_pct", "shown"] == "100.0%"

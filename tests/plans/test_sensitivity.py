@@ -58,11 +58,16 @@ def _sweep(sc: pr.Scoring, top_k: int | None, steps: int = 2001) -> list[tuple[f
     return out
 
 
-@pytest.mark.parametrize(("org", "top_k"), [("hwfund", 3), ("hwfund", None), ("ditp", 1), ("random", 2), ("random", None)])
-def test_stability_intervals_match_a_brute_force_sweep(hwfund: pr.Scoring, ditp: pr.Scoring, org: str, top_k: int | None) -> None:
+@pytest.mark.parametrize(
+    ("org", "top_k"), [("hwfund", 3), ("hwfund", None), ("ditp", 1), ("random", 2), ("random", None)]
+)
+def test_stability_intervals_match_a_brute_force_sweep(
+    hwfund: pr.Scoring, ditp: pr.Scoring, org: str, top_k: int | None
+) -> None:
     if org == "random":
         rng = np.random.default_rng(11)
-        sc = pr.make_scoring(rng.uniform(1, 5, (6, 3)), weights=[2, 1, 1.5], directions=["benefit", "cost", "benefit"], scale=(1, 5))
+        directions = ["benefit", "cost", "benefit"]
+        sc = pr.make_scoring(rng.uniform(1, 5, (6, 3)), weights=[2, 1, 1.5], directions=directions, scale=(1, 5))
     else:
         sc = {"hwfund": hwfund, "ditp": ditp}[org]
     steps = 4001
@@ -95,15 +100,19 @@ def test_critical_changes_by_hand(hwfund: pr.Scoring) -> None:
     """Pair 3 ≻ 4 (22 vs 21): value 4 vs 3 → δ = 1/(3 − 4) = −1 weight; cost 1 vs 2 → δ = +1; equal criteria: none."""
     changes = se.critical_changes(hwfund)
     pair = changes[(changes["upper"] == "3") & (changes["lower"] == "4")].set_index("criterion")
-    assert pair.loc["value", "delta_weight"] == pytest.approx(-1) and pair.loc["value", "delta_pct"] == pytest.approx(-100)
+    assert pair.loc["value", "delta_weight"] == pytest.approx(-1)
+    assert pair.loc["value", "delta_pct"] == pytest.approx(-100)
     assert pair.loc["cost", "delta_weight"] == pytest.approx(1) and pair.loc["cost", "new_weight"] == pytest.approx(2)
     assert pair.loc["risk", "delta_weight"] == pytest.approx(-1)
     assert pair.loc[["policy", "benefit", "user_need"], "feasible"].tolist() == [False, False, False]
     # the change really makes the pair tie
     assert pr.totals(hwfund, {"cost": 2})[["3", "4"]].tolist() == [23, 23]
-    summary = se.most_critical(changes).set_index("rank")
-    assert pd.isna(summary.loc[1, "criterion"])  # project 1 scores 5 everywhere: no weight change can overtake it
-    assert summary.loc[5, "criterion"] == "risk" and summary.loc[5, "delta_pct"] == pytest.approx(-50)  # 5 ≻ 6
+    summary = se.most_critical(changes)
+    adjacent = summary[summary["lower_rank"] == summary["rank"] + 1].set_index("rank")
+    assert pd.isna(adjacent.loc[1, "criterion"])  # project 1 scores 5 everywhere: no weight change can overtake it
+    assert adjacent.loc[5, "criterion"] == "risk" and adjacent.loc[5, "delta_pct"] == pytest.approx(-50)  # 5 ≻ 6
+    assert summary.loc[summary["rank"] == 1, "criterion"].isna().all()  # nor any project below it: no PT
+    assert "PT" not in se.critical_criteria(changes).index
 
 
 def test_ditp_tied_pairs_need_no_change(ditp: pr.Scoring) -> None:
@@ -160,3 +169,93 @@ def test_acceptability_properties(hwfund: pr.Scoring) -> None:
 def test_intervals_chart(hwfund: pr.Scoring) -> None:
     fig = se.intervals_chart(se.stability_intervals(hwfund, top_k=3), source="test")
     assert len(fig.axes[0].patches) == 6
+
+
+# ---------------------------------------------------------------- T&S percent-top and percent-any
+
+
+def _first_tie_with_top(a: np.ndarray, w: np.ndarray, top: int, k: int) -> float:
+    """Brute force: the change Δ of w_k alone (others as typed) nearest to 0 at which another project's total first
+    reaches the top project's, found by bisection on f(Δ) = min_j (T_top − T_j) computed from the totals; NaN if none.
+
+    Cuts stop at w_k = 0; raises are tried up to 10^9 · w_k. f is concave with f(0) > 0, so each side has at most one
+    root."""
+
+    def gap(change: float) -> float:
+        weights = w.copy()
+        weights[k] += change
+        totals = a @ weights
+        return float(np.delete(totals[top] - totals, top).min())
+
+    found = []
+    for end in (-w[k], w[k]):
+        while gap(end) > 0 and end > 0 and end < 1e9 * w[k]:
+            end *= 2
+        if gap(end) > 0:
+            continue
+        inside, outside = 0.0, end
+        for _ in range(60):
+            middle = (inside + outside) / 2
+            inside, outside = (middle, outside) if gap(middle) > 0 else (inside, middle)
+        found.append(outside)
+    return min(found, key=abs) if found else float("nan")
+
+
+def _random_problem(rng: np.random.Generator) -> pr.Scoring:
+    n, m = int(rng.integers(3, 9)), int(rng.integers(2, 7))
+    directions = list(rng.choice(["benefit", "cost"], m))
+    return pr.make_scoring(rng.uniform(1, 5, (n, m)), weights=rng.uniform(0.2, 3.0, m), directions=directions,
+                           scale=(1, 5))
+
+
+def test_percent_top_matches_a_brute_force_search_on_random_problems() -> None:
+    """PT = the smallest relative change of one weight that lets any project tie the top one (all pairs (top, j)),
+    checked against a search on the totals alone; PA = the smallest over every pair, from the adjacent pairs."""
+    rng = np.random.default_rng(2568)
+    beyond_runner_up = 0
+    for i in range(200):
+        sc = _random_problem(rng)
+        w = pr.weight_vector(sc).to_numpy(float)
+        a = pr.oriented_scores(sc)[sc.criterion_codes].to_numpy(float)
+        top = int(np.argmax(a @ w))  # random real scores: no ties
+        brute = [_first_tie_with_top(a, w, top, k) for k in range(len(w))]
+        relative = [abs(b) / w[k] for k, b in enumerate(brute)]
+        found = se.critical_criteria(se.critical_changes(sc))
+        if np.isnan(relative).all():
+            assert "PT" not in found.index
+            continue
+        best = int(np.nanargmin(relative))
+        pt = found.loc["PT"]
+        assert pt["criterion"] == sc.criterion_codes[best]
+        assert pt["delta_pct"] == pytest.approx(100 * brute[best] / w[best], rel=1e-7)
+        assert pt["delta_weight"] == pytest.approx(brute[best], rel=1e-7)
+        # the change found really makes the named project tie the top one
+        tied = pr.totals(sc, {pt["criterion"]: pt["new_weight"]})
+        assert tied[pt["lower"]] == pytest.approx(tied[pt["upper"]], rel=1e-9)
+        beyond_runner_up += pt["lower_rank"] > 2
+        assert pt["upper"] == sc.codes[top]
+        if i % 5 == 0:  # percent-any over every pair equals the adjacent pairs' minimum
+            every = se.most_critical(se.critical_changes(sc, pairs="all"))["delta_pct"].abs().min()
+            assert abs(found.loc["PA", "delta_pct"]) == pytest.approx(every, rel=1e-12)
+    assert beyond_runner_up >= 20  # often the cheapest way to the top is not the runner-up's
+
+
+def test_percent_top_example_from_the_issue() -> None:
+    """P3 ≻ P2 ≻ P1 ≻ P4 with weights 1, 1: cutting w_C1 by 61.04 % lets P4 tie P3, the cheapest change that topples
+    P3; the runner-up P2 needs a cut of 82.17 %. Scores (C1, C2) chosen to give those figures:
+    P3 − P4 = 7 − 4.5584 = 2.4416 over a C1 gap of 5 − 1 = 4 → 61.04 %; P3 − P2 = 0.41085 over 5 − 4.5 → 82.17 %."""
+    scores = pd.DataFrame(
+        {"C1": [4.8, 4.5, 5.0, 1.0], "C2": [0.7, 2.08915, 2.0, 3.5584]}, index=["P1", "P2", "P3", "P4"]
+    )
+    sc = pr.make_scoring(scores, scale=(0, 5))
+    assert pr.prioritize(sc)["project_code"].tolist() == ["P3", "P2", "P1", "P4"]
+    changes = se.critical_changes(sc)
+    summary = se.most_critical(changes).set_index(["upper", "lower"])
+    assert summary.loc[("P3", "P2"), "delta_pct"] == pytest.approx(-82.17)  # the rank-1 vs rank-2 row
+    pt = se.critical_criteria(changes).loc["PT"]
+    assert (pt["upper"], pt["lower"], pt["criterion"]) == ("P3", "P4", "C1")
+    assert pt["delta_pct"] == pytest.approx(-61.04) and pt["new_weight"] == pytest.approx(0.3896)
+    assert pr.totals(sc, {"C1": 0.3896})[["P3", "P4"]].tolist() == pytest.approx([3.948, 3.948])
+    table = se.critical_table(changes)
+    marked = table.set_index("คู่ / pair")["เกณฑ์วิกฤตของ T&S / T&S critical"]
+    assert marked["P3 ≻ P4"].startswith("PT") and marked["P3 ≻ P2"] == ""

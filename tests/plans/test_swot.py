@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import planlib
+from planlib.inputs import thai
 from planlib.plans import swot as sw
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -96,11 +97,10 @@ def test_no_false_alarm_on_distinct_items(ditp: planlib.Plan) -> None:
 
 
 def test_items_listed_in_two_helpful_quadrants_are_listed_twice_not_contradictions() -> None:
-    frame = pd.DataFrame({
-        "code": ["S1", "O1"], "quadrant": ["S", "O"],
-        "text_th": ["ผู้บริหารให้ความสำคัญกับการพัฒนาระบบเทคโนโลยีสารสนเทศของกองทุน",
-                    "ผู้บริหารให้ความสำคัญกับการพัฒนาระบบเทคโนโลยีสารสนเทศของกองทุน"],
-    }, index=pd.Index([2, 3], name="row"))  # fmt: skip
+    text = "ผู้บริหารให้ความสำคัญกับการพัฒนาระบบเทคโนโลยีสารสนเทศของกองทุน"
+    frame = pd.DataFrame(
+        {"code": ["S1", "O1"], "quadrant": ["S", "O"], "text_th": [text, text]}, index=pd.Index([2, 3], name="row")
+    )
     assert list(sw.similar_items(frame)["kind"]) == ["listed_twice"]
 
 
@@ -122,7 +122,7 @@ def test_wrap_words_breaks_only_between_thai_words() -> None:
     text = "ระเบียบกรมการจัดหางานว่าด้วยการบริหารกองทุนเพื่อผู้รับงานไปทำที่บ้าน พ.ศ. ๒๕๕๙ ไม่เอื้ออำนวยในการจัดซื้อเครื่องมือ"
     lines = sw.wrap_words(text, 30)
     assert len(lines) > 2
-    assert all(sw._display_width(line) <= 30 for line in lines)
+    assert all(thai.display_width(line) <= 30 for line in lines)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost or reordered
     boundaries, position = set(), 0
     for token in word_tokenize(text.replace(" ", ""), engine="newmm"):
@@ -133,14 +133,15 @@ def test_wrap_words_breaks_only_between_thai_words() -> None:
         joined += len(line.replace(" ", ""))
         assert joined in boundaries  # each line ends where a newmm word ends
     # display width ignores combining marks: ที่ (3 code points) takes 1 column... plus the vowel
-    assert sw._display_width("ที่") == 1 and sw._display_width("กำ") == 2
+    assert thai.display_width("ที่") == 1 and thai.display_width("กำ") == 2
 
 
 def test_quadrant_chart_grows_with_the_swot(hwfund: planlib.Plan, ditp: planlib.Plan) -> None:
     import matplotlib.pyplot as plt
 
     big = sw.quadrant_chart(hwfund.swot, title="SWOT", source="seed 000", language="th")
-    small = sw.quadrant_chart(hwfund.swot[hwfund.swot["code"].isin(["S1", "W6", "O4", "T3"])], title="SWOT", source="seed 000")
+    four = hwfund.swot[hwfund.swot["code"].isin(["S1", "W6", "O4", "T3"])]
+    small = sw.quadrant_chart(four, title="SWOT", source="seed 000")
     assert len(big.axes) == 4 and big.get_figheight() > 2 * small.get_figheight()
     texts = [t.get_text() for ax in big.axes for t in ax.texts]
     assert any(t.startswith("W5 (3.77) ") for t in texts)  # code and printed score before the item text
@@ -186,9 +187,9 @@ def test_notebook_runs_with_a_weights_file(tmp_path: Path) -> None:
             rows.append(f"{code},0.125,3")
     weights.write_text("\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "swot.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters={"org": "hwfund", "data_dir": str(DATA),
-                               "language": "th", "weights_file": str(weights)}, kernel_name="python3",
-                               progress_bar=False, cwd=str(tmp_path))  # fmt: skip
+    parameters = {"org": "hwfund", "data_dir": str(DATA), "language": "th", "weights_file": str(weights)}
+    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters=parameters, kernel_name="python3",
+                               progress_bar=False, cwd=str(tmp_path))
     nb = nbformat.read(out, as_version=4)
     html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     pngs = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)

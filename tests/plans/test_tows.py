@@ -87,7 +87,8 @@ def test_unknown_factor_code_is_a_clear_per_row_error(tmp_path: Path) -> None:
     errors = list(caught.value.problems.errors)
     assert len(errors) == 1
     error = errors[0]
-    assert (error.table, error.row, error.column, error.value, error.code) == ("tows", 3, "factors", "O9", "unknown_code")
+    where = (error.table, error.row, error.column, error.value, error.code)
+    assert where == ("tows", 3, "factors", "O9", "unknown_code")
     assert "O9" in error.reason_en and "swot.code" in error.reason_en and "ไม่รู้จักรหัส" in error.reason_th
     assert "tows.csv, row 3, column factors" in str(caught.value)
     plan = planlib.load_plan(folder, strict=False)

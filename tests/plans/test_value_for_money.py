@@ -34,7 +34,8 @@ def test_table_bands_and_printed_ratio_flags(ditp: planlib.Plan) -> None:
     assert table.loc["1.4.1", "band"] == "คุ้มค่าค่อนข้างมาก"  # 1.625
     assert table.loc["1.2.1", "band"] == "คุ้มค่าปานกลาง"  # 1.333 in 0.76-1.50
     # printed 1.65 for 13/8 = 1.625 is wrong (1.4.1, 2.1.1); 1.62 (2.2.1) is 1.625 rounded down
-    assert table["ratio_ok"].to_dict() == {"1.1.1": True, "1.4.1": False, "2.1.1": False, "2.2.1": True, "1.2.1": True, "1.3.1": True}
+    ok = table["ratio_ok"].to_dict()
+    assert ok == {"1.1.1": True, "1.4.1": False, "2.1.1": False, "2.2.1": True, "1.2.1": True, "1.3.1": True}
 
 
 def test_printed_ratio_warnings_name_row_and_sums(ditp: planlib.Plan) -> None:
@@ -65,7 +66,8 @@ def test_missing_side_zero_cost_and_out_of_rubric(tmp_path: Path) -> None:
     frame.to_csv(folder / "benefit_cost.csv", index=False)
     problems = planlib.validate(folder)
     errors = {(p.table, p.code, p.value) for p in problems.errors}
-    assert ("benefit_cost", "required", "") in errors
-    assert ("benefit_cost", "bad_value", "0") in errors
+    assert ("benefit_cost", "required_bc_side", "") in errors
+    assert ("benefit_cost", "bad_value_bc_cost_zero", "0") in errors
     assert any("2.2.1 has no cost items" in p.reason_en for p in problems.errors)
-    assert ("benefit_cost", 2, "out_of_scale") in {(p.table, p.row, p.code) for p in problems.warnings}
+    assert any("2.2.1 ไม่มีรายการด้านต้นทุน" in p.reason_th for p in problems.errors)
+    assert ("benefit_cost", 2, "out_of_scale_bc_item") in {(p.table, p.row, p.code) for p in problems.warnings}

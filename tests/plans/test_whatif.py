@@ -33,7 +33,8 @@ def test_dropping_the_cost_criterion(hwfund: pr.Scoring) -> None:
     # bands on the plan's 6–30 scale: range 5–25 maps 21 → 25.2 (level 2), 19 → 22.8 (level 3), 17 → 19.2 (level 4)
     assert sorted(result.band_changes["project_code"]) == ["3", "4", "5", "7", "8"]
     assert result.band_changes.set_index("project_code").loc["3", "band_after"] == "ความเร่งด่วนระดับ 2"
-    assert result.weights.set_index("criterion").loc["cost", ["weight_before", "weight_after", "share_after"]].tolist() == [1, 0, 0]
+    cost = result.weights.set_index("criterion").loc["cost"]
+    assert cost[["weight_before", "weight_after", "share_after"]].tolist() == [1, 0, 0]
     assert result.changed
     th, en = wi.summary_text(result)
     assert "4 project(s) changed rank; 5 changed band" in en and "อันดับเปลี่ยน 4" in th
@@ -50,7 +51,8 @@ def test_changed_added_and_removed_projects(hwfund: pr.Scoring) -> None:
     comp = result.comparison.set_index("project_code")
     assert comp.loc["N1", ["total_after", "rank_after", "status", "name_th"]].tolist() == [29, 2, "added", "โครงการใหม่"]
     assert comp.loc["2", "status"] == "removed" and pd.isna(comp.loc["2", "rank_after"])
-    assert comp.loc["9", ["total_before", "total_after", "rank_before", "rank_after", "movement"]].tolist() == [16, 20, 9, 5, 4]
+    nine = comp.loc["9", ["total_before", "total_after", "rank_before", "rank_after", "movement"]]
+    assert nine.tolist() == [16, 20, 9, 5, 4]
     assert comp.loc["9", "band_after"] == "ความเร่งด่วนระดับ 4" and comp.loc["9", "band_changed"]
     assert result.comparison["project_code"].iloc[-1] == "2"  # removed projects listed last
     # the plan itself is unchanged
@@ -59,15 +61,19 @@ def test_changed_added_and_removed_projects(hwfund: pr.Scoring) -> None:
 
 def test_bad_changes_are_located_errors(hwfund: pr.Scoring) -> None:
     with pytest.raises(planlib.DataError) as err:
-        wi.whatif(hwfund, scores={"99": {"cost": 5}, "1": {"cost": 9, "speed": 1}},
-                  add=pd.DataFrame({"project_code": ["1", "N"], "policy": [5, 0]}), remove=["77"])  # fmt: skip
+        edits = {"99": {"cost": 5}, "1": {"cost": 9, "speed": 1}}
+        wi.whatif(hwfund, scores=edits, add=pd.DataFrame({"project_code": ["1", "N"], "policy": [5, 0]}), remove=["77"])
     found = {(p.row, p.column, p.code) for p in err.value.problems}
-    assert (None, "project_code", "unknown_code") in found  # project 99, and removing 77
-    assert (None, "cost", "out_of_scale") in found  # 9 on 1–5
-    assert (None, "speed", "unknown_code") in found
-    assert (1, "project_code", "duplicate") in found  # new row 1 reuses code 1
-    assert (2, "policy", "out_of_scale") in found and (2, "value", "required") in found
+    assert (None, "project_code", "unknown_code_project") in found  # project 99
+    assert (None, "project_code", "unknown_code_remove") in found  # removing 77
+    assert (None, "cost", "out_of_scale_whatif") in found  # 9 on 1–5
+    assert (None, "speed", "unknown_code_criterion") in found
+    assert (1, "project_code", "duplicate_project") in found  # new row 1 reuses code 1
+    assert (2, "policy", "out_of_scale_whatif") in found and (2, "value", "required_new_score") in found
     assert all(p.reason_th for p in err.value.problems)
+    reasons = {p.reason_en for p in err.value.problems}
+    assert "project 1: score 9 is outside the scale 1–5 of 'cost'" in reasons
+    assert "cannot remove unknown project '77'" in reasons
 
 
 def test_kendall_tau() -> None:
@@ -123,13 +129,15 @@ def test_notebook_runs_with_weights_under_papermill(tmp_path: Path, monkeypatch:
 
     monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
     out = tmp_path / "whatif.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters={"org": "hwfund", "data_dir": str(DATA), "weights": {"cost": 0},
-                               "top_k": 5}, kernel_name="python3", progress_bar=False, cwd=str(tmp_path))  # fmt: skip
+    parameters = {"org": "hwfund", "data_dir": str(DATA), "weights": {"cost": 0}, "top_k": 5}
+    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters=parameters, kernel_name="python3",
+                               progress_bar=False, cwd=str(tmp_path))
     nb = nbformat.read(out, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
     assert "Kendall τ-b = 0.915; 4 project(s) changed rank; 5 changed band" in html
     assert "5 ≻ 6" in html  # a binding pair of the stability intervals
     assert "Weight sliders appear when this notebook runs in JupyterLab" in html
-    assert not any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)  # no widget without a live kernel
+    widget = "application/vnd.jupyter.widget-view+json"
+    assert not any(widget in o.get("data", {}) for o in outputs)  # no widget without a live kernel
     assert sum("image/png" in o.get("data", {}) for o in outputs) == 3  # movement, intervals, heatmap
