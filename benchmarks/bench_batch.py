@@ -27,8 +27,20 @@ from pathlib import Path
 
 import psutil
 
-from planlib.reports import pool as report
 from planlib.reports import templates as tpl
+from planlib.reports.batch import plan_run
+from planlib.reports.index_page import write_index
+from planlib.reports.jobs import Settings
+from planlib.reports.outputs import Manifests
+from planlib.reports.pool import run_jobs
+
+
+def lending_years(info: tpl.OrgData) -> list[int]:
+    """The fiscal years (BE) of an organisation's published lending statistics, oldest first."""
+    frame = info.tables.get("lending_annual")
+    if frame is None or "fiscal_year" not in frame:
+        return []
+    return sorted({int(v) for v in frame["fiscal_year"].dropna() if tpl.FY_MIN <= int(v) <= tpl.FY_MAX})
 
 
 def requests(limit: int) -> list[dict[str, object]]:
@@ -48,7 +60,7 @@ def requests(limit: int) -> list[dict[str, object]]:
                 for q in (1, 2, 3, 4):
                     extra.append({"template": name, "org": org, "fy": info.fiscal_year, "quarter": q})
             if name == "loan_statistics":
-                for fy in reversed(tpl._years(info.tables.get("lending_annual"))):
+                for fy in reversed(lending_years(info)):
                     for q in (None, 1, 2, 3, 4):
                         extra.append({"template": name, "org": org, "fy": fy, **({"quarter": q} if q else {})})
     extra.sort(key=lambda r: r["template"] != "quarterly_progress")  # stable: every quarter before more loan years
@@ -101,8 +113,8 @@ def main() -> None:
     reqs = requests(args.reports)
     with tempfile.TemporaryDirectory() as tmp:
         out = (args.out or Path(tmp) / "reports").resolve()
-        settings = report.Settings(pdf=not args.no_pdf)
-        plan = report.plan_run(tpl.DEFAULT_DATA_DIR, out, requests=reqs, settings=settings)
+        settings = Settings(pdf=not args.no_pdf)
+        plan = plan_run(tpl.DEFAULT_DATA_DIR, out, requests=reqs, settings=settings)
         if plan.refused:
             raise SystemExit("refused: " + "; ".join(plan.refused))
         sampler = TreeSampler()
@@ -111,8 +123,9 @@ def main() -> None:
         out.mkdir(parents=True, exist_ok=True)
         for job in plan.jobs:
             Path(job.folder).mkdir(parents=True, exist_ok=True)
-        results = report.run_jobs(plan.jobs, workers=args.jobs, progress=False, manifest=report.Manifests(tpl.DEFAULT_DATA_DIR, out))
-        report.write_index(out, plan.org_names)
+        manifests = Manifests(tpl.DEFAULT_DATA_DIR, out)
+        results = run_jobs(plan.jobs, workers=args.jobs, progress=False, manifest=manifests)
+        write_index(out, plan.org_names)
         wall = time.perf_counter() - t0
         sampler.stop_flag.set()
         sampler.join()
@@ -126,15 +139,18 @@ def main() -> None:
     for k in range(4):
         part = [s for s in samples if k * wall / 4 <= s[0] < (k + 1) * wall / 4] or samples
         quarters.append(max(s[1] for s in part) / mib)
-    print(f"reports: {len(plan.jobs)} ({', '.join(f'{k} {v}' for k, v in sorted(per_template.items()))}); workers: {args.jobs};"
-          f" cores: {os.cpu_count()}; PDF: {not args.no_pdf}")  # fmt: skip
+    templates = ", ".join(f"{k} {v}" for k, v in sorted(per_template.items()))
+    print(f"reports: {len(plan.jobs)} ({templates}); workers: {args.jobs}; cores: {os.cpu_count()}")
+    print(f"PDF: {not args.no_pdf}")
     print(f"statuses: {dict(statuses)}")
     failed = [f"{r.key}: {(r.error or {}).get('message', '')[:120]}" for r in results if r.status != "ok"]
     for line in failed:
         print(f"  not ok: {line}")
-    print(f"wall time: {wall:.1f} s ({wall / len(plan.jobs):.2f} s/report, {60 * len(plan.jobs) / wall:.1f} reports/min)")
-    print(f"peak RSS, whole process tree: {peak_tree:.0f} MiB; largest single process: {peak_single:.0f} MiB;"
-          f" processes at most: {max(s[3] for s in samples)}")  # fmt: skip
+    per_report, per_minute = wall / len(plan.jobs), 60 * len(plan.jobs) / wall
+    print(f"wall time: {wall:.1f} s ({per_report:.2f} s/report, {per_minute:.1f} reports/min)")
+    most = max(s[3] for s in samples)
+    print(f"peak RSS, whole process tree: {peak_tree:.0f} MiB; largest single process: {peak_single:.0f} MiB;")
+    print(f"processes at most: {most}")
     print("peak tree RSS per quarter of the run (MiB): " + ", ".join(f"{q:.0f}" for q in quarters))
 
 

@@ -23,8 +23,9 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from planlib.reports import pool as report
 from planlib.reports import templates as tpl
+from planlib.reports.batch import plan_run
+from planlib.reports.pool import run_jobs
 
 ROOT = Path(__file__).resolve().parent.parent
 TRIVIAL = ROOT / "tests" / "fixtures" / "notebooks" / "trivial.ipynb"
@@ -37,14 +38,14 @@ def main() -> None:
     bindir = Path(sys.executable).parent
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        plan = report.plan_run(tpl.DEFAULT_DATA_DIR, tmp / "full")
+        plan = plan_run(tpl.DEFAULT_DATA_DIR, tmp / "full")
         jobs = plan.jobs
         if not jobs:
             sys.exit("no template notebooks to run yet")
         for job in jobs:
             Path(job.folder).mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
-        full = report.run_jobs(jobs, workers=args.jobs, progress=False)
+        full = run_jobs(jobs, workers=args.jobs, progress=False)
         t_full = time.perf_counter() - t0
         failed = [r.key for r in full if r.status != "ok"]
 
@@ -52,11 +53,20 @@ def main() -> None:
         for n, job in enumerate(jobs):
             folder = tmp / "floor" / str(n)
             folder.mkdir(parents=True)
-            floor_jobs.append(replace(job, template="trivial", notebook=str(TRIVIAL), folder=str(folder),
-                                      staging=str(folder / ".staging"), output_dir_param=False,
-                                      params={"org": job.org, "data_dir": job.params["data_dir"]}))  # fmt: skip
+            params = {"org": job.org, "data_dir": job.params["data_dir"]}
+            floor_jobs.append(
+                replace(
+                    job,
+                    template="trivial",
+                    notebook=str(TRIVIAL),
+                    folder=str(folder),
+                    staging=str(folder / ".staging"),
+                    output_dir_param=False,
+                    params=params,
+                )
+            )
         t0 = time.perf_counter()
-        report.run_jobs(floor_jobs, workers=args.jobs, progress=False)
+        run_jobs(floor_jobs, workers=args.jobs, progress=False)
         t_floor = time.perf_counter() - t0
 
         naive_dir = tmp / "naive"
@@ -68,10 +78,11 @@ def main() -> None:
                 params["output_dir"] = str(naive_dir)
             (naive_dir / f"{n}.json").write_text(json.dumps(params))
             out = naive_dir / f"{n}.ipynb"
-            subprocess.run([str(bindir / "papermill"), job.notebook, str(out), "-f", str(naive_dir / f"{n}.json"),
-                            "-k", "python3", "--no-progress-bar", "--cwd", str(naive_dir)], check=False, capture_output=True)  # fmt: skip
-            subprocess.run([str(bindir / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out)],
-                           check=False, capture_output=True)  # fmt: skip
+            papermill = [str(bindir / "papermill"), job.notebook, str(out), "-f", str(naive_dir / f"{n}.json")]
+            papermill += ["-k", "python3", "--no-progress-bar", "--cwd", str(naive_dir)]
+            subprocess.run(papermill, check=False, capture_output=True)
+            nbconvert = [str(bindir / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out)]
+            subprocess.run(nbconvert, check=False, capture_output=True)
         t_naive = time.perf_counter() - t0
 
     print(f"reports: {len(jobs)} ({', '.join(sorted({j.template for j in jobs}))}); workers: {args.jobs}")
@@ -79,7 +90,8 @@ def main() -> None:
         print(f"failed in the full run: {', '.join(failed)}")
     print(f"full set through the pool (notebook+HTML+PDF): {t_full:6.1f} s  ({t_full / len(jobs):.2f} s/report)")
     print(f"floor: trivial notebooks, same pool:           {t_floor:6.1f} s  ({t_floor / len(jobs):.2f} s/report)")
-    print(f"naive: papermill CLI + nbconvert CLI, serial:  {t_naive:6.1f} s  ({t_naive / len(jobs):.2f} s/report, no PDF)")
+    per_report = t_naive / len(jobs)
+    print(f"naive: papermill CLI + nbconvert CLI, serial:  {t_naive:6.1f} s  ({per_report:.2f} s/report, no PDF)")
     print(f"ratio full / floor = {t_full / t_floor:.2f}")
     print(f"ratio naive / full = {t_naive / t_full:.2f}")
 

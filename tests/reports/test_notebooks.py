@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from planlib.reports import pdf_text, render
-from planlib.reports import pool as report
 from planlib.reports import templates as tpl
+from planlib.reports.batch import plan_run
+from planlib.reports.command_line import execute_plan
 
 DATA = tpl.DEFAULT_DATA_DIR
 THAI = re.compile("[\u0e01-\u0e5b]")
@@ -44,9 +45,9 @@ def searchable(text: str) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
-    plan = report.plan_run(DATA, out, templates=sorted({t for t, _ in CASES}))
+    plan = plan_run(DATA, out, templates=sorted({t for t, _ in CASES}))
     assert not plan.refused
-    code = report.execute_plan(plan, out.resolve(), DATA, workers=2, progress=False)
+    code = execute_plan(plan, out.resolve(), DATA, workers=2, progress=False)
     return code, out.resolve()
 
 
