@@ -18,13 +18,21 @@ from __future__ import annotations
 import base64
 import copy
 import html
+import logging
 import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from planlib.fonts import THAI_FONT_FAMILY, thai_font_path
+from planlib.reports import pdf_text
+
 CSS_PATH = Path(__file__).with_name("report.css")
-_DROP_MIME = ("application/javascript", "application/vnd.jupyter.widget-view+json", "application/vnd.jupyter.widget-state+json")
+_DROP_MIME = (
+    "application/javascript",
+    "application/vnd.jupyter.widget-view+json",
+    "application/vnd.jupyter.widget-state+json",
+)
 
 
 def _clean_notebook(nb: Any) -> Any:
@@ -51,10 +59,14 @@ def _clean_notebook(nb: Any) -> Any:
 
 @cache
 def _exporter() -> Any:
-    from nbconvert import HTMLExporter
+    from nbconvert import HTMLExporter  # heavy: only when a notebook is exported
 
     return HTMLExporter(
-        template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, anchor_link_text=""
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        anchor_link_text="",
     )
 
 
@@ -90,8 +102,6 @@ def _stylesheet() -> str:
 
 @cache
 def _embedded_font_face() -> str:
-    from planlib.charts import THAI_FONT_FAMILY, thai_font_path
-
     data = base64.b64encode(thai_font_path().read_bytes()).decode("ascii")
     return (
         f"@font-face {{ font-family: '{THAI_FONT_FAMILY}'; font-weight: 100 900; "
@@ -100,9 +110,8 @@ def _embedded_font_face() -> str:
 
 
 def _file_font_face() -> str:
-    from planlib.charts import THAI_FONT_FAMILY, thai_font_path
-
-    return f"@font-face {{ font-family: '{THAI_FONT_FAMILY}'; font-weight: 100 900; src: url('{thai_font_path().as_uri()}'); }}"
+    source = f"url('{thai_font_path().as_uri()}')"
+    return f"@font-face {{ font-family: '{THAI_FONT_FAMILY}'; font-weight: 100 900; src: {source}; }}"
 
 
 def page(body: str, *, title: str, subtitle: str = "", embed_font: bool = True) -> str:
@@ -128,20 +137,18 @@ def write_pdf(document: str, target: str | Path, *, base_url: str | Path | None 
     """Write ``document`` (HTML text) as an A4 PDF with the Thai font embedded.
 
     The ``@font-face`` for the pip font and the page rules go in a stylesheet built with the same
-    ``FontConfiguration`` that ``write_pdf`` gets (feasibility.md pitfall 4).
+    ``FontConfiguration`` that ``write_pdf`` gets (feasibility.md pitfall 4). The finisher
+    :func:`planlib.reports.pdf_text.finish` makes the Thai text searchable (per-glyph ``ToUnicode``
+    and ``/ActualText`` spans around Thai clusters).
     """
-    import logging
-
-    from weasyprint import CSS, HTML
+    from weasyprint import CSS, HTML  # heavy: only when a PDF is written
     from weasyprint.text.fonts import FontConfiguration
-
-    from planlib.reports import pdf_text  # copyable Thai: every glyph of the Thai font gets its own characters
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)  # CSS it does not support is harmless noise
     fonts = FontConfiguration()
     css = CSS(string=_file_font_face() + "\n@page { size: A4; }", font_config=fonts)
     HTML(string=document, base_url=str(base_url) if base_url else None).write_pdf(
-        str(target), stylesheets=[css], font_config=fonts, finisher=pdf_text.fix_thai_to_unicode
+        str(target), stylesheets=[css], font_config=fonts, finisher=pdf_text.finish
     )
 
 
