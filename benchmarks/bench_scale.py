@@ -46,6 +46,7 @@ import shutil
 import tempfile
 import threading
 import time
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
 from functools import partial
@@ -56,10 +57,10 @@ import duckdb
 import pandas as pd
 import psutil
 
+from planlib.inputs import thai
 from planlib.loans import large_books as lb
 from planlib.loans import portfolio as pf
 from planlib.loans import synthetic
-from planlib.inputs import thai
 
 AS_OF = pd.Timestamp("2024-06-30")
 FY = 2567
@@ -137,90 +138,124 @@ def ensure_book(cache: Path, n: int, workers: int) -> Path:
 
 
 def handwritten_schedule(work: Path, out: Path) -> Path:
-    """planlib's schedule as an analyst's table (loan_id, installment, due_date, payment, cum_due in THB); outside the timing."""
+    """planlib's schedule as an analyst's table (loan_id, installment, due_date, payment, cum_due in THB).
+
+    Outside the timing. Files reach DuckDB as relations (``read_parquet`` through the API), never
+    as text in the SQL.
+    """
     target = out / "schedule_hw.parquet"
     if not target.exists():
-        con = duckdb.connect()
-        con.execute("SET preserve_insertion_order = false")
-        cents = "CAST(0.01 AS DECIMAL(3,2))"  # satang → baht as an exact DECIMAL(18,2): a DECIMAL divided by 100 is a DOUBLE in DuckDB,
+        con = lb.connect_duckdb()
+        con.read_parquet([str(f) for f in lb.parquet_files(work / "schedule")]).create_view("sched_parts")
+        con.read_parquet([str(work / "loans.parquet")]).create_view("loan_keys")
+        # satang → baht as an exact DECIMAL(18,2): a DECIMAL divided by 100 is a DOUBLE in DuckDB,
         # and DOUBLE sums of 10^7 instalments drift by 8–14 satang (seen at 10^7 loans)
-        con.execute(f"""COPY (SELECT l.loan_id, s.installment, DATE '1970-01-01' + CAST(s.due_day AS INTEGER) AS due_date,
-                               CAST(s.payment AS DECIMAL(18,0)) * {cents} AS payment, CAST(s.cum_due AS DECIMAL(18,0)) * {cents} AS cum_due
-                        FROM read_parquet('{work.as_posix()}/schedule/*.parquet') s
-                        JOIN read_parquet('{work.as_posix()}/loans.parquet') l USING (k)) TO '{target.as_posix()}' (FORMAT PARQUET)""")
+        cents = "CAST(0.01 AS DECIMAL(3,2))"
+        con.sql(f"""SELECT l.loan_id, s.installment, DATE '1970-01-01' + CAST(s.due_day AS INTEGER) AS due_date,
+                           CAST(s.payment AS DECIMAL(18,0)) * {cents} AS payment,
+                           CAST(s.cum_due AS DECIMAL(18,0)) * {cents} AS cum_due
+                    FROM sched_parts s JOIN loan_keys l USING (k)""").write_parquet(str(target))
         con.close()
     return target
 
 
+def _snapshot_sql(j: int) -> str:
+    """One month end's per-loan snapshot (``$d``: the date), as hand-written SQL."""
+    principal = "CAST(l.principal AS DECIMAL(18,2))"
+    status = (f"CASE WHEN {principal} - COALESCE(p.pp, 0) <= 0 THEN 'closed' "
+              "WHEN l.status IS NOT NULL AND (l.status_date IS NULL OR l.status_date <= $d) THEN l.status "
+              "ELSE 'active' END AS status")
+    dpd = ("CASE WHEN status IN ('closed', 'written_off') OR oldest IS NULL THEN 0 "
+           "ELSE date_diff('day', oldest, $d) END AS dpd")
+    return f"""CREATE TEMP TABLE snap_{j} AS
+        WITH paid AS (SELECT loan_id, SUM(amount) AS paid, SUM(principal) AS pp FROM pay
+                      WHERE paid_date <= $d GROUP BY loan_id),
+             s AS (SELECT sc.loan_id, SUM(sc.payment) FILTER (WHERE sc.due_date <= $d) AS due,
+                          MIN(sc.due_date) FILTER (WHERE sc.due_date <= $d AND sc.cum_due > COALESCE(p.paid, 0))
+                            AS oldest
+                   FROM sched sc LEFT JOIN paid p USING (loan_id) GROUP BY sc.loan_id),
+             o AS (SELECT l.loan_id, l.borrower_type, COALESCE(l.work_type, $unknown) AS work_type,
+                          COALESCE(l.province, $unknown) AS province,
+                          {principal} - COALESCE(p.pp, 0) AS outstanding,
+                          COALESCE(s.due, 0) - COALESCE(p.paid, 0) AS overdue, s.oldest, {status}
+                   FROM loans l LEFT JOIN paid p USING (loan_id) LEFT JOIN s USING (loan_id)
+                   WHERE l.contract_date <= $d)
+        SELECT *, status NOT IN ('closed', 'written_off') AS live, {dpd} FROM o"""
+
+
 def handwritten(book: Path, sched: Path) -> dict[str, pd.DataFrame]:
-    """The metric numbers with DuckDB SQL written by hand for this data (payments carry their principal)."""
-    con = duckdb.connect()
-    con.execute(f"SET memory_limit = '{lb._default_memory_limit()}'")
-    con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/planlib-bench-spill'")
-    con.execute("SET preserve_insertion_order = false")
-    con.execute(f"CREATE VIEW loans AS SELECT * FROM read_parquet('{book.as_posix()}/loans/*.parquet')")
-    con.execute(f"CREATE VIEW pay AS SELECT loan_id, CAST(paid_date AS DATE) AS paid_date, CAST(amount AS DECIMAL(18,2)) AS amount, "
-                f"CAST(principal AS DECIMAL(18,2)) AS principal FROM read_parquet('{book.as_posix()}/payments/*.parquet')")  # fmt: skip
-    con.execute(f"CREATE VIEW sched AS SELECT * FROM read_parquet('{sched.as_posix()}')")
+    """The metric numbers with DuckDB SQL written by hand for this data (payments carry their principal).
+
+    Dates and the missing-value label are bound parameters; files are relations.
+    """
+    con = lb.connect_duckdb(memory_limit=lb.default_memory_limit(),
+                            temp_dir=Path(tempfile.gettempdir()) / "planlib-bench-spill")
+    con.read_parquet([str(f) for f in lb.parquet_files(book / "loans")]).create_view("loans")
+    con.read_parquet([str(f) for f in lb.parquet_files(book / "payments")]).create_view("pay_raw")
+    con.execute("CREATE VIEW pay AS SELECT loan_id, CAST(paid_date AS DATE) AS paid_date, "
+                "CAST(amount AS DECIMAL(18,2)) AS amount, CAST(principal AS DECIMAL(18,2)) AS principal FROM pay_raw")
+    con.read_parquet([str(sched)]).create_view("sched")
     dates = [d.date() for d in pf.month_ends(AS_OF, ROLL_MONTHS)]
     for j, d in enumerate(dates):
-        con.execute(f"""CREATE TEMP TABLE snap_{j} AS
-            WITH paid AS (SELECT loan_id, SUM(amount) AS paid, SUM(principal) AS pp FROM pay WHERE paid_date <= DATE '{d}' GROUP BY loan_id),
-                 s AS (SELECT sc.loan_id, SUM(sc.payment) FILTER (WHERE sc.due_date <= DATE '{d}') AS due,
-                              MIN(sc.due_date) FILTER (WHERE sc.due_date <= DATE '{d}' AND sc.cum_due > COALESCE(p.paid, 0)) AS oldest
-                       FROM sched sc LEFT JOIN paid p USING (loan_id) GROUP BY sc.loan_id),
-                 o AS (SELECT l.loan_id, l.borrower_type, COALESCE(l.work_type, 'ไม่ระบุ') AS work_type, COALESCE(l.province, 'ไม่ระบุ') AS province,
-                              CAST(l.principal AS DECIMAL(18,2)) - COALESCE(p.pp, 0) AS outstanding, COALESCE(s.due, 0) - COALESCE(p.paid, 0) AS overdue, s.oldest,
-                              CASE WHEN CAST(l.principal AS DECIMAL(18,2)) - COALESCE(p.pp, 0) <= 0 THEN 'closed'
-                                   WHEN l.status IS NOT NULL AND (l.status_date IS NULL OR l.status_date <= DATE '{d}') THEN l.status ELSE 'active' END AS status
-                       FROM loans l LEFT JOIN paid p USING (loan_id) LEFT JOIN s USING (loan_id) WHERE l.contract_date <= DATE '{d}')
-            SELECT *, status NOT IN ('closed', 'written_off') AS live,
-                   CASE WHEN status IN ('closed', 'written_off') OR oldest IS NULL THEN 0 ELSE date_diff('day', oldest, DATE '{d}') END AS dpd
-            FROM o""")
-    bucket = "CASE WHEN dpd = 0 THEN 0 WHEN dpd <= 30 THEN 1 WHEN dpd <= 60 THEN 2 WHEN dpd <= 90 THEN 3 WHEN dpd <= 180 THEN 4 WHEN dpd <= 365 THEN 5 ELSE 6 END"
+        con.execute(_snapshot_sql(j), {"d": d, "unknown": pf.UNKNOWN})
+    bucket = lb.bucket_sql("dpd")
     J = len(dates) - 1
     out = {}
+    live = "FILTER (WHERE live"
     out["quality"] = con.execute(f"""
-        SELECT borrower_type, work_type, province, COUNT(*) FILTER (WHERE live) AS loans, SUM(outstanding) FILTER (WHERE live) AS outstanding,
-               SUM(GREATEST(overdue, 0)) FILTER (WHERE live) AS overdue,
-               SUM(outstanding) FILTER (WHERE live AND (dpd > 30 OR status = 'restructured')) AS at_risk30,
-               SUM(outstanding) FILTER (WHERE live AND (dpd > 90 OR status = 'restructured')) AS at_risk90,
-               SUM(outstanding) FILTER (WHERE live AND dpd > 90) AS npl, {bucket} AS bucket
+        SELECT borrower_type, work_type, province, COUNT(*) {live}) AS loans,
+               SUM(outstanding) {live}) AS outstanding, SUM(GREATEST(overdue, 0)) {live}) AS overdue,
+               SUM(outstanding) {live} AND (dpd > 30 OR status = 'restructured')) AS at_risk30,
+               SUM(outstanding) {live} AND (dpd > 90 OR status = 'restructured')) AS at_risk90,
+               SUM(outstanding) {live} AND dpd > 90) AS npl, {bucket} AS bucket
         FROM snap_{J} GROUP BY GROUPING SETS ((), (borrower_type), (work_type), (province), ({bucket}))""").df()
     moves = " UNION ALL ".join(
-        f"SELECT {bucket.replace('dpd', 'a.dpd')} AS f, CASE WHEN b.live THEN {bucket.replace('dpd', 'b.dpd')} "
-        f"WHEN b.status = 'written_off' THEN 8 ELSE 7 END AS t, a.outstanding FROM snap_{j} a JOIN snap_{j + 1} b USING (loan_id) WHERE a.live"
+        f"SELECT {lb.bucket_sql('a.dpd')} AS f, CASE WHEN b.live THEN {lb.bucket_sql('b.dpd')} "
+        f"WHEN b.status = 'written_off' THEN 8 ELSE 7 END AS t, a.outstanding "
+        f"FROM snap_{j} a JOIN snap_{j + 1} b USING (loan_id) WHERE a.live"
         for j in range(J))
-    out["roll"] = con.execute(f"SELECT f, t, SUM(outstanding) AS balance, COUNT(*) AS loans FROM ({moves}) GROUP BY f, t").df()
+    roll = f"SELECT f, t, SUM(outstanding) AS balance, COUNT(*) AS loans FROM ({moves}) GROUP BY f, t"
+    out["roll"] = con.execute(roll).df()
     out["collection"] = handwritten_collection(con)
+    months = ("(year(b.bad_date) - year(l.contract_date)) * 12 + month(b.bad_date) - month(l.contract_date) "
+              "- CASE WHEN day(b.bad_date) < day(l.contract_date) THEN 1 ELSE 0 END")
     out["vintage"] = con.execute(f"""
         WITH probe AS (SELECT loan_id, CAST(due_date + INTERVAL 91 DAY AS DATE) AS at, cum_due FROM sched
-                       WHERE payment > 0 AND due_date + INTERVAL 91 DAY <= DATE '{AS_OF.date()}'),
-             bad AS (SELECT p.loan_id, MIN(p.at) AS bad_date FROM probe p ASOF LEFT JOIN cum c ON c.loan_id = p.loan_id AND c.paid_date <= p.at
+                       WHERE payment > 0 AND due_date + INTERVAL 91 DAY <= $as_of),
+             bad AS (SELECT p.loan_id, MIN(p.at) AS bad_date FROM probe p
+                     ASOF LEFT JOIN cum c ON c.loan_id = p.loan_id AND c.paid_date <= p.at
                      WHERE p.cum_due > COALESCE(c.cum_paid, 0) GROUP BY p.loan_id)
-        SELECT year(l.contract_date) + 543 + CASE WHEN month(l.contract_date) >= 10 THEN 1 ELSE 0 END AS cohort,
-               (year(b.bad_date) - year(l.contract_date)) * 12 + month(b.bad_date) - month(l.contract_date)
-                 - CASE WHEN day(b.bad_date) < day(l.contract_date) THEN 1 ELSE 0 END AS mob, SUM(l.principal) AS amount
-        FROM loans l LEFT JOIN bad b USING (loan_id) WHERE l.contract_date <= DATE '{AS_OF.date()}' GROUP BY ALL""").df()
+        SELECT {lb.fiscal_year_sql("l.contract_date")} AS cohort, {months} AS mob, SUM(l.principal) AS amount
+        FROM loans l LEFT JOIN bad b USING (loan_id) WHERE l.contract_date <= $as_of GROUP BY ALL""",
+                                 {"as_of": AS_OF.date()}).df()
     con.close()
     return out
 
 
 def handwritten_collection(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Due, on-time and collected per fiscal quarter by hand-written SQL (views ``loans``, ``pay``, ``sched``; creates ``cum``)."""
+    """Due, on-time and collected per fiscal quarter by hand-written SQL (views ``loans``, ``pay``, ``sched``).
+
+    Creates ``cum`` (running payments per loan). Quarters 1–4 are due and on time; 11–14 collected.
+    """
     start, end = thai.fiscal_year_start(FY).date(), thai.fiscal_year_end(FY).date()
-    con.execute("""CREATE TEMP TABLE cum AS SELECT loan_id, paid_date, SUM(amt) OVER (PARTITION BY loan_id ORDER BY paid_date) AS cum_paid
+    con.execute("""CREATE TEMP TABLE cum AS
+                   SELECT loan_id, paid_date, SUM(amt) OVER (PARTITION BY loan_id ORDER BY paid_date) AS cum_paid
                    FROM (SELECT loan_id, paid_date, SUM(amount) AS amt FROM pay GROUP BY loan_id, paid_date)""")
+    kept = "(o.off_date IS NULL OR {day} < o.off_date)"
     return con.execute(f"""
-        WITH off AS (SELECT loan_id, COALESCE(CAST(status_date AS DATE), DATE '1900-01-01') AS off_date FROM loans WHERE status = 'written_off'),
+        WITH off AS (SELECT loan_id, COALESCE(CAST(status_date AS DATE), DATE '1900-01-01') AS off_date
+                     FROM loans WHERE status = 'written_off'),
              inst AS (SELECT s.* FROM sched s LEFT JOIN off o USING (loan_id)
-                      WHERE s.due_date BETWEEN DATE '{start}' AND DATE '{end}' AND (o.off_date IS NULL OR s.due_date < o.off_date)),
+                      WHERE s.due_date BETWEEN $start AND $end AND {kept.format(day="s.due_date")}),
              due AS (SELECT i.due_date, i.payment,
                             LEAST(GREATEST(COALESCE(c.cum_paid, 0) - (i.cum_due - i.payment), 0), i.payment) AS on_time
                      FROM inst i ASOF LEFT JOIN cum c ON c.loan_id = i.loan_id AND c.paid_date <= i.due_date)
-        SELECT quarter(due_date + INTERVAL 3 MONTH) AS quarter, SUM(payment) AS due, SUM(on_time) AS on_time FROM due GROUP BY 1
-        UNION ALL SELECT 10 + quarter(p.paid_date + INTERVAL 3 MONTH), SUM(p.amount), NULL FROM pay p LEFT JOIN off o USING (loan_id)
-        WHERE p.paid_date BETWEEN DATE '{start}' AND DATE '{end}' AND (o.off_date IS NULL OR p.paid_date < o.off_date) GROUP BY 1""").df()
+        SELECT {lb.fiscal_quarter_sql("due_date")} AS quarter, SUM(payment) AS due, SUM(on_time) AS on_time
+        FROM due GROUP BY 1
+        UNION ALL SELECT 10 + {lb.fiscal_quarter_sql("p.paid_date")}, SUM(p.amount), NULL
+        FROM pay p LEFT JOIN off o USING (loan_id)
+        WHERE p.paid_date BETWEEN $start AND $end AND {kept.format(day="p.paid_date")} GROUP BY 1""",
+                       {"start": start, "end": end}).df()
 
 
 # ---------------------------------------------------------------- the per-loan loop
@@ -240,10 +275,11 @@ def loop(book: Path, work: Path) -> dict[str, object]:
     epoch = pd.Timestamp("1970-01-01")
     k_of = dict(zip(keys["loan_id"], keys["k"]))
     by_loan_sched: dict[int, list] = defaultdict(list)
-    for k, due_day, payment, cum_due in zip(sched["k"].tolist(), sched["due_day"].tolist(), sched["payment"].tolist(), sched["cum_due"].tolist()):
+    for k, due_day, payment, cum_due in zip(*(sched[c].tolist() for c in ("k", "due_day", "payment", "cum_due"))):
         by_loan_sched[k].append((due_day, payment, cum_due))
     by_loan_pay: dict[int, list] = defaultdict(list)
-    for loan_id, paid, amount, principal in zip(pays["loan_id"].tolist(), pays["paid_date"].tolist(), pays["amount"].tolist(), pays["principal"].tolist()):
+    columns = ("loan_id", "paid_date", "amount", "principal")
+    for loan_id, paid, amount, principal in zip(*(pays[c].tolist() for c in columns)):
         by_loan_pay[k_of[loan_id]].append(((paid - epoch).days, round(amount * 100), round(principal * 100)))
     dates = [lb.day(d) for d in pf.month_ends(AS_OF, ROLL_MONTHS)]
     fy0, fy1 = lb.day(thai.fiscal_year_start(FY)), lb.day(thai.fiscal_year_end(FY))
@@ -276,7 +312,7 @@ def loop(book: Path, work: Path) -> dict[str, object]:
             st = "closed" if outstanding <= 0 else st
             live = outstanding > 0 and st != "written_off"
             dpd = d - oldest if live and oldest is not None else 0
-            bucket = 0 if dpd == 0 else 1 if dpd <= 30 else 2 if dpd <= 60 else 3 if dpd <= 90 else 4 if dpd <= 180 else 5 if dpd <= 365 else 6
+            bucket = bisect_left(pf.BUCKET_UPPER, dpd)  # 0 current, 1 1–30 … 6 > 365
             states.append((live, bucket, outstanding, st))
         last = states[-1]
         if last and last[0]:
@@ -290,7 +326,7 @@ def loop(book: Path, work: Path) -> dict[str, object]:
                 roll[(a[1], b[1] if b[0] else (8 if b[3] == "written_off" else 7))] += a[2]
         off_from = (status_day if status_day is not None else -(10**9)) if status == "written_off" else 10**9
         for due_day, payment, cum_due in inst:
-            if fy0 <= due_day <= fy1 and due_day < off_from:  # written-off loans leave collection from their write-off date
+            if fy0 <= due_day <= fy1 and due_day < off_from:  # written-off loans leave collection from the write-off
                 by_due = sum(a for t, a, _ in pay if t <= due_day)
                 due_fy += payment
                 on_time_fy += min(max(by_due - (cum_due - payment), 0), payment)
@@ -300,8 +336,8 @@ def loop(book: Path, work: Path) -> dict[str, object]:
                 if payment > 0 and at <= dates[-1] and cum_due > sum(a for t, a, _ in pay if t <= at):
                     vintage_bad[int(thai.fiscal_year(rec.contract_date))] += principal
                     break
-    return {"gross": gross, "par30": at_risk30 / gross, "npl": npl / gross, "roll_balance": sum(roll.values()), "due": due_fy,
-            "on_time": on_time_fy, "ever_bad": sum(vintage_bad.values())}  # fmt: skip
+    return {"gross": gross, "par30": at_risk30 / gross, "npl": npl / gross, "roll_balance": sum(roll.values()),
+            "due": due_fy, "on_time": on_time_fy, "ever_bad": sum(vintage_bad.values())}
 
 
 def naive_loop(book: Path, work: Path, every: int = 1) -> tuple[dict[str, object], int]:
@@ -319,8 +355,9 @@ def naive_loop(book: Path, work: Path, every: int = 1) -> tuple[dict[str, object
     pays = pd.read_parquet(book / "payments", columns=["loan_id", "paid_date", "amount", "principal"])
     keys = pd.read_parquet(work / "loans.parquet", columns=["k", "loan_id"])
     sched = pd.read_parquet(work / "schedule", columns=["k", "due_day", "payment", "cum_due"]).merge(keys, on="k")
-    sched = pd.DataFrame({"loan_id": sched["loan_id"], "due_date": pd.Timestamp("1970-01-01") + pd.to_timedelta(sched["due_day"], unit="D"),
-                          "payment": sched["payment"] / 100, "cum_due": sched["cum_due"] / 100})  # fmt: skip
+    due_date = pd.Timestamp("1970-01-01") + pd.to_timedelta(sched["due_day"], unit="D")
+    sched = pd.DataFrame({"loan_id": sched["loan_id"], "due_date": due_date, "payment": sched["payment"] / 100,
+                          "cum_due": sched["cum_due"] / 100})
     dates = pf.month_ends(AS_OF, ROLL_MONTHS)
     start, end = thai.fiscal_year_start(FY), thai.fiscal_year_end(FY)
     gross = at_risk30 = npl = roll_balance = due_fy = on_time_fy = ever_bad = 0
@@ -343,7 +380,7 @@ def naive_loop(book: Path, work: Path, every: int = 1) -> tuple[dict[str, object
             live = outstanding > 0 and st != "written_off"
             late = s[(s["due_date"] <= d) & (s["cum_due"] > paid)]
             dpd = (d - late["due_date"].min()).days if live and len(late) else 0
-            bucket = 0 if dpd == 0 else 1 if dpd <= 30 else 2 if dpd <= 60 else 3 if dpd <= 90 else 4 if dpd <= 180 else 5 if dpd <= 365 else 6
+            bucket = bisect_left(pf.BUCKET_UPPER, dpd)  # 0 current, 1 1–30 … 6 > 365
             states.append((live, bucket, round(outstanding * 100), st))
         last = states[-1]
         if last and last[0]:
@@ -351,7 +388,9 @@ def naive_loop(book: Path, work: Path, every: int = 1) -> tuple[dict[str, object
             at_risk30 += last[2] if last[1] >= 2 or last[3] == "restructured" else 0
             npl += last[2] if last[1] >= 4 else 0
         roll_balance += sum(a[2] for a in states[:-1] if a and a[0])  # every live month end but the last moves on
-        off_from = (loan.status_date if not pd.isna(loan.status_date) else pd.Timestamp.min) if status == "written_off" else pd.Timestamp.max
+        off_from = pd.Timestamp.max
+        if status == "written_off":
+            off_from = loan.status_date if not pd.isna(loan.status_date) else pd.Timestamp.min
         for inst in s[(s["due_date"] >= start) & (s["due_date"] <= end) & (s["due_date"] < off_from)].itertuples():
             by_due = round(p.loc[p["paid_date"] <= inst.due_date, "amount"].sum(), 2)
             due_fy += round(inst.payment * 100)
@@ -362,8 +401,10 @@ def naive_loop(book: Path, work: Path, every: int = 1) -> tuple[dict[str, object
                 if inst.cum_due > round(p.loc[p["paid_date"] <= at, "amount"].sum(), 2):
                     ever_bad += round(loan.principal * 100)
                     break
-    return {"gross": gross, "par30": at_risk30 / gross if gross else float("nan"), "npl": npl / gross if gross else float("nan"),
-            "roll_balance": roll_balance, "due": due_fy, "on_time": on_time_fy, "ever_bad": ever_bad}, run  # fmt: skip
+    nan = float("nan")
+    numbers = {"gross": gross, "par30": at_risk30 / gross if gross else nan, "npl": npl / gross if gross else nan,
+               "roll_balance": roll_balance, "due": due_fy, "on_time": on_time_fy, "ever_bad": ever_bad}
+    return numbers, run
 
 
 # ---------------------------------------------------------------- checks and the run
@@ -375,9 +416,16 @@ def satang(values: object) -> int:
     return sum(round(float(v) * 100) for v in pd.Series(values).fillna(0))
 
 
-def check(planlib_m: dict[str, pd.DataFrame], hand: dict[str, pd.DataFrame], loop_m: dict[str, object] | None,
-          naive_m: dict[str, object] | None = None) -> str:  # fmt: skip
-    """Assert the computations agree on the headline numbers (satang; counts exact); a failure names the measure and both values."""
+def check(
+    planlib_m: dict[str, pd.DataFrame],
+    hand: dict[str, pd.DataFrame],
+    loop_m: dict[str, object] | None,
+    naive_m: dict[str, object] | None = None,
+) -> str:
+    """Assert the computations agree on the headline numbers (satang; counts exact).
+
+    A failure names the measure and both values.
+    """
 
     def same(what: str, a: object, b: object, tol: float = 0.0) -> None:
         ok = abs(float(a) - float(b)) <= tol if tol else a == b  # type: ignore[arg-type]
@@ -422,38 +470,46 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10**4, 10**5, 10**6, 10**7])
     parser.add_argument("--loop-max", type=int, default=10**5, help="run loop A (generous) only up to this many loans")
-    parser.add_argument("--naive-max", type=int, default=2_000, help="run loop B (straightforward) on every loan up to this size")
+    parser.add_argument("--naive-max", type=int, default=2_000,
+                        help="run loop B (straightforward) on every loan up to this size")
     parser.add_argument("--naive-sample-max", type=int, default=10**5,
-                        help="above --naive-max and up to this size, time loop B on every n/500-th loan and scale up (an estimate)")
+                        help="above --naive-max and up to this size, time loop B on every n/500-th loan and scale up "
+                             "(an estimate)")
     parser.add_argument("--repeat-below", type=float, default=30.0,
-                        help="a timing under this many seconds is repeated 3 times and the median kept (planlib, SQL, loop A alike)")
+                        help="a timing under this many seconds is repeated 3 times and the median kept "
+                             "(planlib, SQL, loop A alike)")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "planlib-bench")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes generating books and schedules")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="processes generating books and schedules")
     args = parser.parse_args(argv)
+    ram = psutil.virtual_memory().total / 2**30
     print(f"loan statistics at scale: as of {AS_OF.date()}, roll rates {ROLL_MONTHS} months, vintage {MAX_MOB} months, "
-          f"collection FY{FY}; {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GB RAM, duckdb {duckdb.__version__}")  # fmt: skip
-    print(f"cache: {args.cache} (free {psutil.disk_usage(str(args.cache.parent)).free / 2**30:.0f} GB); "
-          f"load average at start {os.getloadavg()[0]:.1f}")  # fmt: skip
+          f"collection FY{FY}; {os.cpu_count()} cores, {ram:.0f} GB RAM, duckdb {duckdb.__version__}")
+    free = psutil.disk_usage(str(args.cache.parent)).free / 2**30
+    print(f"cache: {args.cache} (free {free:.0f} GB); load average at start {os.getloadavg()[0]:.1f}")
     rows = []
     for n in args.sizes:
         print(f"\n== {n:,} loans", flush=True)
         with Peak() as gen:
             book = ensure_book(args.cache, n, args.workers)
         work = args.cache / f"work-{n}"
-        payments = sum(pd.read_parquet(f, columns=["amount"]).shape[0] for f in sorted((book / "payments").glob("*.parquet")))
-        print(f"  book: {payments:,} payments (generation or cache {gen.seconds:.1f} s, peak {gen.mb:.0f} MB)", flush=True)
+        payments = sum(pd.read_parquet(f, columns=["amount"]).shape[0] for f in lb.parquet_files(book / "payments"))
+        print(f"  book: {payments:,} payments (generation or cache {gen.seconds:.1f} s, peak {gen.mb:.0f} MB)",
+              flush=True)
         shutil.rmtree(work, ignore_errors=True)
         with Peak() as prep:
             large = lb.LargeBook(book / "loans", book / "payments", work_dir=work, workers=args.workers)
         print(f"  planlib prepare (keys, days, satang + schedule of {large.info['schedule_rows']:,} instalments): "
-              f"{prep.seconds:7.1f} s  peak {prep.mb:6.0f} MB", flush=True)  # fmt: skip
-        m, run = measure(partial(lb.metrics, large, AS_OF, fiscal_year=FY, roll_months=ROLL_MONTHS, max_mob=MAX_MOB), args.repeat_below)
-        print(f"  planlib metrics as of one date ({-(-n // large.batch_loans)} batch(es) of ≤ {large.batch_loans:,} loans):"
-              f"  {run}", flush=True)  # fmt: skip
+              f"{prep.seconds:7.1f} s  peak {prep.mb:6.0f} MB", flush=True)
+        metrics = partial(large.metrics, AS_OF, fiscal_year=FY, roll_months=ROLL_MONTHS, max_mob=MAX_MOB)
+        m, run = measure(metrics, args.repeat_below)
+        print(f"  planlib metrics as of one date ({-(-n // large.batch_loans)} batch(es) of ≤ {large.batch_loans:,} "
+              f"loans):  {run}", flush=True)
         sched = handwritten_schedule(work, args.cache / f"work-{n}")
         hand, hand_t = measure(partial(handwritten, book, sched), args.repeat_below)
         print(f"  hand-written DuckDB SQL:                                {hand_t}", flush=True)
-        pd.to_pickle({"planlib": m, "hand": hand}, args.cache / f"results-{n}.pkl")  # to look into a disagreement without a rerun
+        # kept to look into a disagreement without a rerun
+        pd.to_pickle({"planlib": m, "hand": hand}, args.cache / f"results-{n}.pkl")
         loop_m, loop_s = None, float("nan")
         if n <= args.loop_max:
             loop_m, loop_t = measure(partial(loop, book, work), args.repeat_below)
@@ -469,10 +525,11 @@ def main(argv: list[str] | None = None) -> int:
             naive_s, naive_est = naive_t.seconds * n / ran, every > 1
             if every == 1:
                 naive_m = result
-                print(f"  loop B (straightforward: filter DataFrames per loan):   {naive_s:7.1f} s  peak {naive_t.mb:6.0f} MB", flush=True)
+                print(f"  loop B (straightforward: filter DataFrames per loan):   {naive_s:7.1f} s  "
+                      f"peak {naive_t.mb:6.0f} MB", flush=True)
             else:
-                print(f"  loop B (straightforward) on {ran:,} of {n:,} loans: {naive_t.seconds:.1f} s → est. {naive_s:.0f} s for all "
-                      f"(time per loan × loans; numbers not checked)", flush=True)  # fmt: skip
+                print(f"  loop B (straightforward) on {ran:,} of {n:,} loans: {naive_t.seconds:.1f} s → "
+                      f"est. {naive_s:.0f} s for all (time per loan × loans; numbers not checked)", flush=True)
         else:
             print(f"  loop B: not run above {args.naive_sample_max:,} loans")
         try:
@@ -480,16 +537,19 @@ def main(argv: list[str] | None = None) -> int:
         except AssertionError as exc:  # print the table anyway, flagged
             agree = f"NUMBERS DISAGREE: {exc!r}"
         print(f"  {agree}", flush=True)
-        rows.append({"loans": n, "payments": payments, "prepare_s": prep.seconds, "metrics_s": run.seconds, "metrics_MB": run.mb,
-                     "prepare_MB": prep.mb, "sql_s": hand_t.seconds, "loop_s": loop_s, "naive_s": naive_s, "naive_est": naive_est,
-                     "agree": agree.startswith("numbers agree")})  # fmt: skip
+        rows.append({"loans": n, "payments": payments, "prepare_s": prep.seconds, "metrics_s": run.seconds,
+                     "metrics_MB": run.mb, "prepare_MB": prep.mb, "sql_s": hand_t.seconds, "loop_s": loop_s,
+                     "naive_s": naive_s, "naive_est": naive_est, "agree": agree.startswith("numbers agree")})
         del large
 
     t = pd.DataFrame(rows)
     print("\nscaling (planlib = as-of metric run on the prepared book; first run adds the one-off preparation;")
-    print(" loop A = generous per-loan loop, loop B = straightforward per-loan loop; ~ = estimated from a sample of loans)")
+    print(" loop A = generous per-loan loop, loop B = straightforward per-loan loop;"
+          " ~ = estimated from a sample of loans)")
     print(f"{'loans':>12} {'payments':>12} {'prepare s':>10} {'metrics s':>10} {'µs/loan':>8} {'peak MB':>8} "
-          f"{'hand SQL s':>10} {'planlib/SQL':>11} {'first run/SQL':>13} {'loop A s':>9} {'A/planlib':>10} {'loop B s':>9} {'B/planlib':>10} {'agree':>5}")  # fmt: skip
+          f"{'hand SQL s':>10} {'planlib/SQL':>11} {'first run/SQL':>13} {'loop A s':>9} {'A/planlib':>10} "
+          f"{'loop B s':>9} {'B/planlib':>10} {'agree':>5}")
+
     def cell(x: float, planlib_s: float, est: bool = False) -> tuple[str, str]:
         if x != x:
             return f"{'-':>9}", f"{'not run':>10}"
@@ -499,12 +559,14 @@ def main(argv: list[str] | None = None) -> int:
     for r in t.itertuples():
         a_s, a_r = cell(r.loop_s, r.metrics_s)
         b_s, b_r = cell(r.naive_s, r.metrics_s, r.naive_est)
-        print(f"{r.loans:>12,} {r.payments:>12,} {r.prepare_s:10.1f} {r.metrics_s:10.2f} {1e6 * r.metrics_s / r.loans:8.1f} "
+        per_loan = 1e6 * r.metrics_s / r.loans
+        first_run = (r.prepare_s + r.metrics_s) / r.sql_s
+        print(f"{r.loans:>12,} {r.payments:>12,} {r.prepare_s:10.1f} {r.metrics_s:10.2f} {per_loan:8.1f} "
               f"{max(r.metrics_MB, r.prepare_MB):8.0f} {r.sql_s:10.2f} {r.metrics_s / r.sql_s:10.2f}× "
-              f"{(r.prepare_s + r.metrics_s) / r.sql_s:12.2f}× {a_s} {a_r} {b_s} {b_r} {'yes' if r.agree else 'NO':>5}")  # fmt: skip
+              f"{first_run:12.2f}× {a_s} {a_r} {b_s} {b_r} {'yes' if r.agree else 'NO':>5}")
     if len(t) > 1:
-        steps = [f"{a.loans:,}→{b.loans:,}: loans ×{b.loans / a.loans:.0f}, metrics ×{b.metrics_s / a.metrics_s:.1f}, prepare ×{b.prepare_s / a.prepare_s:.1f}"
-                 for a, b in pairwise(t.itertuples())]  # fmt: skip
+        steps = [f"{a.loans:,}→{b.loans:,}: loans ×{b.loans / a.loans:.0f}, metrics ×{b.metrics_s / a.metrics_s:.1f}, "
+                 f"prepare ×{b.prepare_s / a.prepare_s:.1f}" for a, b in pairwise(t.itertuples())]
         print("growth: " + "; ".join(steps))
     return 0
 

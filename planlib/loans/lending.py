@@ -27,7 +27,7 @@ import pandas as pd
 from planlib.inputs import thai
 
 COMPARED = ("target_count", "target_amount", "actual_count", "actual_individuals", "actual_groups", "actual_amount",
-            "litigation_count", "litigation_amount", "arrears_count", "arrears_amount")  # fmt: skip
+            "litigation_count", "litigation_amount", "arrears_count", "arrears_amount")
 
 
 def sources(lending_annual: pd.DataFrame) -> pd.Series:
@@ -45,7 +45,10 @@ def sources(lending_annual: pd.DataFrame) -> pd.Series:
 def main_source(lending_annual: pd.DataFrame) -> str:
     """The source covering the most fiscal years with an actual amount (ties: first in the file)."""
     label = sources(lending_annual)
-    has = lending_annual["actual_amount"].notna() if "actual_amount" in lending_annual else pd.Series(True, index=label.index)
+    if "actual_amount" in lending_annual:
+        has = lending_annual["actual_amount"].notna()
+    else:
+        has = pd.Series(True, index=label.index)
     counts = label[has].value_counts(sort=False)
     if counts.empty:
         return str(label.iloc[0]) if len(label) else ""
@@ -53,7 +56,8 @@ def main_source(lending_annual: pd.DataFrame) -> str:
 
 
 def _pct(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
-    num, den = pd.to_numeric(numerator, errors="coerce").astype("float64"), pd.to_numeric(denominator, errors="coerce").astype("float64")
+    num = pd.to_numeric(numerator, errors="coerce").astype("float64")
+    den = pd.to_numeric(denominator, errors="coerce").astype("float64")
     return (100 * num / den.where(den > 0)).astype("float64")
 
 
@@ -75,10 +79,12 @@ def yearly(lending_annual: pd.DataFrame, source: str | None = None) -> pd.DataFr
     frame = lending_annual[label == source].sort_values("fiscal_year")
     out = pd.DataFrame({"fiscal_year": frame["fiscal_year"].astype("int64").to_numpy()})
     printed = _col(frame, "fiscal_year_printed").astype("object")
-    out["year_printed"] = [str(p) if isinstance(p, str) and p != str(fy) else "" for p, fy in zip(printed, out["fiscal_year"])]
+    out["year_printed"] = [
+        str(p) if isinstance(p, str) and p != str(fy) else "" for p, fy in zip(printed, out["fiscal_year"])
+    ]
     out["year_corrected"] = out["year_printed"] != ""
     out["source"] = source
-    for col in ("target_count", "target_amount", "actual_count", "actual_individuals", "actual_groups", "actual_amount"):
+    for col in COMPARED[:6]:  # target and actual counts and amounts
         out[col] = _col(frame, col).to_numpy()
     out["disbursement_rate"] = _pct(out["actual_amount"], out["target_amount"]).round(2)
     out["disbursement_pct_printed"] = pd.to_numeric(_col(frame, "disbursement_pct_printed"), errors="coerce").to_numpy()
@@ -112,7 +118,7 @@ def disbursement(lending_annual: pd.DataFrame) -> pd.DataFrame:
     diff = (out["disbursement_rate"] - out["disbursement_pct_printed"]).abs()
     out["matches_printed"] = (diff <= 0.005).where(out["disbursement_pct_printed"].notna())
     cols = ["fiscal_year", "source", "target_amount", "actual_amount", "disbursement_rate", "disbursement_pct_printed",
-            "matches_printed", "count_achievement"]  # fmt: skip
+            "matches_printed", "count_achievement"]
     return out[cols].sort_values(["fiscal_year", "source"], kind="stable").reset_index(drop=True)
 
 
@@ -154,7 +160,7 @@ def as_of_kind(date: pd.Timestamp, fiscal_year: int) -> str:
         return "outside"
     if date.normalize() == end.normalize():
         return "year_end"
-    if date.normalize() == (date + pd.offsets.QuarterEnd(0, startingMonth=12)).normalize():
+    if date.normalize() == thai.quarter_end(fiscal_year, thai.fiscal_quarter(date)):
         return "quarter_end"
     return "mid_quarter"
 
@@ -191,16 +197,20 @@ def stocks(lending_annual: pd.DataFrame) -> pd.DataFrame:
             date = rec.get(f"{measure}_as_of")
             date = rec.get("as_of") if date is None or pd.isna(date) else date
             rows.append({
-                "fiscal_year": fy, "source": label.loc[idx], "measure": measure,
-                "count": int(sum(parts)) if from_parts else (None if count is None or pd.isna(count) else int(count)),
+                "fiscal_year": fy,
+                "source": label.loc[idx],
+                "measure": measure,
+                "count": int(sum(parts)) if from_parts else _whole(count),
                 "count_from_parts": from_parts,
-                "individuals": None if ind is None or pd.isna(ind) else int(ind),
-                "groups": None if grp is None or pd.isna(grp) else int(grp),
+                "individuals": _whole(ind),
+                "groups": _whole(grp),
                 "amount": None if amount is None or pd.isna(amount) else float(amount),
                 "as_of": date if date is not None and pd.notna(date) else pd.NaT,
-                "as_of_kind": as_of_kind(date, fy), "row": idx,
-            })  # fmt: skip
-    cols = ["fiscal_year", "source", "measure", "count", "count_from_parts", "individuals", "groups", "amount", "as_of", "as_of_kind", "row"]
+                "as_of_kind": as_of_kind(date, fy),
+                "row": idx,
+            })
+    cols = ["fiscal_year", "source", "measure", "count", "count_from_parts", "individuals", "groups", "amount", "as_of",
+            "as_of_kind", "row"]
     out = pd.DataFrame(rows, columns=cols)
     if out.empty:
         return out.assign(same_as_previous=pd.Series(dtype="bool"))
@@ -209,6 +219,11 @@ def stocks(lending_annual: pd.DataFrame) -> pd.DataFrame:
     prev_fy = out.groupby(["measure", "source"])["fiscal_year"].shift(1)
     out["same_as_previous"] = (out["amount"] == prev) & (out["fiscal_year"] - prev_fy == 1)
     return out.sort_values(["fiscal_year", "source", "measure"], kind="stable").reset_index(drop=True)
+
+
+def _whole(value: object) -> int | None:
+    """A printed count as an int (None when not printed)."""
+    return None if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload]
 
 
 def stock_shares(lending_annual: pd.DataFrame, *, max_gap_days: int = 7) -> pd.DataFrame:
@@ -223,29 +238,33 @@ def stock_shares(lending_annual: pd.DataFrame, *, max_gap_days: int = 7) -> pd.D
     """
     table = stocks(lending_annual)
     cols = ["fiscal_year", "measure", "source", "amount", "count", "as_of", "outstanding_source", "outstanding",
-            "outstanding_count", "outstanding_as_of", "gap_days", "share", "count_share", "note"]  # fmt: skip
+            "outstanding_count", "outstanding_as_of", "gap_days", "share", "count_share", "note"]
     if table.empty:
         return pd.DataFrame(columns=cols)
     base = table[table["measure"] == "outstanding"]
     rows = []
     for _, out_row in base.iterrows():
-        for _, rec in table[(table["fiscal_year"] == out_row["fiscal_year"]) & table["measure"].isin(["litigation", "arrears"])].iterrows():
-            gap = abs((rec["as_of"] - out_row["as_of"]).days) if pd.notna(rec["as_of"]) and pd.notna(out_row["as_of"]) else None
+        same_year = (table["fiscal_year"] == out_row["fiscal_year"]) & table["measure"].isin(["litigation", "arrears"])
+        for _, rec in table[same_year].iterrows():
+            dated = pd.notna(rec["as_of"]) and pd.notna(out_row["as_of"])
+            gap = abs((rec["as_of"] - out_row["as_of"]).days) if dated else None
             usable = gap is not None and gap <= max_gap_days
             if gap is None:
                 note = "ไม่มีวันที่ของข้อมูล จึงไม่คำนวณ / a date is missing: not computed"
             elif gap == 0:
                 note = ""
             elif usable:
-                note = (f"วันที่ต่างกัน {gap} วัน ({thai.format_date(rec['as_of'])} กับ {thai.format_date(out_row['as_of'])}) / "
-                        f"dates differ by {gap} day(s)")  # fmt: skip
+                dates = f"{thai.format_date(rec['as_of'])} กับ {thai.format_date(out_row['as_of'])}"
+                note = f"วันที่ต่างกัน {gap} วัน ({dates}) / dates differ by {gap} day(s)"
             else:
                 note = (f"วันที่ต่างกัน {gap} วัน เกิน {max_gap_days} วัน จึงไม่คำนวณ / dates {gap} days apart: not computed")
             amount, outstanding = rec["amount"], out_row["amount"]
             share = 100 * amount / outstanding if usable and pd.notna(amount) and outstanding else np.nan
-            count_share = (100 * rec["count"] / out_row["count"]) if usable and pd.notna(rec["count"]) and out_row["count"] else np.nan
-            rows.append([rec["fiscal_year"], rec["measure"], rec["source"], amount, rec["count"], rec["as_of"], out_row["source"],
-                         outstanding, out_row["count"], out_row["as_of"], gap, share, count_share, note])  # fmt: skip
+            counted = usable and pd.notna(rec["count"]) and out_row["count"]
+            count_share = (100 * rec["count"] / out_row["count"]) if counted else np.nan
+            rows.append([rec["fiscal_year"], rec["measure"], rec["source"], amount, rec["count"], rec["as_of"],
+                         out_row["source"], outstanding, out_row["count"], out_row["as_of"], gap, share, count_share,
+                         note])
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -257,7 +276,8 @@ def capital_in_force(lending_annual: pd.DataFrame, capital_history: pd.DataFrame
     """
     years = sorted(int(y) for y in lending_annual["fiscal_year"].dropna().unique())
     if capital_history is not None and not capital_history.empty:
-        events = capital_history.dropna(subset=["fiscal_year", "capital_after"]).sort_values("fiscal_year", kind="stable")
+        events = capital_history.dropna(subset=["fiscal_year", "capital_after"])
+        events = events.sort_values("fiscal_year", kind="stable")
         by_year = events.groupby(events["fiscal_year"].astype("int64"))["capital_after"].last()
         return by_year.reindex(sorted(set(years) | set(by_year.index))).ffill().reindex(years)
     if "capital" not in lending_annual:
@@ -295,6 +315,8 @@ def year_label_notes(lending_annual: pd.DataFrame) -> pd.DataFrame:
     mask = printed.notna() & (printed.astype("str") != lending_annual["fiscal_year"].astype("str"))
     rows = lending_annual[mask]
     return pd.DataFrame({
-        "fiscal_year": rows["fiscal_year"].astype("int64").to_numpy(), "year_printed": rows["fiscal_year_printed"].to_numpy(),
-        "source": sources(lending_annual)[mask].to_numpy(), "note": _col(rows, "note").to_numpy(),
-    })  # fmt: skip
+        "fiscal_year": rows["fiscal_year"].astype("int64").to_numpy(),
+        "year_printed": rows["fiscal_year_printed"].to_numpy(),
+        "source": sources(lending_annual)[mask].to_numpy(),
+        "note": _col(rows, "note").to_numpy(),
+    })

@@ -1,9 +1,10 @@
 """Display-ready tables and charts for the ``loan_statistics`` report.
 
-The numbers come from :mod:`planlib.loans.lending`, :mod:`planlib.loans.portfolio`, :mod:`planlib.loans.reconcile`
-and :mod:`planlib.loans.schedule`; this module only picks columns, gives them Thai/English headers,
-writes BE years and draws the charts in the house style (:mod:`planlib.charts`). The notebook
-calls these and shows the result, so it holds no arithmetic.
+The numbers come from :mod:`planlib.loans.lending`, :mod:`planlib.loans.portfolio`,
+:mod:`planlib.loans.reconcile` and :mod:`planlib.loans.schedule`; this module only picks columns,
+gives them Thai/English headers, writes BE years, draws the charts in the house style
+(:mod:`planlib.charts`) and words the method appendix (:func:`method_notes`). The notebook calls
+these and shows the result, so it holds no arithmetic.
 """
 
 from __future__ import annotations
@@ -12,15 +13,19 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from planlib import charts
 from planlib.inputs import thai
-from planlib.loans import lending, portfolio, reconcile, synthetic
+from planlib.inputs.dataset import Portfolio
+from planlib.loans import lending, portfolio, reconcile, schedule, synthetic
+from planlib.loans.books import LoanBook
 
 SOURCE_SYNTHETIC = "ข้อมูลรายสัญญาเป็นข้อมูลสังเคราะห์ / loan-level data are SYNTHETIC"
 
 
-def loan_level_is_synthetic(portfolio_data: object, loan_book: str | Path | None = None) -> bool:
+def loan_level_is_synthetic(portfolio_data: Portfolio, loan_book: str | Path | None = None) -> bool:
     """Whether the report's loan-level numbers come from synthetic data.
 
     ``loan_book`` (a Parquet folder) given: it is synthetic when it carries the marker of
@@ -29,11 +34,14 @@ def loan_level_is_synthetic(portfolio_data: object, loan_book: str | Path | None
     """
     if loan_book:
         return synthetic.is_synthetic_folder(loan_book)
-    return "loans" in portfolio_data.synthetic  # type: ignore[attr-defined]
+    return "loans" in portfolio_data.synthetic
 
 
-def book_source(portfolio_data: object, loan_book: str | Path | None = None) -> str:
-    """The source line under every loan-level table: the Parquet folder's name when a ``loan_book`` is used, and SYNTHETIC when it is."""
+def book_source(portfolio_data: Portfolio, loan_book: str | Path | None = None) -> str:
+    """The source line under every loan-level table: the Parquet folder's name when a ``loan_book`` is used.
+
+    SYNTHETIC when the loan-level data are (:func:`loan_level_is_synthetic`).
+    """
     if loan_level_is_synthetic(portfolio_data, loan_book):
         return f"{SOURCE_SYNTHETIC} ({Path(loan_book).name})" if loan_book else SOURCE_SYNTHETIC
     return f"loans, payments: {Path(loan_book).name}" if loan_book else "loans, payments"
@@ -55,6 +63,17 @@ def _year_label(fy: int, printed: str) -> str:
     return f"{fy} (พิมพ์ / printed {printed})*" if printed else str(fy)
 
 
+def _fiscal_year_chart(title: str, source: str, size: tuple[float, float] = (8, 4.2)) -> tuple[Figure, Axes]:
+    """A chart of amounts in million THB by BE fiscal year (house style, source line)."""
+    return charts.figure(title, xlabel="ปีงบประมาณ (พ.ศ.) / fiscal year (BE)", ylabel="ล้านบาท / million THB",
+                         source=source, size=size)
+
+
+def _millions_with_legend(ax: Axes) -> None:
+    charts.baht_axis(ax, millions=True)
+    ax.legend()
+
+
 # ---------------------------------------------------------------- published aggregates
 
 
@@ -74,22 +93,21 @@ def yearly_table(lending_annual: pd.DataFrame, source: str | None = None) -> pd.
         "เฉลี่ยต่อสัญญา (บาท) / average loan": s["average_loan"],
         "สัดส่วนกลุ่ม % / group share": s["group_share"],
         "เปลี่ยนแปลงวงเงิน % / amount YoY": s["amount_yoy"],
-    })  # fmt: skip
+    })
 
 
-def yearly_chart(lending_annual: pd.DataFrame, source: str | None = None):  # type: ignore[no-untyped-def]
+def yearly_chart(lending_annual: pd.DataFrame, source: str | None = None) -> Figure:
     """Bars of credit line and amount lent per BE fiscal year; corrected years marked * on the axis."""
     s = lending.yearly(lending_annual, source)
-    fig, ax = charts.figure("กรอบวงเงินและผลการปล่อยกู้รายปี / Credit line and lending by fiscal year",
-                            xlabel="ปีงบประมาณ (พ.ศ.) / fiscal year (BE)", ylabel="ล้านบาท / million THB",
-                            source=f"lending_annual ({s['source'].iloc[0] if len(s) else ''}); * ปีที่แก้ไขป้ายปี / corrected year label",
-                            size=(9, 4.2))  # fmt: skip
+    shown = s["source"].iloc[0] if len(s) else ""
+    fig, ax = _fiscal_year_chart("กรอบวงเงินและผลการปล่อยกู้รายปี / Credit line and lending by fiscal year",
+                                 f"lending_annual ({shown}); * ปีที่แก้ไขป้ายปี / corrected year label", size=(9, 4.2))
     x = np.arange(len(s))
     ax.bar(x - 0.2, s["target_amount"].fillna(0), width=0.4, label="กรอบวงเงิน / credit line", color=charts.PALETTE[5])
     ax.bar(x + 0.2, s["actual_amount"].fillna(0), width=0.4, label="ผลการปล่อยกู้ / lent", color=charts.PALETTE[0])
-    ax.set_xticks(x, [f"{fy}*" if c else str(fy) for fy, c in zip(s["fiscal_year"], s["year_corrected"])], rotation=60)
-    charts.baht_axis(ax, millions=True)
-    ax.legend()
+    labels = [f"{fy}*" if corrected else str(fy) for fy, corrected in zip(s["fiscal_year"], s["year_corrected"])]
+    ax.set_xticks(x, labels, rotation=60)
+    _millions_with_legend(ax)
     return fig
 
 
@@ -97,11 +115,15 @@ def plan_vs_actual_table(lending_annual: pd.DataFrame) -> pd.DataFrame:
     """Disbursement rate of every source and year, with the printed % beside the recomputed one."""
     d = lending.disbursement(lending_annual)
     return pd.DataFrame({
-        "ปีงบประมาณ / FY": d["fiscal_year"].astype(str), "แหล่ง / source": d["source"],
-        "แผน (บาท) / plan": d["target_amount"], "ผล (บาท) / actual": d["actual_amount"],
-        "ร้อยละที่คำนวณ / computed %": d["disbursement_rate"], "ร้อยละที่พิมพ์ / printed %": d["disbursement_pct_printed"],
-        "ตรงกัน / matches": d["matches_printed"], "ร้อยละราย/กลุ่ม / count %": d["count_achievement"],
-    })  # fmt: skip
+        "ปีงบประมาณ / FY": d["fiscal_year"].astype(str),
+        "แหล่ง / source": d["source"],
+        "แผน (บาท) / plan": d["target_amount"],
+        "ผล (บาท) / actual": d["actual_amount"],
+        "ร้อยละที่คำนวณ / computed %": d["disbursement_rate"],
+        "ร้อยละที่พิมพ์ / printed %": d["disbursement_pct_printed"],
+        "ตรงกัน / matches": d["matches_printed"],
+        "ร้อยละราย/กลุ่ม / count %": d["count_achievement"],
+    })
 
 
 def conflicts_table(lending_annual: pd.DataFrame) -> pd.DataFrame:
@@ -112,29 +134,43 @@ def conflicts_table(lending_annual: pd.DataFrame) -> pd.DataFrame:
     return c.rename(columns={"fiscal_year": "ปีงบประมาณ / FY", "measure": "รายการ / measure"})
 
 
-_MEASURE_TH = {"litigation": "ดำเนินคดี / litigation", "arrears": "ค้างชำระ / arrears", "outstanding": "ลูกหนี้คงเหลือ / outstanding"}
+_MEASURE_TH = {
+    "litigation": "ดำเนินคดี / litigation",
+    "arrears": "ค้างชำระ / arrears",
+    "outstanding": "ลูกหนี้คงเหลือ / outstanding",
+}
+_SAME_AS_BEFORE = "ตัวเลขซ้ำกับปีก่อน / same figure as the year before"
+_FROM_PARTS = "จำนวนจากผลรวม ราย+กลุ่ม / count = individuals + groups"
 
 
 def stocks_table(lending_annual: pd.DataFrame) -> pd.DataFrame:
     """Litigation, arrears and outstanding stocks with their own as-of dates and what kind of date it is."""
     s = lending.stocks(lending_annual)
-    flags = [("; ".join(filter(None, [lending.AS_OF_TEXT[k] if k != "year_end" else "",
-                                      "ตัวเลขซ้ำกับปีก่อน / same figure as the year before" if same else "",
-                                      "จำนวนจากผลรวม ราย+กลุ่ม / count = individuals + groups" if parts else ""])))
-             for k, same, parts in zip(s["as_of_kind"], s["same_as_previous"], s["count_from_parts"])]  # fmt: skip
+    flags = []
+    for kind, same, parts in zip(s["as_of_kind"], s["same_as_previous"], s["count_from_parts"]):
+        texts = [lending.AS_OF_TEXT[kind] if kind != "year_end" else "", _SAME_AS_BEFORE if same else "",
+                 _FROM_PARTS if parts else ""]
+        flags.append("; ".join(t for t in texts if t))
     return pd.DataFrame({
-        "ปีงบประมาณ / FY": s["fiscal_year"].astype(str), "แหล่ง / source": s["source"], "รายการ / stock": s["measure"].map(_MEASURE_TH),
-        "จำนวน / count": s["count"], "จำนวนเงิน (บาท) / amount": s["amount"],
-        "ณ วันที่ / as of": [thai.format_date(d) if pd.notna(d) else "–" for d in s["as_of"]], "หมายเหตุ / note": flags,
-    })  # fmt: skip
+        "ปีงบประมาณ / FY": s["fiscal_year"].astype(str),
+        "แหล่ง / source": s["source"],
+        "รายการ / stock": s["measure"].map(_MEASURE_TH),
+        "จำนวน / count": s["count"],
+        "จำนวนเงิน (บาท) / amount": s["amount"],
+        "ณ วันที่ / as of": [_date_or_dash(d) for d in s["as_of"]],
+        "หมายเหตุ / note": flags,
+    })
 
 
-def stocks_chart(lending_annual: pd.DataFrame):  # type: ignore[no-untyped-def]
+def _date_or_dash(date: pd.Timestamp) -> str:
+    return thai.format_date(date) if pd.notna(date) else "–"
+
+
+def stocks_chart(lending_annual: pd.DataFrame) -> Figure:
     """Litigation and arrears amounts by fiscal year; hollow markers where the stock is not at the year end."""
     s = lending.stocks(lending_annual)
-    fig, ax = charts.figure("ลูกหนี้ดำเนินคดีและค้างชำระ / Litigation and arrears",
-                            xlabel="ปีงบประมาณ (พ.ศ.) / fiscal year (BE)", ylabel="ล้านบาท / million THB",
-                            source="lending_annual; จุดกลวง = ไม่ใช่ยอด ณ สิ้นปีงบประมาณ / hollow = not a year-end figure")  # fmt: skip
+    fig, ax = _fiscal_year_chart("ลูกหนี้ดำเนินคดีและค้างชำระ / Litigation and arrears",
+                                 "lending_annual; จุดกลวง = ไม่ใช่ยอด ณ สิ้นปีงบประมาณ / hollow = not a year-end figure")
     for colour, measure in zip((charts.PALETTE[3], charts.PALETTE[1]), ("litigation", "arrears")):
         part = s[(s["measure"] == measure) & s["amount"].notna()]
         if part.empty:
@@ -142,15 +178,15 @@ def stocks_chart(lending_annual: pd.DataFrame):  # type: ignore[no-untyped-def]
         ax.plot(part["fiscal_year"], part["amount"], color=colour, label=_MEASURE_TH[measure])
         year_end = part["as_of_kind"] == "year_end"
         ax.scatter(part.loc[year_end, "fiscal_year"], part.loc[year_end, "amount"], color=colour)
-        ax.scatter(part.loc[~year_end, "fiscal_year"], part.loc[~year_end, "amount"], facecolors="white", edgecolors=colour, zorder=3)
-        for _, rec in part[~year_end].iterrows():
+        other = part[~year_end]
+        ax.scatter(other["fiscal_year"], other["amount"], facecolors="white", edgecolors=colour, zorder=3)
+        for _, rec in other.iterrows():
             ax.annotate(f"ณ {thai.format_date(rec['as_of'])}", (rec["fiscal_year"], rec["amount"]), fontsize=7,
-                        textcoords="offset points", xytext=(4, 6))  # fmt: skip
+                        textcoords="offset points", xytext=(4, 6))
     years = sorted(s["fiscal_year"].unique())
     if years:
         charts.be_year_ticks(ax, years)
-    charts.baht_axis(ax, millions=True)
-    ax.legend()
+    _millions_with_legend(ax)
     return fig
 
 
@@ -158,40 +194,51 @@ def shares_table(lending_annual: pd.DataFrame) -> pd.DataFrame:
     """Arrears and litigation as % of the outstanding balance, both dates shown."""
     s = lending.stock_shares(lending_annual)
     return pd.DataFrame({
-        "ปีงบประมาณ / FY": s["fiscal_year"].astype(str), "รายการ / stock": s["measure"].map(_MEASURE_TH),
-        "จำนวนเงิน (บาท) / amount": s["amount"], "ณ / as of": [thai.format_date(d) for d in s["as_of"]],
-        "ลูกหนี้คงเหลือ (บาท) / outstanding": s["outstanding"], "ณ / as of ": [thai.format_date(d) for d in s["outstanding_as_of"]],
-        "ร้อยละของยอดคงเหลือ / % of outstanding": s["share"], "ร้อยละของจำนวนราย / % of debtors": s["count_share"],
+        "ปีงบประมาณ / FY": s["fiscal_year"].astype(str),
+        "รายการ / stock": s["measure"].map(_MEASURE_TH),
+        "จำนวนเงิน (บาท) / amount": s["amount"],
+        "ณ / as of": [thai.format_date(d) for d in s["as_of"]],
+        "ลูกหนี้คงเหลือ (บาท) / outstanding": s["outstanding"],
+        "ณ / as of ": [thai.format_date(d) for d in s["outstanding_as_of"]],
+        "ร้อยละของยอดคงเหลือ / % of outstanding": s["share"],
+        "ร้อยละของจำนวนราย / % of debtors": s["count_share"],
         "หมายเหตุ / note": s["note"],
-    })  # fmt: skip
+    })
 
 
 def capital_table(lending_annual: pd.DataFrame, capital_history: pd.DataFrame | None) -> pd.DataFrame:
     """Capital utilisation per fiscal year (credit line and lending as % of capital in force)."""
     c = lending.capital_utilisation(lending_annual, capital_history)
     return pd.DataFrame({
-        "ปีงบประมาณ / FY": c["fiscal_year"].astype(str), "ทุน (บาท) / capital": c["capital"], "กรอบวงเงิน % ของทุน / credit line % capital": c["credit_line_share"],
-        "ปล่อยกู้ % ของทุน / lent % capital": c["lending_share"], "ปล่อยกู้สะสม (บาท) / cumulative lent": c["cumulative_lending"],
-    })  # fmt: skip
+        "ปีงบประมาณ / FY": c["fiscal_year"].astype(str),
+        "ทุน (บาท) / capital": c["capital"],
+        "กรอบวงเงิน % ของทุน / credit line % capital": c["credit_line_share"],
+        "ปล่อยกู้ % ของทุน / lent % capital": c["lending_share"],
+        "ปล่อยกู้สะสม (บาท) / cumulative lent": c["cumulative_lending"],
+    })
 
 
 def breakdown_table(lending_breakdown: pd.DataFrame, fiscal_year: int, dimension: str) -> pd.DataFrame:
     """A year's published loans by size band or work type (``lending_breakdown``)."""
-    b = lending_breakdown[(lending_breakdown["fiscal_year"] == fiscal_year) & (lending_breakdown["dimension"] == dimension)]
+    year = (lending_breakdown["fiscal_year"] == fiscal_year) & (lending_breakdown["dimension"] == dimension)
+    b = lending_breakdown[year]
     return pd.DataFrame({
         "กลุ่ม / category": b["category_th"].fillna(b["category"]) if "category_th" in b else b["category"],
-        "ราย / individuals": b["individuals"].fillna(0), "กลุ่ม / groups": b["groups"].fillna(0), "วงเงิน (บาท) / amount": b["amount"],
-    })  # fmt: skip
+        "ราย / individuals": b["individuals"].fillna(0),
+        "กลุ่ม / groups": b["groups"].fillna(0),
+        "วงเงิน (บาท) / amount": b["amount"],
+    })
 
 
-def originations_table(book: portfolio.Book, portfolio_data: object, fiscal_year: int, dimension: str) -> pd.DataFrame:
+def originations_table(book: LoanBook, portfolio_data: Portfolio, fiscal_year: int, dimension: str) -> pd.DataFrame:
     """The loan book's contracts of ``fiscal_year`` by size band (the published bands when given) or work type."""
-    tables = portfolio_data.tables  # type: ignore[attr-defined]
-    breakdown = tables.get("lending_breakdown")
+    breakdown = portfolio_data.tables.get("lending_breakdown")
     bands = breakdown[breakdown["dimension"] == "size_band"] if breakdown is not None else None
-    table = portfolio.originations(book.loans, fiscal_year, dimension, bands if bands is not None and len(bands) else None)
-    return table.rename(columns={dimension: "กลุ่ม / category", "individuals": "ราย / individuals", "groups": "กลุ่ม / groups",
-                                 "amount": "วงเงิน (บาท) / amount"})  # fmt: skip
+    published = bands if bands is not None and len(bands) else None
+    table = portfolio.originations(book.loans, fiscal_year, dimension, published)
+    headers = {dimension: "กลุ่ม / category", "individuals": "ราย / individuals", "groups": "กลุ่ม / groups",
+               "amount": "วงเงิน (บาท) / amount"}
+    return table.rename(columns=headers)
 
 
 # ---------------------------------------------------------------- loan-level quality
@@ -199,34 +246,43 @@ def originations_table(book: portfolio.Book, portfolio_data: object, fiscal_year
 
 _GROUP_HEAD = "กลุ่ม / group"
 _RATIOS = ("par30", "par90", "npl_ratio", "arrears_rate")
+_CLASS_COLOURS = dict(zip(portfolio.THAI_CLASSES, (*(charts.PALETTE[i] for i in (2, 6, 1, 3)), "#7b1e1e")))
+"""Chart colour of each Thai loan class, pass (green) to doubtful of loss (dark red)."""
 
 
 def quality_table(snap: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """PAR30, PAR90, NPL and arrears rate (%) for the book and each ``by`` group."""
     q = portfolio.quality(snap, by)
     return pd.DataFrame({
-        _GROUP_HEAD: q["group"], "สัญญา / loans": q["loans"], "คงเหลือ (บาท) / outstanding": q["outstanding"],
-        "PAR30 %": 100 * q["par30"], "PAR90 %": 100 * q["par90"], "NPL %": 100 * q["npl_ratio"],
-        "ค้างชำระ % / arrears rate": 100 * q["arrears_rate"], "ดำเนินคดี (สัญญา) / litigation": q["litigation_loans"],
-    })  # fmt: skip
+        _GROUP_HEAD: q["group"],
+        "สัญญา / loans": q["loans"],
+        "คงเหลือ (บาท) / outstanding": q["outstanding"],
+        "PAR30 %": 100 * q["par30"],
+        "PAR90 %": 100 * q["par90"],
+        "NPL %": 100 * q["npl_ratio"],
+        "ค้างชำระ % / arrears rate": 100 * q["arrears_rate"],
+        "ดำเนินคดี (สัญญา) / litigation": q["litigation_loans"],
+    })
 
 
 def ageing_table(snap: pd.DataFrame) -> pd.DataFrame:
     """Outstanding by days-past-due bucket with the Thai loan class."""
     a = portfolio.ageing(snap)
     return pd.DataFrame({
-        "ค้างชำระ (วัน) / days past due": a["bucket"], "ชั้นหนี้ / loan class": a["thai_class"], "สัญญา / loans": a["loans"],
-        "คงเหลือ (บาท) / outstanding": a["outstanding"], "สัดส่วน % / share": 100 * a["share"],
-    })  # fmt: skip
+        "ค้างชำระ (วัน) / days past due": a["bucket"],
+        "ชั้นหนี้ / loan class": a["thai_class"],
+        "สัญญา / loans": a["loans"],
+        "คงเหลือ (บาท) / outstanding": a["outstanding"],
+        "สัดส่วน % / share": 100 * a["share"],
+    })
 
 
-def ageing_chart(snap: pd.DataFrame, source: str = ""):  # type: ignore[no-untyped-def]
+def ageing_chart(snap: pd.DataFrame, source: str = "") -> Figure:
     """Outstanding by ageing bucket, coloured by Thai loan class."""
     a = portfolio.ageing(snap)
-    colours = dict(zip(portfolio.THAI_CLASSES, (charts.PALETTE[2], charts.PALETTE[6], charts.PALETTE[1], charts.PALETTE[3], "#7b1e1e")))
-    fig, ax = charts.figure("ยอดคงเหลือตามอายุหนี้ค้างชำระ / Outstanding by days past due", xlabel="วันค้างชำระ / days past due",
-                            ylabel="บาท / THB", source=source)  # fmt: skip
-    ax.bar(a["bucket"], a["outstanding"], color=[colours[c] for c in a["thai_class"]])
+    fig, ax = charts.figure("ยอดคงเหลือตามอายุหนี้ค้างชำระ / Outstanding by days past due",
+                            xlabel="วันค้างชำระ / days past due", ylabel="บาท / THB", source=source)
+    ax.bar(a["bucket"], a["outstanding"], color=[_CLASS_COLOURS[c] for c in a["thai_class"]])
     for x, (value, cls) in enumerate(zip(a["outstanding"], a["thai_class"])):
         ax.annotate(cls, (x, value), ha="center", fontsize=7, textcoords="offset points", xytext=(0, 3))
     charts.baht_axis(ax)
@@ -235,31 +291,38 @@ def ageing_chart(snap: pd.DataFrame, source: str = ""):  # type: ignore[no-untyp
 
 def concentration_table(snap: pd.DataFrame, top: int = 3) -> pd.DataFrame:
     """HHI, normalised HHI and top-n share by work type and province."""
-    frames = [portfolio.concentration(snap, by, top) for by in ("work_type", "province")]
+    frames = [portfolio.concentration(snap, by, top) for by in portfolio.CONCENTRATION]
     c = pd.concat(frames, ignore_index=True)
     return pd.DataFrame({
-        "มิติ / dimension": c["dimension"], "จำนวนกลุ่ม / categories": c["categories"], "HHI": c["hhi"],
-        "HHI ปรับมาตรฐาน / normalised": c["hhi_normalised"], f"สัดส่วน {top} อันดับแรก % / top-{top} share": 100 * c["top_n_share"],
-        "มากที่สุด / largest": c["largest"], "สัดส่วนสูงสุด % / largest share": 100 * c["largest_share"],
-    })  # fmt: skip
+        "มิติ / dimension": c["dimension"],
+        "จำนวนกลุ่ม / categories": c["categories"],
+        "HHI": c["hhi"],
+        "HHI ปรับมาตรฐาน / normalised": c["hhi_normalised"],
+        f"สัดส่วน {top} อันดับแรก % / top-{top} share": 100 * c["top_n_share"],
+        "มากที่สุด / largest": c["largest"],
+        "สัดส่วนสูงสุด % / largest share": 100 * c["largest_share"],
+    })
 
 
-def collection_table(book: portfolio.Book, fiscal_year: int) -> pd.DataFrame:
+def collection_table(book: LoanBook, fiscal_year: int) -> pd.DataFrame:
     """On-time and overall collection rates per fiscal quarter (%)."""
     c = book.collection_rates(fiscal_year)
     return pd.DataFrame({
-        "ไตรมาส / quarter": [thai.format_quarter(fiscal_year, int(q)) for q in c["quarter"]], "ถึงกำหนด (บาท) / due": c["due"],
-        "ชำระตรงเวลา (บาท) / paid on time": c["on_time"], "รับชำระทั้งหมด (บาท) / collected": c["collected"],
-        "ตรงเวลา % / on-time rate": 100 * c["on_time_rate"], "รวม % / overall rate": 100 * c["overall_rate"],
-    })  # fmt: skip
+        "ไตรมาส / quarter": [thai.format_quarter(fiscal_year, int(q)) for q in c["quarter"]],
+        "ถึงกำหนด (บาท) / due": c["due"],
+        "ชำระตรงเวลา (บาท) / paid on time": c["on_time"],
+        "รับชำระทั้งหมด (บาท) / collected": c["collected"],
+        "ตรงเวลา % / on-time rate": 100 * c["on_time_rate"],
+        "รวม % / overall rate": 100 * c["overall_rate"],
+    })
 
 
-def vintage_chart(book: portfolio.Book, when: pd.Timestamp, max_mob: int = 60, source: str = ""):  # type: ignore[no-untyped-def]
+def vintage_chart(book: LoanBook, when: pd.Timestamp, max_mob: int = 60, source: str = "") -> Figure:
     """Heatmap of the vintage triangle: cohort (BE fiscal year) × months on book, % ever > 90 days past due."""
     v = book.vintage(when, max_mob=max_mob)
     fig, ax = charts.figure("เส้นวินเทจ: ร้อยละของวงเงินที่เคยค้างเกิน 90 วัน / Vintage: % of amount ever > 90 days past due",
-                            xlabel="จำนวนเดือนนับจากทำสัญญา / months on book", ylabel="ปีงบประมาณที่ทำสัญญา (พ.ศ.) / cohort (BE)",
-                            source=source, size=(9, 5))  # fmt: skip
+                            xlabel="จำนวนเดือนนับจากทำสัญญา / months on book",
+                            ylabel="ปีงบประมาณที่ทำสัญญา (พ.ศ.) / cohort (BE)", source=source, size=(9, 5))
     if v.empty:
         return fig
     image = ax.imshow(100 * v.to_numpy(dtype=float), aspect="auto", cmap="OrRd", vmin=0, interpolation="nearest")
@@ -271,7 +334,7 @@ def vintage_chart(book: portfolio.Book, when: pd.Timestamp, max_mob: int = 60, s
     return fig
 
 
-def roll_rate_table(book: portfolio.Book, when: pd.Timestamp, months: int = 12) -> pd.DataFrame:
+def roll_rate_table(book: LoanBook, when: pd.Timestamp, months: int = 12) -> pd.DataFrame:
     """Roll-rate matrix (% of balance) pooled over the last ``months`` month-to-month moves."""
     m = book.roll_rates(when, months=months)
     shown = 100 * m[[c for c in m.columns if c not in ("balance", "loans")]]
@@ -282,31 +345,79 @@ def roll_rate_table(book: portfolio.Book, when: pd.Timestamp, months: int = 12) 
     return shown.reset_index(drop=True)
 
 
-def reconciliation_tables(lending_annual: pd.DataFrame, book: portfolio.Book) -> tuple[pd.DataFrame, pd.DataFrame]:
+def reconciliation_tables(lending_annual: pd.DataFrame, book: LoanBook) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(summary per measure, every difference) of the loan book against the published figures."""
     table = reconcile.reconcile(lending_annual, book)  # once: every stock date is a pass over the book
     summary = reconcile.summary(lending_annual, book, table=table)
     diff = reconcile.differences(lending_annual, book, table=table)
     diff = pd.DataFrame({
-        "ปีงบประมาณ / FY": diff["fiscal_year"].astype(str), "แหล่ง / source": diff["source"], "รายการ / measure": diff["measure"],
-        "ณ / as of": [thai.format_date(d) if pd.notna(d) else "–" for d in diff["as_of"]], "เผยแพร่ / published": diff["published"],
-        "จากรายสัญญา / loan level": diff["loan_level"], "ผลต่าง / difference": diff["difference"],
-    })  # fmt: skip
-    return summary.rename(columns={"measure": "รายการ / measure", "compared": "เทียบ / compared", "match": "ตรง / match",
-                                   "differ": "ต่าง / differ"}), diff  # fmt: skip
+        "ปีงบประมาณ / FY": diff["fiscal_year"].astype(str),
+        "แหล่ง / source": diff["source"],
+        "รายการ / measure": diff["measure"],
+        "ณ / as of": [_date_or_dash(d) for d in diff["as_of"]],
+        "เผยแพร่ / published": diff["published"],
+        "จากรายสัญญา / loan level": diff["loan_level"],
+        "ผลต่าง / difference": diff["difference"],
+    })
+    headers = {"measure": "รายการ / measure", "compared": "เทียบ / compared", "match": "ตรง / match",
+               "differ": "ต่าง / differ"}
+    return summary.rename(columns=headers), diff
 
 
-def relief_table(book: portfolio.Book, relief_rounds: pd.DataFrame | None) -> pd.DataFrame:
+def relief_table(book: LoanBook, relief_rounds: pd.DataFrame | None) -> pd.DataFrame:
     """What-if: interest each relief round gave up against the normal rate (on-time borrowers get the extension)."""
-    from planlib.loans import schedule
-
     if relief_rounds is None or relief_rounds.empty or "relief_fiscal_year" not in book.loans:
         return pd.DataFrame()
-    flags = book.relief_on_time() if hasattr(book, "relief_on_time") else portfolio.relief_on_time(book)  # LargeBook: from SQL
-    on_time = book.loans["loan_id"].map(flags).fillna(False).astype(bool)
+    on_time = book.loans["loan_id"].map(book.relief_on_time()).fillna(False).astype(bool)
     c = schedule.cohort_interest_forgone(book.loans, relief_rounds, on_time=on_time, method=book.method)
     return pd.DataFrame({
-        "มาตรการปี / round FY": c["fiscal_year"].astype(str), "สัญญา / loans": c["loans"], "วงเงิน (บาท) / principal": c["principal"],
-        "ดอกเบี้ยปกติ (บาท) / normal interest": c["interest_normal"], "ดอกเบี้ยตามมาตรการ (บาท) / relief interest": c["interest_relief"],
+        "มาตรการปี / round FY": c["fiscal_year"].astype(str),
+        "สัญญา / loans": c["loans"],
+        "วงเงิน (บาท) / principal": c["principal"],
+        "ดอกเบี้ยปกติ (บาท) / normal interest": c["interest_normal"],
+        "ดอกเบี้ยตามมาตรการ (บาท) / relief interest": c["interest_relief"],
         "ดอกเบี้ยที่ยกเว้น (บาท) / interest forgone": c["interest_forgone"],
-    })  # fmt: skip
+    })
+
+
+# ---------------------------------------------------------------- the method appendix
+
+
+METHOD_TITLE = "ภาคผนวก: วิธีคำนวณ / Appendix: method"
+
+SCHEDULE_METHOD_TEXT = {
+    "annuity": "งวดผ่อนเท่ากัน (เงินต้นบวกดอกเบี้ยคงที่ คำนวณใหม่เมื่ออัตราดอกเบี้ยเปลี่ยนหรือพ้นช่วงพักชำระเงินต้น) / "
+    "level (annuity) instalments, recomputed when the rate changes or the grace period ends",
+    "equal_principal": "เงินต้นเท่ากันทุกงวด ดอกเบี้ยคิดจากยอดคงเหลือ / equal principal, interest on the declining balance",
+}
+"""How each schedule method of :mod:`planlib.loans.schedule` reads in the report."""
+
+EQUAL_PRINCIPAL_CONVENTION = (
+    "เงินต้นเท่ากัน: เงินต้นของแต่ละงวด = ยอดคงเหลือก่อนงวดนั้น ÷ จำนวนงวดที่เหลือ ปัดเศษครึ่งสตางค์ขึ้นทุกงวด "
+    "เงินกู้ 10,000 บาท 12 งวด จึงชำระเงินต้น 833.33 และ 833.34 บาทสลับกัน ตำราหลายเล่มใช้ B ÷ n คงที่ "
+    "แล้วให้งวดสุดท้ายรับเศษที่เหลือ (833.33 บาท 11 งวด และ 833.37 บาท) ยอดรายงวดจึงอาจต่างกัน 1 สตางค์ / "
+    "Equal principal: each instalment repays the balance before it ÷ the instalments left, rounded half-up to the "
+    "satang every month, so 10,000 baht over 12 instalments repays 833.33 and 833.34 in turn. Textbooks often fix "
+    "B ÷ n once and let the last instalment absorb the rest (833.33 × 11, then 833.37): single instalments can differ "
+    "by a satang."
+)
+"""The equal-principal rounding convention (:mod:`planlib.loans.schedule`), stated for analysts who compare."""
+
+ROUNDING_TEXT = (
+    "จำนวนเงินทุกรายการคำนวณเป็นสตางค์เต็ม ปัดเศษครึ่งสตางค์ขึ้น (ดอกเบี้ยรายงวด เงินต้น ดอกเบี้ยผิดนัด) "
+    "งวดสุดท้ายชำระเงินต้นที่เหลือทั้งหมด / Every amount is in whole satang, halves rounded up (interest, principal, "
+    "default interest); the last instalment repays whatever principal is left."
+)
+
+
+def method_notes(method: str | None = schedule.DEFAULT_METHOD) -> list[str]:
+    """The paragraphs of the report's method appendix (Thai / English): schedules, rounding, the equal-principal rule.
+
+    ``method``: the schedule method of the book shown (None when there is no loan-level data;
+    the conventions are stated anyway, since published figures are compared with them).
+    """
+    notes = []
+    if method is not None:
+        notes.append(f"ตารางผ่อนชำระ / repayment schedules: {SCHEDULE_METHOD_TEXT.get(method, method)}; "
+                     "แหล่งข้อมูลไม่ระบุวิธีของกองทุน / the source does not state the fund's method.")
+    return [*notes, EQUAL_PRINCIPAL_CONVENTION, ROUNDING_TEXT]

@@ -46,12 +46,17 @@ Guidelines* 2003, SEEP MFRS, CGAP Occasional Paper 3 (Rosenberg 1999), BOT FPG. 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from planlib.inputs import checks, thai
+from planlib.inputs.contract import empty_frame
+from planlib.inputs.dataset import Dataset, Portfolio
+from planlib.inputs.problems import Problem
 from planlib.loans import schedule
 
 TOL = 0.005
@@ -62,11 +67,26 @@ BUCKET_UPPER = (0, 30, 60, 90, 180, 365)
 """Upper bound (days past due, inclusive) of every bucket but the last."""
 THAI_CLASSES = ("ปกติ", "กล่าวถึงเป็นพิเศษ", "ต่ำกว่ามาตรฐาน", "สงสัย", "สงสัยจะสูญ")
 THAI_CLASSES_EN = ("pass", "special mention", "substandard", "doubtful", "doubtful of loss")
-BUCKET_CLASS = {"current": "ปกติ", "1-30": "ปกติ", "31-60": "กล่าวถึงเป็นพิเศษ", "61-90": "กล่าวถึงเป็นพิเศษ",
-                "91-180": "ต่ำกว่ามาตรฐาน", "181-365": "สงสัย", ">365": "สงสัยจะสูญ"}  # fmt: skip
-"""Bucket → Thai loan class (BOT FPG. 5/2559 month bands, anchors.md §2.1)."""
+BUCKET_CLASS = {
+    "current": "ปกติ",
+    "1-30": "ปกติ",
+    "31-60": "กล่าวถึงเป็นพิเศษ",
+    "61-90": "กล่าวถึงเป็นพิเศษ",
+    "91-180": "ต่ำกว่ามาตรฐาน",
+    "181-365": "สงสัย",
+    ">365": "สงสัยจะสูญ",
+}
+"""Bucket → Thai loan class (BOT FPG. 5/2559 month bands, anchors.md §2.1): the one statement of the mapping."""
+STATES = (*BUCKETS, "closed", "written_off")
+"""Roll-rate destination states: the ageing buckets, then repaid (``closed``) and ``written_off``."""
 NPL_DAYS = 90
 CUTS = ("borrower_type", "work_type", "province")
+ALL = "ทั้งหมด / all"
+"""The group label of the whole book in the quality and ageing tables."""
+UNKNOWN = "ไม่ระบุ"
+"""What a missing work type or province reads as in every cut."""
+QUARTER_OF_MONTH = np.array([0, *(thai.fiscal_quarter(pd.Timestamp(2000, m, 1)) for m in range(1, 13))])
+"""Fiscal quarter of each calendar month 1–12 (index 0 unused), from :func:`planlib.inputs.thai.fiscal_quarter`."""
 
 
 # ---------------------------------------------------------------- schedule and snapshot
@@ -87,21 +107,29 @@ def due_schedule(
     runs for the extra instalments too (FY2567: 12 → 24, seed 000 L210–212). Adds cumulative
     columns ``cum_due``, ``cum_principal`` per loan. See :func:`planlib.loans.schedule.schedules`.
     """
-    rate, count, extra = _relief_terms(loans, relief_rounds)
+    rate, count, extra = schedule.relief_terms(loans, relief_rounds)
     sched = schedule.schedules(loans, method=method, relief_rate=rate, relief_installments=count)
     if payments is not None and (extra > 0).any():
-        on_time = loans["loan_id"].map(_first_on_time(loans, payments, sched, count)).fillna(False).astype(bool) & (extra > 0)
+        flags = loans["loan_id"].map(first_on_time(loans, payments, sched, count))
+        on_time = flags.fillna(False).astype(bool) & (extra > 0)
         if on_time.any():
-            sched = schedule.schedules(loans, method=method, relief_rate=rate, relief_installments=count + extra.where(on_time, 0))
-    return _with_cumulative(sched)
+            longer = count + extra.where(on_time, 0)
+            sched = schedule.schedules(loans, method=method, relief_rate=rate, relief_installments=longer)
+    return with_cumulative(sched)
 
 
-def _first_on_time(loans: pd.DataFrame, payments: pd.DataFrame, sched: pd.DataFrame, count: pd.Series) -> pd.Series:
-    """loan_id → True when the loan's first ``count`` instalments were each covered by payments made by their due date."""
-    base = _with_cumulative(sched)
+def first_on_time(loans: pd.DataFrame, payments: pd.DataFrame, sched: pd.DataFrame, count: pd.Series) -> pd.Series:
+    """loan_id → True when the loan's first ``count`` instalments were each covered by payments made by their due date.
+
+    ``sched``: the schedules at the relief terms (:func:`planlib.loans.schedule.schedules`);
+    ``count``: instalments to check per loan, aligned with ``loans`` (0 = not in a round, left
+    out). Instalment k is on time when Σ payments with paid_date ≤ its due date ≥ Σ instalments
+    1…k (within half a satang). Used by both the pandas and the large-book paths.
+    """
+    base = with_cumulative(sched)
     limit = base["loan_id"].map(pd.Series(count.to_numpy(), index=loans["loan_id"].to_numpy()))
     first = base[(base["installment"] <= limit) & (limit > 0)]
-    late = first["cum_due"].to_numpy() > _paid_by(payments, first[["loan_id", "due_date"]]) + TOL
+    late = first["cum_due"].to_numpy() > paid_by(payments, first[["loan_id", "due_date"]]) + TOL
     relief_ids = pd.Index(first["loan_id"].unique())
     late_ids = set(first.loc[late, "loan_id"])
     return pd.Series([i not in late_ids for i in relief_ids], index=relief_ids, dtype="bool")
@@ -111,29 +139,26 @@ def relief_on_time(book: Book) -> pd.Series:
     """loan_id → whether each relief-round loan paid its first ``installments`` in full and on time.
 
     The condition of the FY2567 extension (0% for 12 more instalments, seed 000 L210–212). Only
-    loans in a relief round appear.
+    loans in a relief round appear. ``book``: a :class:`Book` or a large book.
     """
-    _, count, _ = _relief_terms(book.loans, book.relief_rounds)
-    base = schedule.schedules(book.loans, method=book.method, relief_rate=_relief_terms(book.loans, book.relief_rounds)[0],
-                              relief_installments=count)  # fmt: skip
-    return _first_on_time(book.loans, book.payments, base, count)
+    return book.relief_on_time()
 
 
-def _relief_terms(loans: pd.DataFrame, relief_rounds: pd.DataFrame | None) -> tuple[pd.Series, pd.Series, pd.Series]:
-    nan = pd.Series(np.nan, index=loans.index)
-    zero = pd.Series(0, index=loans.index, dtype="int64")
-    if relief_rounds is None or relief_rounds.empty or "relief_fiscal_year" not in loans:
-        return nan, zero, zero
-    rounds = relief_rounds.drop_duplicates("fiscal_year").set_index(relief_rounds["fiscal_year"].drop_duplicates().astype("int64"))
-    fy = loans["relief_fiscal_year"].astype("Float64").astype("float64")
-    rate = fy.map(rounds["annual_rate"].astype("float64"))
-    count = fy.map(rounds["installments"].astype("float64")).fillna(0).astype("int64")
-    extra_col = rounds["extra_installments_if_on_time"] if "extra_installments_if_on_time" in rounds else pd.Series(0, index=rounds.index)
-    extra = fy.map(extra_col.astype("Float64").astype("float64")).fillna(0).astype("int64")
-    return rate, count, extra
+def relief_round_on_time(
+    loans: pd.DataFrame,
+    payments: pd.DataFrame,
+    relief_rounds: pd.DataFrame | None,
+    *,
+    method: str = schedule.DEFAULT_METHOD,
+) -> pd.Series:
+    """:func:`first_on_time` for the first ``installments`` of each loan's relief round (schedules at its terms)."""
+    rate, count, _ = schedule.relief_terms(loans, relief_rounds)
+    base = schedule.schedules(loans, method=method, relief_rate=rate, relief_installments=count)
+    return first_on_time(loans, payments, base, count)
 
 
-def _with_cumulative(sched: pd.DataFrame) -> pd.DataFrame:
+def with_cumulative(sched: pd.DataFrame) -> pd.DataFrame:
+    """The schedule with ``cum_due`` and ``cum_principal``: running sums per loan in instalment order, to the satang."""
     sched = sched.copy()
     grouped = sched.groupby("loan_id", sort=False)
     sched["cum_due"] = grouped["payment"].cumsum().round(2)
@@ -141,31 +166,38 @@ def _with_cumulative(sched: pd.DataFrame) -> pd.DataFrame:
     return sched
 
 
-def _paid_by(payments: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
-    """Cumulative amount paid by each (loan_id, date) of ``keys`` (payments on the date count)."""
+def paid_by(payments: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
+    """Cumulative amount paid by each (loan_id, due_date) of ``keys``: Σ payments with paid_date ≤ that date."""
     if keys.empty:
         return np.zeros(0)
-    pay = payments[["loan_id", "paid_date", "amount"]].dropna(subset=["paid_date"]).sort_values(["paid_date", "loan_id"], kind="stable")
-    pay = pay.assign(cum_paid=pay.groupby("loan_id")["amount"].cumsum(), paid_date=pay["paid_date"].astype("datetime64[us]"))
-    left = keys.reset_index(drop=True).assign(_pos=np.arange(len(keys)), due_date=keys["due_date"].astype("datetime64[us]").to_numpy())
+    pay = payments[["loan_id", "paid_date", "amount"]].dropna(subset=["paid_date"])
+    pay = pay.sort_values(["paid_date", "loan_id"], kind="stable")
+    cum_paid = pay.groupby("loan_id")["amount"].cumsum()
+    pay = pay.assign(cum_paid=cum_paid, paid_date=pay["paid_date"].astype("datetime64[us]"))
+    at = keys["due_date"].astype("datetime64[us]").to_numpy()
+    left = keys.reset_index(drop=True).assign(_pos=np.arange(len(keys)), due_date=at)
     left = left.rename(columns={"due_date": "_at"}).sort_values("_at", kind="stable")
-    merged = pd.merge_asof(left, pay[["loan_id", "paid_date", "cum_paid"]].rename(columns={"paid_date": "_at"}),
-                           on="_at", by="loan_id", direction="backward")  # fmt: skip
+    right = pay[["loan_id", "paid_date", "cum_paid"]].rename(columns={"paid_date": "_at"})
+    merged = pd.merge_asof(left, right, on="_at", by="loan_id", direction="backward")
     out = np.zeros(len(keys))
     out[merged["_pos"].to_numpy()] = merged["cum_paid"].fillna(0).to_numpy()
     return out
 
 
-def fiscal_years(dates: pd.Series) -> np.ndarray:
-    """BE fiscal year of each date, vectorised: CE year + 543, plus 1 from October (Oct–Sep years)."""
-    d = pd.to_datetime(pd.Series(dates))
-    return (d.dt.year + 543 + (d.dt.month >= 10).astype("int64")).to_numpy(dtype=np.int64)
+def fiscal_quarters(dates: object) -> np.ndarray:
+    """Fiscal quarter 1–4 of each date (:func:`planlib.inputs.thai.fiscal_quarter` on a whole column)."""
+    return QUARTER_OF_MONTH[pd.DatetimeIndex(pd.to_datetime(dates)).month.to_numpy()]
 
 
 def bucket_of(dpd: pd.Series) -> pd.Series:
-    """Ageing bucket of each days-past-due value (``current`` for 0, … ``>365``)."""
+    """Ageing bucket of each days-past-due value (``current`` for 0, … ``>365``; upper bounds :data:`BUCKET_UPPER`)."""
     codes = np.searchsorted(np.asarray(BUCKET_UPPER), dpd.to_numpy(dtype=np.int64), side="left")
     return pd.Series(pd.Categorical.from_codes(codes, BUCKETS, ordered=True), index=dpd.index)
+
+
+def loan_class_of(bucket: pd.Series) -> pd.Series:
+    """Thai loan class of each ageing bucket (:data:`BUCKET_CLASS`)."""
+    return bucket.map(BUCKET_CLASS).astype("str")
 
 
 def snapshot(
@@ -213,14 +245,14 @@ def snapshot(
         "work_type": _column(book, "work_type"),
         "province": _column(book, "province"),
         "contract_date": pd.to_datetime(book["contract_date"]).to_numpy(),
-        "cohort": fiscal_years(book["contract_date"]),
+        "cohort": thai.fiscal_years(book["contract_date"]),
         "principal": principal,
         "due": due.to_numpy(),
         "paid": paid.to_numpy(),
         "overdue": np.round(np.clip(due.to_numpy() - paid.to_numpy(), 0, None), 2),
         "dpd": dpd.to_numpy(),
         "outstanding": outstanding,
-    })  # fmt: skip
+    })
     status = _status_as_of(book, as_of)
     out["status"] = np.where(outstanding <= TOL, "closed", np.where(status == "closed", "active", status))
     out["restructured"] = out["status"].eq("restructured")
@@ -228,14 +260,14 @@ def snapshot(
     out["in_portfolio"] = (out["outstanding"] > TOL) & ~out["status"].eq("written_off")
     out.loc[~out["in_portfolio"], ["dpd", "overdue"]] = 0
     out["bucket"] = bucket_of(out["dpd"])
-    out["thai_class"] = out["bucket"].map(BUCKET_CLASS).astype("str")
+    out["thai_class"] = loan_class_of(out["bucket"])
     return out
 
 
 def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
     if name in frame:
-        return frame[name].astype("str").where(frame[name].notna(), "ไม่ระบุ").to_numpy()
-    return np.full(len(frame), "ไม่ระบุ", dtype=object)
+        return frame[name].astype("str").where(frame[name].notna(), UNKNOWN).to_numpy()
+    return np.full(len(frame), UNKNOWN, dtype=object)
 
 
 def _status_as_of(book: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
@@ -252,7 +284,8 @@ def _status_as_of(book: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
 
 
 def _groups(snap: pd.DataFrame, by: str | Sequence[str] | None) -> Iterator[tuple[object, pd.DataFrame]]:
-    yield "ทั้งหมด / all", snap
+    """The whole book (:data:`ALL`), then each ``by`` group in sorted order."""
+    yield ALL, snap
     if by is not None:
         yield from snap.groupby(list([by] if isinstance(by, str) else by), observed=True, sort=True)
 
@@ -304,11 +337,16 @@ def quality(snap: pd.DataFrame, by: str | Sequence[str] | None = None) -> pd.Dat
     restructured = snap["restructured"].to_numpy(dtype=bool)
     litigation = snap["litigation"].to_numpy(dtype=bool) & live
     parts = pd.DataFrame({
-        "loans": live.astype(np.int64), "outstanding": out, "overdue": np.where(live, snap["overdue"].to_numpy(dtype=np.float64), 0.0),
-        "at_risk30": np.where((dpd > 30) | restructured, out, 0.0), "at_risk90": np.where((dpd > 90) | restructured, out, 0.0),
-        "npl": np.where(dpd > NPL_DAYS, out, 0.0), "restructured_outstanding": np.where(restructured, out, 0.0),
-        "litigation_loans": litigation.astype(np.int64), "litigation_outstanding": np.where(litigation, out, 0.0),
-    }, index=snap.index)  # fmt: skip
+        "loans": live.astype(np.int64),
+        "outstanding": out,
+        "overdue": np.where(live, snap["overdue"].to_numpy(dtype=np.float64), 0.0),
+        "at_risk30": np.where((dpd > 30) | restructured, out, 0.0),
+        "at_risk90": np.where((dpd > 90) | restructured, out, 0.0),
+        "npl": np.where(dpd > NPL_DAYS, out, 0.0),
+        "restructured_outstanding": np.where(restructured, out, 0.0),
+        "litigation_loans": litigation.astype(np.int64),
+        "litigation_outstanding": np.where(litigation, out, 0.0),
+    }, index=snap.index)
     grouped = None
     if by is not None:
         keys = [by] if isinstance(by, str) else list(by)
@@ -316,7 +354,9 @@ def quality(snap: pd.DataFrame, by: str | Sequence[str] | None = None) -> pd.Dat
     return quality_from_sums(parts.sum(), grouped)
 
 
-def quality_from_sums(total: pd.Series, grouped: pd.DataFrame | None = None, *, per_baht: float = 1.0) -> pd.DataFrame:
+def quality_from_sums(
+    total: pd.Series, grouped: pd.DataFrame | None = None, *, per_baht: float = 1.0
+) -> pd.DataFrame:
     """The :func:`quality` table from sums: the whole book's ``total`` and one row of ``grouped`` per group.
 
     Sums: loans, outstanding, overdue, at_risk30, at_risk90, npl, restructured_outstanding,
@@ -326,7 +366,7 @@ def quality_from_sums(total: pd.Series, grouped: pd.DataFrame | None = None, *, 
     an empty group); amounts are shown in baht to the satang. Shared by the pandas and the
     large-book (SQL) paths so both give one definition.
     """
-    blocks = [("ทั้งหมด / all", total)]
+    blocks = [(ALL, total)]
     if grouped is not None:
         blocks += [(_key(key), row) for key, row in grouped.iterrows()]
     rows = []
@@ -340,11 +380,18 @@ def quality_from_sums(total: pd.Series, grouped: pd.DataFrame | None = None, *, 
             return round(float(s[name]) / per_baht, 2)
 
         rows.append({
-            "group": key, "loans": int(s["loans"]), "outstanding": baht("outstanding"), "overdue": baht("overdue"),
-            "par30": ratio(s["at_risk30"]), "par90": ratio(s["at_risk90"]), "npl_ratio": ratio(s["npl"]),
-            "arrears_rate": ratio(s["overdue"]), "restructured_outstanding": baht("restructured_outstanding"),
-            "litigation_loans": int(s["litigation_loans"]), "litigation_outstanding": baht("litigation_outstanding"),
-        })  # fmt: skip
+            "group": key,
+            "loans": int(s["loans"]),
+            "outstanding": baht("outstanding"),
+            "overdue": baht("overdue"),
+            "par30": ratio(s["at_risk30"]),
+            "par90": ratio(s["at_risk90"]),
+            "npl_ratio": ratio(s["npl"]),
+            "arrears_rate": ratio(s["overdue"]),
+            "restructured_outstanding": baht("restructured_outstanding"),
+            "litigation_loans": int(s["litigation_loans"]),
+            "litigation_outstanding": baht("litigation_outstanding"),
+        })
     return pd.DataFrame(rows)
 
 
@@ -352,26 +399,55 @@ def ageing(snap: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """Outstanding by ageing bucket with its Thai loan class: loans, outstanding, share of gross.
 
     Buckets current, 1–30, 31–60, 61–90, 91–180, 181–365, > 365 days past due (anchors.md §2.1);
-    one block per ``by`` group after the whole book.
+    one block per ``by`` group after the whole book. In-portfolio loans only; see
+    :func:`ageing_from_sums` for the table itself.
+    """
+    live = snap["in_portfolio"].to_numpy(dtype=bool)
+    parts = pd.DataFrame({
+        "bucket": np.asarray(snap["bucket"].cat.codes, dtype=np.int64),
+        "loans": live.astype(np.int64),
+        "outstanding": np.where(live, snap["outstanding"].to_numpy(dtype=np.float64), 0.0),
+    }, index=snap.index)
+    if by is not None:
+        parts[by] = snap[by]
+    return ageing_from_sums(parts, by)
+
+
+def ageing_from_sums(parts: pd.DataFrame, by: str | None = None, *, per_baht: float = 1.0) -> pd.DataFrame:
+    """The :func:`ageing` table from in-portfolio sums, for the whole book and each ``by`` group.
+
+    ``parts``: rows with ``bucket`` (code 0–6 into :data:`BUCKETS`), ``loans`` and ``outstanding``
+    (in-portfolio count and balance; baht, or ``per_baht`` units of a baht such as 100 for
+    satang) and the ``by`` column; any number of rows per bucket (they are added up). Per group:
+    loans and outstanding per bucket (0 where none), share = outstanding ÷ gross (NaN when
+    nothing is outstanding), the bucket's Thai class from :data:`BUCKET_CLASS`. Shared by the
+    pandas and the large-book (SQL) paths.
     """
     frames = []
-    for key, part in _groups(snap, by):
-        book = part[part["in_portfolio"]]
-        grouped = book.groupby("bucket", observed=False)
-        table = pd.DataFrame({"loans": grouped.size(), "outstanding": grouped["outstanding"].sum().round(2)}).reindex(BUCKETS, fill_value=0)
+    for key, part in _groups(parts, by):
+        per = part.groupby("bucket")[["loans", "outstanding"]].sum().reindex(range(len(BUCKETS)), fill_value=0)
+        table = pd.DataFrame({
+            "group": _key(key),
+            "bucket": list(BUCKETS),
+            "thai_class": [BUCKET_CLASS[b] for b in BUCKETS],
+            "loans": per["loans"].to_numpy(dtype=np.int64),
+            "outstanding": np.round(per["outstanding"].to_numpy(dtype=np.float64) / per_baht, 2),
+        })
         gross = table["outstanding"].sum()
         table["share"] = table["outstanding"] / gross if gross > 0 else np.nan
-        table.insert(0, "thai_class", [BUCKET_CLASS[b] for b in BUCKETS])
-        table.insert(0, "bucket", list(BUCKETS))
-        table.insert(0, "group", _key(key))
-        frames.append(table.reset_index(drop=True))
+        frames.append(table)
     return pd.concat(frames, ignore_index=True)
 
 
 def loan_classes(snap: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """Outstanding by Thai loan class (ปกติ … สงสัยจะสูญ) with the English name and share of gross."""
-    frame = ageing(snap, by)
-    out = frame.groupby(["group", "thai_class"], sort=False, as_index=False)[["loans", "outstanding", "share"]].sum()
+    return classes_from_ageing(ageing(snap, by))
+
+
+def classes_from_ageing(ageing_table: pd.DataFrame) -> pd.DataFrame:
+    """The :func:`loan_classes` table: an :func:`ageing` table summed by Thai class, with the class's English name."""
+    keys = ["group", "thai_class"]
+    out = ageing_table.groupby(keys, sort=False, as_index=False)[["loans", "outstanding", "share"]].sum()
     out.insert(2, "class_en", out["thai_class"].map(dict(zip(THAI_CLASSES, THAI_CLASSES_EN))))
     return out
 
@@ -388,14 +464,21 @@ def concentration(snap: pd.DataFrame, by: str = "work_type", top: int = 3) -> pd
     amounts = amounts[amounts > 0].sort_values(ascending=False)
     n = len(amounts)
     if n == 0:
-        return pd.DataFrame([{"dimension": by, "categories": 0, "hhi": np.nan, "hhi_normalised": np.nan,
-                              "top_n": top, "top_n_share": np.nan, "largest": None, "largest_share": np.nan}])  # fmt: skip
+        empty = {"dimension": by, "categories": 0, "hhi": np.nan, "hhi_normalised": np.nan, "top_n": top,
+                 "top_n_share": np.nan, "largest": None, "largest_share": np.nan}
+        return pd.DataFrame([empty])
     shares = amounts / amounts.sum()
     hhi = float((shares**2).sum())
     return pd.DataFrame([{
-        "dimension": by, "categories": n, "hhi": hhi, "hhi_normalised": (hhi - 1 / n) / (1 - 1 / n) if n > 1 else 0.0,
-        "top_n": top, "top_n_share": float(shares.iloc[:top].sum()), "largest": shares.index[0], "largest_share": float(shares.iloc[0]),
-    }])  # fmt: skip
+        "dimension": by,
+        "categories": n,
+        "hhi": hhi,
+        "hhi_normalised": (hhi - 1 / n) / (1 - 1 / n) if n > 1 else 0.0,
+        "top_n": top,
+        "top_n_share": float(shares.iloc[:top].sum()),
+        "largest": shares.index[0],
+        "largest_share": float(shares.iloc[0]),
+    }])
 
 
 def shares(snap: pd.DataFrame, by: str = "work_type") -> pd.DataFrame:
@@ -434,15 +517,16 @@ def collection_rates(
     if len(written_off):
         inst = inst[~(inst["due_date"] >= inst["loan_id"].map(written_off)).to_numpy(dtype=bool)]
         payments = payments[~(payments["paid_date"] >= payments["loan_id"].map(written_off)).to_numpy(dtype=bool)]
-    inst["paid_by_due"] = _paid_by(payments, inst[["loan_id", "due_date"]])
+    inst["paid_by_due"] = paid_by(payments, inst[["loan_id", "due_date"]])
     inst["on_time"] = (inst["paid_by_due"] - (inst["cum_due"] - inst["payment"])).clip(lower=0)
     inst["on_time"] = np.minimum(inst["on_time"], inst["payment"])
-    inst["quarter"] = _quarter(inst["due_date"])
+    inst["quarter"] = fiscal_quarters(inst["due_date"])
     pay = payments[(payments["paid_date"] >= start) & (payments["paid_date"] <= end)].copy()
-    pay["quarter"] = _quarter(pay["paid_date"])
+    pay["quarter"] = fiscal_quarters(pay["paid_date"])
     keys = ["quarter"]
     if by is not None:
-        attr = loans.set_index("loan_id")[by].astype("str").where(loans.set_index("loan_id")[by].notna(), "ไม่ระบุ")
+        column = loans.set_index("loan_id")[by]
+        attr = column.astype("str").where(column.notna(), UNKNOWN)
         inst[by] = inst["loan_id"].map(attr)
         pay[by] = pay["loan_id"].map(attr)
         keys.append(by)
@@ -458,11 +542,15 @@ def collection_from_sums(table: pd.DataFrame, fiscal_year: int, by: str | None =
     where nothing fell due; on-time rate = on_time / due, overall rate = collected / due (NaN
     when nothing fell due). Shared by the pandas and the large-book (SQL) paths.
     """
-    keys = ["quarter"] + ([by] if by else [])
-    grid = pd.MultiIndex.from_product([range(1, 5)] + ([sorted(table.index.get_level_values(by).unique())] if by else []), names=keys)
-    table = table.reindex(grid if by else pd.Index(range(1, 5), name="quarter"), fill_value=0.0).round(2)
-    table["on_time_rate"] = np.where(table["due"] > 0, table["on_time"] / table["due"].where(table["due"] > 0), np.nan)
-    table["overall_rate"] = np.where(table["due"] > 0, table["collected"] / table["due"].where(table["due"] > 0), np.nan)
+    if by:
+        groups = sorted(table.index.get_level_values(by).unique())
+        grid = pd.MultiIndex.from_product([range(1, 5), groups], names=["quarter", by])
+    else:
+        grid = pd.Index(range(1, 5), name="quarter")
+    table = table.reindex(grid, fill_value=0.0).round(2)
+    due = table["due"].where(table["due"] > 0)
+    table["on_time_rate"] = np.where(table["due"] > 0, table["on_time"] / due, np.nan)
+    table["overall_rate"] = np.where(table["due"] > 0, table["collected"] / due, np.nan)
     table = table.reset_index()
     table.insert(0, "fiscal_year", fiscal_year)
     return table
@@ -478,12 +566,9 @@ def _written_off_from(loans: pd.DataFrame) -> pd.Series:
     return pd.Series(when.to_numpy(), index=off["loan_id"].to_numpy())
 
 
-def _quarter(dates: pd.Series) -> pd.Series:
-    month = pd.to_datetime(dates).dt.month
-    return ((month - 10) % 12) // 3 + 1
-
-
-def first_npl_date(loans: pd.DataFrame, payments: pd.DataFrame, sched: pd.DataFrame, as_of: str | pd.Timestamp) -> pd.Series:
+def first_npl_date(
+    loans: pd.DataFrame, payments: pd.DataFrame, sched: pd.DataFrame, as_of: str | pd.Timestamp
+) -> pd.Series:
     """Date each loan first became more than 90 days past due (NaT if never, by ``as_of``).
 
     Instalment *k* makes the loan 91 days past due on due_k + 91 days unless the cumulative
@@ -491,26 +576,36 @@ def first_npl_date(loans: pd.DataFrame, payments: pd.DataFrame, sched: pd.DataFr
     because cumulative payments never decrease). Index: loan_id.
     """
     as_of = pd.Timestamp(as_of)
-    inst = sched[sched["due_date"] + pd.Timedelta(days=NPL_DAYS + 1) <= as_of]
-    inst = inst[inst["payment"] > 0]
-    check = pd.DataFrame({"loan_id": inst["loan_id"].to_numpy(), "due_date": (inst["due_date"] + pd.Timedelta(days=NPL_DAYS + 1)).to_numpy()})
-    paid = _paid_by(payments, check)
+    npl_from = sched["due_date"] + pd.Timedelta(days=NPL_DAYS + 1)
+    inst = sched[(npl_from <= as_of) & (sched["payment"] > 0)]
+    check = pd.DataFrame({"loan_id": inst["loan_id"].to_numpy(), "due_date": npl_from[inst.index].to_numpy()})
+    paid = paid_by(payments, check)
     bad = check[inst["cum_due"].to_numpy() > paid + TOL]
     return bad.groupby("loan_id")["due_date"].min().reindex(loans["loan_id"].to_numpy())
 
 
-def _months_between(start: pd.Series, end: pd.Series) -> pd.Series:
-    """Whole months from ``start`` to ``end`` (a month counts once its day is reached)."""
-    s, e = pd.to_datetime(start), pd.to_datetime(end)
-    months = (e.dt.year - s.dt.year) * 12 + (e.dt.month - s.dt.month)
-    return months - (e.dt.day < s.dt.day).astype("int64")
+def months_between(start: object, end: object) -> np.ndarray:
+    """Whole months from each ``start`` to its ``end`` date: a month counts once its day is reached.
+
+    (end year − start year) × 12 + (end month − start month) − 1 when end day < start day;
+    15 Jan → 14 Apr is 2, → 15 Apr is 3. Array-likes of dates; NaT gives a meaningless number
+    (callers keep them apart). Shared by the pandas and the large-book paths.
+    """
+    s, e = pd.DatetimeIndex(pd.to_datetime(start)), pd.DatetimeIndex(pd.to_datetime(end))
+    months = (e.year.to_numpy() - s.year.to_numpy()) * 12 + (e.month.to_numpy() - s.month.to_numpy())
+    return months - (e.day.to_numpy() < s.day.to_numpy()).astype(np.int64)
 
 
 def vintage(
-    loans: pd.DataFrame, payments: pd.DataFrame, sched: pd.DataFrame, as_of: str | pd.Timestamp,
-    *, max_mob: int | None = 36, weight: str = "amount",
-) -> pd.DataFrame:  # fmt: skip
-    """Vintage curves: origination fiscal year (rows) × months on book (columns), cumulative share ever > 90 days past due.
+    loans: pd.DataFrame,
+    payments: pd.DataFrame,
+    sched: pd.DataFrame,
+    as_of: str | pd.Timestamp,
+    *,
+    max_mob: int | None = 36,
+    weight: str = "amount",
+) -> pd.DataFrame:
+    """Vintage curves: origination fiscal year (rows) × months on book (columns), share ever > 90 days past due.
 
     Cell (v, m) = Σ principal (or count, ``weight="count"``) of cohort-v loans first > 90 days
     past due within m months of their contract, by ``as_of`` ÷ Σ principal of all cohort-v
@@ -524,9 +619,9 @@ def vintage(
         return pd.DataFrame()
     bad_date = first_npl_date(book, payments, sched, as_of).to_numpy()
     contract = pd.to_datetime(book["contract_date"])
-    observed = _months_between(contract, pd.Series(as_of, index=book.index)).to_numpy()
-    bad_mob = _months_between(contract, pd.Series(bad_date, index=book.index)).to_numpy(dtype="float64")
-    cohort = fiscal_years(contract)
+    observed = months_between(contract, np.full(len(book), as_of))
+    bad_mob = np.where(pd.isna(bad_date), np.nan, months_between(contract, bad_date).astype(np.float64))
+    cohort = thai.fiscal_years(contract)
     w = book["principal"].to_numpy(dtype=np.float64) if weight == "amount" else np.ones(len(book))
     return vintage_from_cohorts(np.asarray(cohort, dtype=np.int64), observed, bad_mob, w, max_mob=max_mob)
 
@@ -577,16 +672,28 @@ def roll_rates(
     """
     dates = month_ends(as_of, months)
     snaps = [snapshot(loans, payments, sched, d).set_index("loan_id") for d in dates]
-    states = [*BUCKETS, "closed", "written_off"]
+    states = list(STATES)
     weights = pd.DataFrame(0.0, index=pd.Index(BUCKETS, name="from"), columns=states)
     counts = pd.Series(0, index=weights.index)
     for before, after in pairwise(snaps):
         start = before[before["in_portfolio"]]
         end = after.reindex(start.index)
-        to = end["bucket"].astype("str").where(end["in_portfolio"], end["status"].where(end["status"] == "written_off", "closed"))
-        table = pd.crosstab(start["bucket"].astype("str"), to, values=start["outstanding"], aggfunc="sum").fillna(0.0)
+        gone = end["status"].where(end["status"] == "written_off", "closed")
+        to = end["bucket"].astype("str").where(end["in_portfolio"], gone)
+        start_bucket = start["bucket"].astype("str")
+        table = pd.crosstab(start_bucket, to, values=start["outstanding"], aggfunc="sum").fillna(0.0)
         weights = weights.add(table.reindex(index=weights.index, columns=states, fill_value=0.0), fill_value=0.0)
-        counts = counts.add(start["bucket"].astype("str").value_counts().reindex(counts.index, fill_value=0), fill_value=0)
+        counts = counts.add(start_bucket.value_counts().reindex(counts.index, fill_value=0), fill_value=0)
+    return roll_from_sums(weights, counts)
+
+
+def roll_from_sums(weights: pd.DataFrame, counts: pd.Series) -> pd.DataFrame:
+    """The :func:`roll_rates` matrix from balance sums (from-bucket × :data:`STATES`, baht) and moves per from-bucket.
+
+    Cell = balance moving from bucket i to state j ÷ Σ balance starting in bucket i (NaN for an
+    empty row); then ``balance`` (Σ start balance) and ``loans`` (moves). Shared by the pandas
+    and the large-book (SQL) paths.
+    """
     balance = weights.sum(axis=1)
     matrix = weights.div(balance.where(balance > 0), axis=0)
     matrix["balance"] = balance.round(2)
@@ -594,25 +701,27 @@ def roll_rates(
     return matrix
 
 
-def originations(loans: pd.DataFrame, fiscal_year: int, by: str = "size_band", bands: pd.DataFrame | None = None) -> pd.DataFrame:
+def originations(
+    loans: pd.DataFrame, fiscal_year: int, by: str = "size_band", bands: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Loans contracted in ``fiscal_year`` by size band or work type: individuals, groups, amount.
 
     Size bands come from ``bands`` (rows with min_amount/max_amount/category, e.g. the
     ``lending_breakdown`` size bands) or, when absent, from ≤ 50,000 / 50,001–100,000 /
     100,001–300,000 (loan_terms bands, seed 000 L148–151).
     """
-    year = loans[fiscal_years(loans["contract_date"]) == fiscal_year].copy()
+    year = loans[thai.fiscal_years(loans["contract_date"]) == fiscal_year].copy()
     if by == "size_band":
         if bands is None or bands.empty:
-            bands = pd.DataFrame({"category": ["<=50,000", "50,001-100,000", "100,001-300,000"],
-                                  "min_amount": [0, 50_001, 100_001], "max_amount": [50_000, 100_000, 300_000]})  # fmt: skip
+            bands = DEFAULT_SIZE_BANDS
         bands = bands.assign(min_amount=bands["min_amount"].fillna(0)).sort_values("min_amount")
-        idx = np.searchsorted(bands["max_amount"].to_numpy(dtype=float), year["principal"].to_numpy(dtype=float), side="left")
+        upper = bands["max_amount"].to_numpy(dtype=float)
+        idx = np.searchsorted(upper, year["principal"].to_numpy(dtype=float), side="left")
         labels = np.append(bands["category"].to_numpy(dtype=object), "อื่น ๆ / other")
         year["size_band"] = labels[np.minimum(idx, len(bands))]
         order = list(labels)
     else:
-        year[by] = year[by].astype("str").where(year[by].notna(), "ไม่ระบุ") if by in year else "ไม่ระบุ"
+        year[by] = year[by].astype("str").where(year[by].notna(), UNKNOWN) if by in year else UNKNOWN
         order = sorted(year[by].unique())
     year["individual"] = (year["borrower_type"] == "individual").astype("int64")
     year["group"] = (year["borrower_type"] == "group").astype("int64")
@@ -625,6 +734,14 @@ def originations(loans: pd.DataFrame, fiscal_year: int, by: str = "size_band", b
     return table[keep].rename_axis(by).reset_index()
 
 
+DEFAULT_SIZE_BANDS = pd.DataFrame({
+    "category": ["<=50,000", "50,001-100,000", "100,001-300,000"],
+    "min_amount": [0, 50_001, 100_001],
+    "max_amount": [50_000, 100_000, 300_000],
+})
+"""Size bands of :func:`originations` when none are published (loan_terms bands, seed 000 L148–151)."""
+
+
 # ---------------------------------------------------------------- the book in one object
 
 
@@ -633,10 +750,19 @@ class Book:
 
     >>> book = Book.from_portfolio(planlib.load_portfolio("data/hwfund"))   # doctest: +SKIP
     >>> quality(book.snapshot("2024-07-31"), by="borrower_type")           # doctest: +SKIP
+
+    The small (pandas) path; :class:`planlib.loans.large_books.LargeBook` has the same methods
+    out of core, and :func:`planlib.loans.books.open_book` picks one of the two.
     """
 
-    def __init__(self, loans: pd.DataFrame, payments: pd.DataFrame, relief_rounds: pd.DataFrame | None = None,
-                 *, method: str = schedule.DEFAULT_METHOD) -> None:  # fmt: skip
+    def __init__(
+        self,
+        loans: pd.DataFrame,
+        payments: pd.DataFrame,
+        relief_rounds: pd.DataFrame | None = None,
+        *,
+        method: str = schedule.DEFAULT_METHOD,
+    ) -> None:
         self.loans = loans.reset_index(drop=True)
         self.payments = payments.reset_index(drop=True)
         self.method = method
@@ -644,17 +770,18 @@ class Book:
         self.schedule = due_schedule(self.loans, relief_rounds, self.payments, method=method)
 
     @classmethod
-    def from_portfolio(cls, portfolio: object, *, method: str = schedule.DEFAULT_METHOD) -> Book | None:
+    def from_portfolio(cls, portfolio: Portfolio, *, method: str = schedule.DEFAULT_METHOD) -> Book | None:
         """The portfolio's loan book, or None when it has no ``loans`` table."""
-        tables = portfolio.tables  # type: ignore[attr-defined]
+        tables = portfolio.tables
         if "loans" not in tables or tables["loans"].empty:
             return None
         payments = tables.get("payments")
         if payments is None:
-            from planlib.inputs.contract import empty_frame
-
             payments = empty_frame("payments")
         return cls(tables["loans"], payments, tables.get("relief_rounds"), method=method)
+
+    def __len__(self) -> int:
+        return len(self.loans)
 
     def snapshot(self, as_of: str | pd.Timestamp) -> pd.DataFrame:
         return snapshot(self.loans, self.payments, self.schedule, as_of)
@@ -662,32 +789,66 @@ class Book:
     def collection_rates(self, fiscal_year: int, *, by: str | None = None) -> pd.DataFrame:
         return collection_rates(self.loans, self.payments, self.schedule, fiscal_year, by=by)
 
-    def vintage(self, as_of: str | pd.Timestamp, **kw: object) -> pd.DataFrame:
-        return vintage(self.loans, self.payments, self.schedule, as_of, **kw)  # type: ignore[arg-type]
+    def vintage(self, as_of: str | pd.Timestamp, *, max_mob: int | None = 36, weight: str = "amount") -> pd.DataFrame:
+        return vintage(self.loans, self.payments, self.schedule, as_of, max_mob=max_mob, weight=weight)
 
     def roll_rates(self, as_of: str | pd.Timestamp, *, months: int = 1) -> pd.DataFrame:
         return roll_rates(self.loans, self.payments, self.schedule, as_of, months=months)
 
+    def relief_on_time(self) -> pd.Series:
+        """loan_id → whether each relief-round loan paid its first instalments in full and on time.
 
-LARGE_BOOK_LOANS = 200_000
-"""Books with more loans than this (or given as Parquet) run out of core in :mod:`planlib.loans.large_books`."""
+        :func:`first_on_time` on the schedules at the relief terms; only loans in a round appear.
+        """
+        return relief_round_on_time(self.loans, self.payments, self.relief_rounds, method=self.method)
+
+    def metrics(self, as_of: str | pd.Timestamp, **options: Any) -> dict[str, pd.DataFrame]:
+        """The full loan metric set as of one date; ``options`` and keys: :class:`MetricOptions`."""
+        as_of = pd.Timestamp(as_of)
+        o = MetricOptions(**options)
+        snap = self.snapshot(as_of)
+        out = {"quality": quality(snap)}
+        for cut in o.cuts:
+            out[f"quality_by_{cut}"] = quality(snap, cut)
+        out["ageing"] = ageing(snap)
+        out["loan_classes"] = classes_from_ageing(out["ageing"])
+        out["concentration"] = pd.concat([concentration(snap, by, o.top) for by in CONCENTRATION], ignore_index=True)
+        out["collection"] = self.collection_rates(o.year_of(as_of))
+        out["vintage"] = self.vintage(as_of, max_mob=o.max_mob)
+        out["roll_rates"] = self.roll_rates(as_of, months=o.roll_months)
+        return out
 
 
-def open_book(source: object, *, threshold: int | None = None, **kw: object) -> object:
-    """The loan book on the right path: :class:`Book` (pandas) or, for Parquet or more than
-    ``threshold`` (:data:`LARGE_BOOK_LOANS`) loans, :class:`planlib.loans.large_books.LargeBook` (DuckDB).
+CONCENTRATION = ("work_type", "province")
+"""The dimensions of the concentration table of a book's metric set."""
 
-    Same metrics, same frames; see :func:`planlib.loans.large_books.open_book`. None without loans.
+
+@dataclass(frozen=True)
+class MetricOptions:
+    """The options of a loan book's metric set and their defaults (``Book.metrics``, ``LargeBook.metrics``).
+
+    The set's keys: ``quality`` and ``quality_by_<cut>`` for each of ``cuts`` (:func:`quality`:
+    PAR30, PAR90, NPL, arrears rate…), ``ageing`` and ``loan_classes`` (buckets and Thai classes),
+    ``concentration`` (HHI by :data:`CONCENTRATION`, ``top``-n share), ``collection`` (per
+    quarter of ``fiscal_year``, default the fiscal year of the as-of date), ``vintage``
+    (``max_mob`` months) and ``roll_rates`` (pooled over ``roll_months`` month ends).
     """
-    from planlib.loans import large_books
 
-    return large_books.open_book(source, threshold=threshold, **kw)  # type: ignore[arg-type]
+    fiscal_year: int | None = None
+    roll_months: int = 12
+    max_mob: int | None = 36
+    cuts: Sequence[str] = CUTS
+    top: int = 3
+
+    def year_of(self, as_of: pd.Timestamp) -> int:
+        """The fiscal year of the collection rates: ``fiscal_year``, else the one ``as_of`` falls in."""
+        return thai.fiscal_year(as_of) if self.fiscal_year is None else int(self.fiscal_year)
 
 
 # ---------------------------------------------------------------- checks on loan data
 
 
-def loan_data(dataset) -> Iterator:  # type: ignore[no-untyped-def]
+def loan_data(dataset: Dataset) -> Iterator[Problem]:
     """Payments dated before their loan's contract; loans outside the loan terms (amount, term, grace).
 
     Unknown ``payments.loan_id`` is checked by the core reference check and a principal ≤ 0 by
@@ -700,46 +861,42 @@ def loan_data(dataset) -> Iterator:  # type: ignore[no-untyped-def]
         contract = payments["loan_id"].map(loans.drop_duplicates("loan_id").set_index("loan_id")["contract_date"])
         early = pd.to_datetime(payments["paid_date"]) < pd.to_datetime(contract)
         for row in payments.index[early.fillna(False).to_numpy(dtype=bool)]:
-            paid, signed = payments.at[row, "paid_date"], contract.loc[row]
-            yield checks.problem(dataset, "error", "payments", row, "paid_date", thai.format_date(paid),
-                                 f"payment dated {thai.format_date(paid)} is before the contract of loan {payments.at[row, 'loan_id']} ({thai.format_date(signed)})",
-                                 f"วันที่ชำระ {thai.format_date(paid)} อยู่ก่อนวันทำสัญญาของเงินกู้ {payments.at[row, 'loan_id']} ({thai.format_date(signed)})",
-                                 "payment_before_contract")  # fmt: skip
+            paid = thai.format_date(payments.at[row, "paid_date"])
+            signed = thai.format_date(contract.loc[row])
+            yield checks.located(dataset, "error", "payment_before_contract", "payments", row, "paid_date", paid,
+                                 paid=paid, loan=payments.at[row, "loan_id"], signed=signed)
     if terms is None or terms.empty:
         return
     # every loan against the bands of its borrower type (a cross join on a 4-row table, no loop over loans)
     own = loans[["borrower_type", "principal", "term_months"]].assign(
         grace=loans["grace_installments"] if "grace_installments" in loans else pd.NA, _row=loans.index)
-    bands = terms[["borrower_type", "min_amount", "max_amount", "term_months"]].assign(
-        max_grace=terms["grace_installments"] if "grace_installments" in terms else pd.NA).rename(columns={"term_months": "allowed"})
-    pairs = own.merge(bands, on="borrower_type", how="inner")
+    max_grace = terms["grace_installments"] if "grace_installments" in terms else pd.NA
+    bands = terms[["borrower_type", "min_amount", "max_amount", "term_months"]].assign(max_grace=max_grace)
+    pairs = own.merge(bands.rename(columns={"term_months": "allowed"}), on="borrower_type", how="inner")
     pairs = pairs[(pairs["min_amount"] <= pairs["principal"]) & (pairs["principal"] <= pairs["max_amount"])]
     fitted = pairs.groupby("_row").agg(allowed=("allowed", "max"), max_grace=("max_grace", "max"))
     top = terms.groupby("borrower_type")["max_amount"].max()
-    for row, loan in own[own["borrower_type"].notna() & own["principal"].notna() & ~own["_row"].isin(fitted.index)].iterrows():
+    known = own["borrower_type"].notna() & own["principal"].notna()
+    for row, loan in own[known & ~own["_row"].isin(fitted.index)].iterrows():
         kind, amount = loan["borrower_type"], loan["principal"]
-        limit = top.get(kind, float("nan"))
-        yield checks.problem(dataset, "error", "loans", row, "principal", f"{amount:,.2f}",
-                             f"principal {amount:,.2f} is outside the loan terms for {kind} borrowers (at most {limit:,.0f})",
-                             f"วงเงินกู้ {amount:,.2f} อยู่นอกเงื่อนไขเงินกู้ของผู้กู้ประเภท {kind} (ไม่เกิน {limit:,.0f} บาท)",
-                             "principal_outside_terms")  # fmt: skip
+        yield checks.located(dataset, "error", "principal_outside_terms", "loans", row, "principal", f"{amount:,.2f}",
+                             amount=amount, kind=kind, limit=top.get(kind, float("nan")))
     checked = own.join(fitted, how="inner")
     for row, loan in checked[checked["term_months"] > checked["allowed"]].iterrows():
-        kind, amount, term, allowed = loan["borrower_type"], loan["principal"], int(loan["term_months"]), int(loan["allowed"])
-        yield checks.problem(dataset, "error", "loans", row, "term_months", str(term),
-                             f"term {term} months is longer than the loan terms allow for {kind} loans of {amount:,.0f} (at most {allowed} months)",
-                             f"ระยะเวลาผ่อน {term} เดือน เกินกว่าเงื่อนไขเงินกู้ของผู้กู้ประเภท {kind} วงเงิน {amount:,.0f} บาท (ไม่เกิน {allowed} เดือน)",
-                             "term_outside_terms")  # fmt: skip
+        term = int(loan["term_months"])
+        yield checks.located(dataset, "error", "term_outside_terms", "loans", row, "term_months", str(term),
+                             term=term, kind=loan["borrower_type"], amount=loan["principal"],
+                             allowed=int(loan["allowed"]))
     grace = pd.to_numeric(checked["grace"], errors="coerce")
-    for row, loan in checked[(grace > pd.to_numeric(checked["max_grace"], errors="coerce")).fillna(False)].iterrows():
-        yield checks.problem(dataset, "error", "loans", row, "grace_installments", str(int(loan["grace"])),
-                             f"grace of {int(loan['grace'])} instalments is more than the loan terms allow ({int(loan['max_grace'])})",
-                             f"พักชำระเงินต้น {int(loan['grace'])} งวด เกินกว่าเงื่อนไขเงินกู้ ({int(loan['max_grace'])} งวด)", "grace_outside_terms")  # fmt: skip
+    too_long = (grace > pd.to_numeric(checked["max_grace"], errors="coerce")).fillna(False)
+    for row, loan in checked[too_long].iterrows():
+        given = int(loan["grace"])
+        yield checks.located(dataset, "error", "grace_outside_terms", "loans", row, "grace_installments", str(given),
+                             grace=given, allowed=int(loan["max_grace"]))
     rounds = dataset.tables.get("relief_rounds")
     if "relief_fiscal_year" in loans:
-        known = set() if rounds is None else set(rounds["fiscal_year"].dropna().astype(int))
+        known_rounds = set() if rounds is None else set(rounds["fiscal_year"].dropna().astype(int))
         for row, fy in loans["relief_fiscal_year"].dropna().items():
-            if int(fy) not in known:
-                yield checks.problem(dataset, "error", "loans", row, "relief_fiscal_year", str(int(fy)),
-                                     f"no relief round for FY{int(fy)} in relief_rounds",
-                                     f"ไม่มีมาตรการลดดอกเบี้ยของปีงบประมาณ {int(fy)} ในตาราง relief_rounds", "unknown_relief_round")  # fmt: skip
+            if int(fy) not in known_rounds:
+                yield checks.located(dataset, "error", "unknown_relief_round", "loans", row, "relief_fiscal_year",
+                                     str(int(fy)), fiscal_year=int(fy))

@@ -21,41 +21,50 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from planlib.inputs import thai
 from planlib.loans import lending
-from planlib.loans.portfolio import TOL, Book, fiscal_years
+from planlib.loans.books import LoanBook
+from planlib.loans.portfolio import TOL
 
 FLOWS = ("actual_count", "actual_individuals", "actual_groups", "actual_amount")
-STOCKS = ("litigation_count", "litigation_amount", "arrears_count", "arrears_individuals", "arrears_groups", "arrears_amount",
-          "outstanding_count", "outstanding_amount")  # fmt: skip
+STOCKS = ("litigation_count", "litigation_amount", "arrears_count", "arrears_individuals", "arrears_groups",
+          "arrears_amount", "outstanding_count", "outstanding_amount")
 
 
 def rollup(loans: pd.DataFrame) -> pd.DataFrame:
     """Loans per fiscal year of the contract date: actual_count, actual_individuals, actual_groups, actual_amount."""
-    fy = pd.Series(fiscal_years(loans["contract_date"]), index=loans.index, name="fiscal_year")
+    fy = pd.Series(thai.fiscal_years(loans["contract_date"]), index=loans.index, name="fiscal_year")
     frame = pd.DataFrame({
-        "fiscal_year": fy, "actual_count": 1, "actual_individuals": (loans["borrower_type"] == "individual").astype("int64"),
-        "actual_groups": (loans["borrower_type"] == "group").astype("int64"), "actual_amount": loans["principal"].astype("float64"),
-    })  # fmt: skip
+        "fiscal_year": fy,
+        "actual_count": 1,
+        "actual_individuals": (loans["borrower_type"] == "individual").astype("int64"),
+        "actual_groups": (loans["borrower_type"] == "group").astype("int64"),
+        "actual_amount": loans["principal"].astype("float64"),
+    })
     out = frame.groupby("fiscal_year").sum()
     out["actual_amount"] = out["actual_amount"].round(2)
     return out.reset_index()
 
 
-def stocks_at(book: Book, as_of: str | pd.Timestamp) -> dict[str, float]:
+def stocks_at(book: LoanBook, as_of: str | pd.Timestamp) -> dict[str, float]:
     """Loan-level stock figures at ``as_of`` (definitions in the module docstring)."""
     snap = book.snapshot(as_of)
     live = snap[snap["in_portfolio"]]
     lit = live[live["litigation"]]
     arr = live[(live["overdue"] > TOL) & ~live["litigation"]]
     return {
-        "litigation_count": len(lit), "litigation_amount": round(float(lit["outstanding"].sum()), 2),
-        "arrears_count": len(arr), "arrears_individuals": int((arr["borrower_type"] == "individual").sum()),
-        "arrears_groups": int((arr["borrower_type"] == "group").sum()), "arrears_amount": round(float(arr["overdue"].sum()), 2),
-        "outstanding_count": len(live), "outstanding_amount": round(float(live["outstanding"].sum()), 2),
-    }  # fmt: skip
+        "litigation_count": len(lit),
+        "litigation_amount": round(float(lit["outstanding"].sum()), 2),
+        "arrears_count": len(arr),
+        "arrears_individuals": int((arr["borrower_type"] == "individual").sum()),
+        "arrears_groups": int((arr["borrower_type"] == "group").sum()),
+        "arrears_amount": round(float(arr["overdue"].sum()), 2),
+        "outstanding_count": len(live),
+        "outstanding_amount": round(float(live["outstanding"].sum()), 2),
+    }
 
 
-def reconcile(lending_annual: pd.DataFrame, book: Book) -> pd.DataFrame:
+def reconcile(lending_annual: pd.DataFrame, book: LoanBook) -> pd.DataFrame:
     """Every published figure beside its loan-level value: one row per fiscal year, source and measure.
 
     Columns: fiscal_year, source, measure, as_of (stocks only), published, loan_level,
@@ -94,16 +103,23 @@ def reconcile(lending_annual: pd.DataFrame, book: Book) -> pd.DataFrame:
     return out
 
 
-def differences(lending_annual: pd.DataFrame, book: Book, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Only the rows of :func:`reconcile` that do not match, by year, source and measure (``table``: its result, if already computed)."""
+def differences(lending_annual: pd.DataFrame, book: LoanBook, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Only the rows of :func:`reconcile` that do not match, by year, source and measure.
+
+    ``table``: the result of :func:`reconcile`, if already computed.
+    """
     table = reconcile(lending_annual, book) if table is None else table
     diff = table[~table["matches"]].copy()
     diff["relative"] = (diff["difference"] / diff["published"].replace(0, np.nan)).round(4)
     return diff.sort_values(["fiscal_year", "source", "measure"], kind="stable").reset_index(drop=True)
 
 
-def summary(lending_annual: pd.DataFrame, book: Book, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per measure: figures compared, how many match, how many differ (``table``: the result of :func:`reconcile`, if already computed)."""
+def summary(lending_annual: pd.DataFrame, book: LoanBook, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per measure: figures compared, how many match, how many differ.
+
+    ``table``: the result of :func:`reconcile`, if already computed.
+    """
     table = reconcile(lending_annual, book) if table is None else table
     grouped = table.groupby("measure", sort=False)["matches"]
-    return pd.DataFrame({"compared": grouped.size(), "match": grouped.sum(), "differ": grouped.size() - grouped.sum()}).reset_index()
+    counts = {"compared": grouped.size(), "match": grouped.sum(), "differ": grouped.size() - grouped.sum()}
+    return pd.DataFrame(counts).reset_index()

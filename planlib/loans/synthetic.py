@@ -36,26 +36,31 @@ files go to ``data/<org>/synthetic/``. Nothing here is a real borrower.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from planlib.inputs import thai
+from planlib.inputs import messages, thai
+from planlib.inputs.load import load_portfolio
 from planlib.loans import schedule
+from planlib.loans.lending import sources
 
 SEED = 2567
 HORIZON = pd.Timestamp("2024-09-30")
 """Last day of FY2567: the synthetic Homeworkers book has payments up to here."""
 LABEL = "synthetic (planlib.loans.synthetic)"
 
-WORK_TYPES = ("sewing", "embroidery_knitting_weaving", "handmade_crafts", "handicrafts", "consumer_goods", "other_goods")
+WORK_TYPES = ("sewing", "embroidery_knitting_weaving", "handmade_crafts", "handicrafts", "consumer_goods",
+              "other_goods")
 WORK_WEIGHTS_INDIVIDUAL = (219, 54, 35, 83, 33, 23)
 WORK_WEIGHTS_GROUP = (300, 85, 71, 153, 84, 19)
 """Registered homeworkers by work type (seed 000 L165–172): the draw weights for work_type."""
 PROVINCES = ("กรุงเทพมหานคร", "นนทบุรี", "ปทุมธานี", "เชียงใหม่", "ลำพูน", "ขอนแก่น", "อุดรธานี", "นครราชสีมา",
-             "สุรินทร์", "ร้อยเอ็ด", "พระนครศรีอยุธยา", "สุพรรณบุรี", "นครปฐม", "สงขลา", "นครศรีธรรมราช", "ปัตตานี")  # fmt: skip
+             "สุรินทร์", "ร้อยเอ็ด", "พระนครศรีอยุธยา", "สุพรรณบุรี", "นครปฐม", "สงขลา", "นครศรีธรรมราช", "ปัตตานี")
 PROVINCE_WEIGHTS = (14, 6, 5, 9, 5, 8, 6, 8, 4, 5, 4, 4, 4, 6, 4, 4)
 """Synthetic: the source gives no provinces. An illustrative spread over 16 provinces."""
 
@@ -64,7 +69,10 @@ BEHAVIOUR_P = (0.78, 0.11, 0.08, 0.03)
 
 _BANDS_2567_GROUPS = ((10, 50, 2), (51, 100, 2), (101, 200, 10), (201, 300, 10))
 """FY2567 groups by size band in thousands (seed 000 L185–188): (min, max, groups)."""
-_WORK_2567 = {"individual": {"sewing": 2}, "group": {"sewing": 10, "handmade_crafts": 2, "handicrafts": 8, "consumer_goods": 4}}
+_WORK_2567 = {
+    "individual": {"sewing": 2},
+    "group": {"sewing": 10, "handmade_crafts": 2, "handicrafts": 8, "consumer_goods": 4},
+}
 """FY2567 borrowers by work type (seed 000 L192–197)."""
 
 
@@ -80,7 +88,8 @@ def allocate(total: int, low: np.ndarray, high: np.ndarray, rng: np.random.Gener
     """
     low, high = np.asarray(low, dtype=np.int64), np.asarray(high, dtype=np.int64)
     if low.sum() > total or high.sum() < total:
-        raise ValueError(f"cannot split {total} between bounds summing to {low.sum()}–{high.sum()}")
+        en, th = messages.text("synthetic_cannot_split", total=total, low=low.sum(), high=high.sum())
+        raise ValueError(f"{en} / {th}")
     x = low.astype(np.float64)
     weights = rng.gamma(2.0, 1.0, len(low))
     for _ in range(len(low) + 1):
@@ -105,10 +114,17 @@ def allocate(total: int, low: np.ndarray, high: np.ndarray, rng: np.random.Gener
 # ---------------------------------------------------------------- loan table
 
 
-def _contract_dates(fy: np.ndarray, windows: dict[int, tuple[pd.Timestamp, pd.Timestamp]], rng: np.random.Generator) -> np.ndarray:
+Windows = dict[int, tuple[pd.Timestamp, pd.Timestamp]]
+"""Contract window (first day, last day) of each relief round's fiscal year."""
+
+
+def _contract_dates(fy: np.ndarray, windows: Windows, rng: np.random.Generator) -> np.ndarray:
+    """A uniform random contract date per loan within its year's relief window, else its fiscal year."""
     years = np.unique(fy)
-    starts = np.array([windows[y][0] if y in windows else thai.fiscal_year_start(int(y)) for y in years], dtype="datetime64[D]")
-    ends = np.array([windows[y][1] if y in windows else thai.fiscal_year_end(int(y)) for y in years], dtype="datetime64[D]")
+    whole = {int(y): (thai.fiscal_year_start(int(y)), thai.fiscal_year_end(int(y))) for y in years}
+    spans = [windows.get(int(y), whole[int(y)]) for y in years]
+    starts = np.array([start for start, _ in spans], dtype="datetime64[D]")
+    ends = np.array([end for _, end in spans], dtype="datetime64[D]")
     at = np.searchsorted(years, fy)  # one lookup per fiscal year, not per loan
     start, end = starts[at], ends[at]
     span = (end - start).astype(np.int64) + 1
@@ -123,14 +139,20 @@ def _ids(prefix: str, n: int, width: int) -> np.ndarray:
 
 def _terms(kind: np.ndarray, principal: np.ndarray) -> np.ndarray:
     """Term in months by band (seed 000 L148–151): ≤ 50,000 → 24; ≤ 100,000 → 48; else 60."""
-    return np.where((kind == "individual") | (principal <= 50_000), 24, np.where(principal <= 100_000, 48, 60)).astype(np.int64)
+    longer = np.where(principal <= 100_000, 48, 60)
+    return np.where((kind == "individual") | (principal <= 50_000), 24, longer).astype(np.int64)
 
 
 def _loan_table(
-    fy: np.ndarray, kind: np.ndarray, principal: np.ndarray, rng: np.random.Generator,
-    windows: dict[int, tuple[pd.Timestamp, pd.Timestamp]], relief_years: Sequence[int], work: np.ndarray | None = None,
+    fy: np.ndarray,
+    kind: np.ndarray,
+    principal: np.ndarray,
+    rng: np.random.Generator,
+    windows: Windows,
+    relief_years: Sequence[int],
+    work: np.ndarray | None = None,
     prefix: str = "HW",
-) -> pd.DataFrame:  # fmt: skip
+) -> pd.DataFrame:
     n = len(fy)
     wi = np.asarray(WORK_WEIGHTS_INDIVIDUAL, float) / sum(WORK_WEIGHTS_INDIVIDUAL)
     wg = np.asarray(WORK_WEIGHTS_GROUP, float) / sum(WORK_WEIGHTS_GROUP)
@@ -154,7 +176,7 @@ def _loan_table(
         "relief_fiscal_year": pd.Series(fy[order], dtype="Int64").where(np.isin(fy[order], list(relief_years))).array,
         "work_type": work[order],
         "province": province,
-    })  # fmt: skip
+    })
     loans.insert(1, "borrower_id", _ids(f"B{prefix}", n, width))
     return loans
 
@@ -162,18 +184,14 @@ def _loan_table(
 # ---------------------------------------------------------------- behaviour and payments
 
 
-def _payments(loans: pd.DataFrame, relief: pd.DataFrame | None, horizon: pd.Timestamp, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _payments(
+    loans: pd.DataFrame, relief: pd.DataFrame | None, horizon: pd.Timestamp, rng: np.random.Generator
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Draw a behaviour per loan and the payments it makes up to ``horizon``; set status/status_date."""
     n = len(loans)
     behaviour = np.asarray(BEHAVIOURS)[rng.choice(len(BEHAVIOURS), n, p=BEHAVIOUR_P)]
-    rate = pd.Series(np.nan, index=loans.index)
-    count = pd.Series(0, index=loans.index)
-    if relief is not None and len(relief):
-        rounds = relief.set_index(relief["fiscal_year"].astype("int64"))
-        fy = loans["relief_fiscal_year"].astype("Float64").astype("float64")
-        rate = fy.map(rounds["annual_rate"].astype(float))
-        extra = fy.map(rounds["extra_installments_if_on_time"].astype("Float64").astype(float)).fillna(0)
-        count = fy.map(rounds["installments"].astype(float)).fillna(0) + np.where(behaviour == "on_time", extra, 0)
+    rate, count, extra = schedule.relief_terms(loans, relief)
+    count = count + np.where(behaviour == "on_time", extra, 0)  # on-time payers earn the extension
     sched = schedule.schedules(loans, relief_rate=rate, relief_installments=count.astype("int64"))
     pos = pd.Series(np.arange(n), index=loans["loan_id"].to_numpy())
     li = pos.loc[sched["loan_id"].to_numpy()].to_numpy()
@@ -189,13 +207,16 @@ def _payments(loans: pd.DataFrame, relief: pd.DataFrame | None, horizon: pd.Time
     contract = loans["contract_date"].to_numpy(dtype="datetime64[D]")[li]
     paid_date = np.maximum(paid_date, contract + np.timedelta64(1, "D"))
     payments = pd.DataFrame({
-        "loan_id": sched["loan_id"].to_numpy()[keep], "paid_date": paid_date[keep].astype("datetime64[us]"),
-        "amount": sched["payment"].to_numpy()[keep], "principal": sched["principal"].to_numpy()[keep],
+        "loan_id": sched["loan_id"].to_numpy()[keep],
+        "paid_date": paid_date[keep].astype("datetime64[us]"),
+        "amount": sched["payment"].to_numpy()[keep],
+        "principal": sched["principal"].to_numpy()[keep],
         "interest": sched["interest"].to_numpy()[keep],
-    })  # fmt: skip
+    })
     # status: defaults go to litigation 6-18 months after the first missed due date, and are
     # written off about 6 years later; restructured loans are restructured after 6 months
-    first_missed = sched[(k == np.minimum(stop[li], term[li]))].drop_duplicates("loan_id").set_index("loan_id")["due_date"]
+    missed_rows = sched[(k == np.minimum(stop[li], term[li]))].drop_duplicates("loan_id")
+    first_missed = missed_rows.set_index("loan_id")["due_date"]
     missed = loans["loan_id"].map(first_missed).to_numpy(dtype="datetime64[D]")
     sued = missed + rng.integers(90, 366, n).astype("timedelta64[D]")
     written = sued + rng.integers(6 * 365, 9 * 365, n).astype("timedelta64[D]")
@@ -217,7 +238,8 @@ def _payments(loans: pd.DataFrame, relief: pd.DataFrame | None, horizon: pd.Time
 
 def _finish(loans: pd.DataFrame, payments: pd.DataFrame, label: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     loans = loans.assign(source=label)
-    payments = payments.sort_values(["loan_id", "paid_date"], kind="stable").reset_index(drop=True).assign(source="synthetic")
+    payments = payments.sort_values(["loan_id", "paid_date"], kind="stable").reset_index(drop=True)
+    payments = payments.assign(source="synthetic")
     return loans.reset_index(drop=True), payments
 
 
@@ -230,8 +252,6 @@ def hwfund_counts(lending_annual: pd.DataFrame) -> pd.DataFrame:
     From the Table 2-1 rows (corrected years), with individuals from Table 2-1's parts, else from
     Table 2-2's printed individuals, else 0; groups = Table 2-1 count − individuals.
     """
-    from planlib.loans.lending import sources
-
     label = sources(lending_annual)
     t21 = lending_annual[label == "Table 2-1"].set_index("fiscal_year")
     t22 = lending_annual[label == "Table 2-2"].set_index("fiscal_year")
@@ -242,18 +262,19 @@ def hwfund_counts(lending_annual: pd.DataFrame) -> pd.DataFrame:
         if pd.isna(ind) and fy in t22.index and pd.notna(t22.at[fy, "actual_individuals"]):
             ind = t22.at[fy, "actual_individuals"]
         ind = 0 if pd.isna(ind) else int(ind)
-        rows.append({"fiscal_year": int(fy), "individuals": ind, "groups": total - ind, "amount": round(float(rec["actual_amount"]))})  # type: ignore[call-overload]
+        amount = round(float(rec["actual_amount"]))
+        rows.append({"fiscal_year": int(fy), "individuals": ind, "groups": total - ind, "amount": amount})
     return pd.DataFrame(rows)
 
 
-def hwfund_book(data_dir: str | Path = "data/hwfund", *, seed: int = SEED, horizon: pd.Timestamp = HORIZON) -> tuple[pd.DataFrame, pd.DataFrame]:
+def hwfund_book(
+    data_dir: str | Path = "data/hwfund", *, seed: int = SEED, horizon: pd.Timestamp = HORIZON
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The synthetic Homeworkers Fund book (loans, payments), reproducing Table 2-1 exactly.
 
     Reads the real tables (``lending_annual``, ``relief_rounds``) from ``data_dir``, never its
     synthetic folder. Rules: module docstring.
     """
-    from planlib.inputs.load import load_portfolio
-
     real = load_portfolio(data_dir, strict=False, synthetic=False)
     counts = hwfund_counts(real.tables["lending_annual"])
     relief = real.tables.get("relief_rounds")
@@ -289,9 +310,9 @@ def hwfund_book(data_dir: str | Path = "data/hwfund", *, seed: int = SEED, horiz
     return _finish(loans, payments, f"{LABEL} hwfund seed {seed}: Table 2-1 counts and amounts per fiscal year")
 
 
-def _relief_windows(relief: pd.DataFrame | None) -> dict[int, tuple[pd.Timestamp, pd.Timestamp]]:
+def _relief_windows(relief: pd.DataFrame | None) -> Windows:
     """Contract window of each relief round: apply_from … contract_deadline (else apply_to, else FY end)."""
-    windows: dict[int, tuple[pd.Timestamp, pd.Timestamp]] = {}
+    windows: Windows = {}
     if relief is None:
         return windows
     for _, rec in relief.iterrows():
@@ -314,9 +335,15 @@ def _relief_windows(relief: pd.DataFrame | None) -> dict[int, tuple[pd.Timestamp
 
 
 def book(
-    n_loans: int, *, seed: int = SEED, start_fy: int = 2563, end_fy: int = 2567, horizon: pd.Timestamp = HORIZON,
-    relief_rounds: pd.DataFrame | None = None, prefix: str = "L",
-) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    n_loans: int,
+    *,
+    seed: int = SEED,
+    start_fy: int = 2563,
+    end_fy: int = 2567,
+    horizon: pd.Timestamp = HORIZON,
+    relief_rounds: pd.DataFrame | None = None,
+    prefix: str = "L",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A synthetic book of ``n_loans`` loans contracted FY``start_fy``–``end_fy`` with payments to ``horizon``.
 
     Same rules as the Homeworkers book (terms, grace, behaviour, relief rounds if given) but the
@@ -330,7 +357,8 @@ def book(
     kind = np.where(rng.random(n_loans) < 0.05, "individual", "group").astype(object)
     low = np.where(kind == "individual", 5, 10)
     high = np.where(kind == "individual", 50, 300)
-    principal = np.floor(np.exp(rng.uniform(np.log(low), np.log(high + 1)))).astype(np.int64).clip(low, high) * 1000
+    thousands = np.floor(np.exp(rng.uniform(np.log(low), np.log(high + 1)))).astype(np.int64).clip(low, high)
+    principal = thousands * 1000
     windows = _relief_windows(relief_rounds)
     loans = _loan_table(fy, kind, principal, rng, windows, tuple(windows), prefix=prefix)
     loans, payments = _payments(loans, relief_rounds, horizon, rng)
@@ -346,7 +374,9 @@ def is_synthetic_folder(folder: str | Path) -> bool:
     return (Path(folder) / MARKER).is_file()
 
 
-def write_parquet(out_dir: str | Path, n_loans: int, *, seed: int = SEED, chunk: int = 500_000, workers: int = 1, **kw: object) -> Path:
+def write_parquet(
+    out_dir: str | Path, n_loans: int, *, seed: int = SEED, chunk: int = 500_000, workers: int = 1, **kw: object
+) -> Path:
     """Write a synthetic book of ``n_loans`` as Parquet, ``chunk`` loans at a time (bounded memory).
 
     ``out_dir/loans/part-NNNN.parquet`` and ``out_dir/payments/part-NNNN.parquet``; chunk *i* uses
@@ -359,14 +389,15 @@ def write_parquet(out_dir: str | Path, n_loans: int, *, seed: int = SEED, chunk:
     (out / "loans").mkdir(parents=True, exist_ok=True)
     (out / "payments").mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text(
-        f"SYNTHETIC loan book / สมุดสินเชื่อสังเคราะห์: {n_loans:,} loans made by planlib.loans.synthetic.write_parquet "
-        f"(seed {seed}, chunk {chunk:,}). Not real borrowers / ไม่ใช่ลูกหนี้จริง.\n", encoding="utf-8")  # fmt: skip
+        f"SYNTHETIC loan book / สมุดสินเชื่อสังเคราะห์: {n_loans:,} loans made by "
+        f"planlib.loans.synthetic.write_parquet (seed {seed}, chunk {chunk:,}). "
+        "Not real borrowers / ไม่ใช่ลูกหนี้จริง.\n",
+        encoding="utf-8",
+    )
     children = np.random.SeedSequence(seed).spawn(max(1, -(-n_loans // chunk)))
-    jobs = [(out, i, min(chunk, n_loans - i * chunk), int(child.generate_state(1)[0]), kw) for i, child in enumerate(children)]
+    jobs = [(out, i, min(chunk, n_loans - i * chunk), int(child.generate_state(1)[0]), kw)
+            for i, child in enumerate(children)]
     if workers > 1 and len(jobs) > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             list(pool.map(_write_part, jobs))
     else:
@@ -398,7 +429,8 @@ def write_csv(loans: pd.DataFrame, payments: pd.DataFrame, folder: str | Path) -
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m planlib.loans.synthetic hwfund [--data-dir data] [--seed N]`` or ``… scale N OUT``."""
-    parser = argparse.ArgumentParser(prog="python -m planlib.loans.synthetic", description="Write a seeded SYNTHETIC loan book.")
+    parser = argparse.ArgumentParser(prog="python -m planlib.loans.synthetic",
+                                     description="Write a seeded SYNTHETIC loan book.")
     sub = parser.add_subparsers(dest="what", required=True)
     hw = sub.add_parser("hwfund", help="data/hwfund/synthetic/loans.csv + payments.csv (Table 2-1 counts and amounts)")
     hw.add_argument("--data-dir", default="data")

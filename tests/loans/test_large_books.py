@@ -10,13 +10,23 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from planlib.loans import books, synthetic
 from planlib.loans import large_books as lb
 from planlib.loans import portfolio as pf
-from planlib.loans import synthetic
 
 AS_OF = "2024-06-30"
-MONEY = ("outstanding", "overdue", "restructured_outstanding", "litigation_outstanding", "due", "on_time", "collected", "balance",
-         "paid", "principal")  # fmt: skip
+MONEY = (
+    "outstanding",
+    "overdue",
+    "restructured_outstanding",
+    "litigation_outstanding",
+    "due",
+    "on_time",
+    "collected",
+    "balance",
+    "paid",
+    "principal",
+)
 
 
 class _Portfolio:
@@ -34,8 +44,13 @@ def hw() -> _Portfolio:
     the same frames as ``planlib.load_portfolio`` (whose cell-by-cell reader, tested in
     test_load.py, takes ~6 s here) in ~0.1 s.
     """
-    relief = pd.read_csv("data/hwfund/relief_rounds.csv", usecols=["fiscal_year", "annual_rate", "installments", "extra_installments_if_on_time"])
-    loans = pd.read_csv("data/hwfund/synthetic/loans.csv", parse_dates=["contract_date", "status_date"], dtype={"province": "string"})
+    relief = pd.read_csv(
+        "data/hwfund/relief_rounds.csv",
+        usecols=["fiscal_year", "annual_rate", "installments", "extra_installments_if_on_time"],
+    )
+    loans = pd.read_csv(
+        "data/hwfund/synthetic/loans.csv", parse_dates=["contract_date", "status_date"], dtype={"province": "string"}
+    )
     payments = pd.read_csv("data/hwfund/synthetic/payments.csv", parse_dates=["paid_date"])
     for col in ("term_months", "grace_installments", "relief_fiscal_year", "members"):
         loans[col] = loans[col].astype("Int64")
@@ -50,7 +65,9 @@ def book(hw):
     loans, payments = synthetic.book(600, seed=6, relief_rounds=hw.tables["relief_rounds"], start_fy=2562)
     sued = loans.index[loans["status"].eq("litigation")][::3]  # the generator writes off after ~6 years: force some
     loans.loc[sued, "status"] = "written_off"
-    loans.loc[sued, "status_date"] = pd.Timestamp("2024-03-01")  # inside FY2567: collection leaves them out from then on
+    loans.loc[sued, "status_date"] = pd.Timestamp(
+        "2024-03-01"
+    )  # inside FY2567: collection leaves them out from then on
     return loans, payments, hw.tables["relief_rounds"]
 
 
@@ -67,7 +84,7 @@ def large(book):
 @pytest.fixture(scope="module")
 def both_metrics(small, large):
     """The full metric set as of AS_OF on both paths, computed once for the module."""
-    return lb.metrics(small, AS_OF, roll_months=3), lb.metrics(large, AS_OF, roll_months=3)
+    return books.metrics(small, AS_OF, roll_months=3), books.metrics(large, AS_OF, roll_months=3)
 
 
 def assert_same(small: pd.DataFrame, large: pd.DataFrame, name: str = "") -> None:
@@ -78,11 +95,20 @@ def assert_same(small: pd.DataFrame, large: pd.DataFrame, name: str = "") -> Non
     for col in small.columns:
         a, b = small[col], large[col]
         if col in MONEY:
-            assert np.array_equal(np.round(a.to_numpy(dtype=float) * 100), np.round(b.to_numpy(dtype=float) * 100)), f"{name}.{col}"
+            assert np.array_equal(np.round(a.to_numpy(dtype=float) * 100), np.round(b.to_numpy(dtype=float) * 100)), (
+                f"{name}.{col}"
+            )
         elif pd.api.types.is_integer_dtype(a) or pd.api.types.is_bool_dtype(a):
             assert a.tolist() == b.tolist(), f"{name}.{col}"
         elif pd.api.types.is_float_dtype(a):
-            np.testing.assert_allclose(a.to_numpy(dtype=float), b.to_numpy(dtype=float), rtol=1e-12, atol=0, equal_nan=True, err_msg=f"{name}.{col}")
+            np.testing.assert_allclose(
+                a.to_numpy(dtype=float),
+                b.to_numpy(dtype=float),
+                rtol=1e-12,
+                atol=0,
+                equal_nan=True,
+                err_msg=f"{name}.{col}",
+            )
         else:
             assert a.astype(str).tolist() == b.astype(str).tolist(), f"{name}.{col}"
 
@@ -94,15 +120,31 @@ def test_the_book_exercises_every_rule(book, small):
     assert (loans["relief_fiscal_year"] == 2567).sum() > 80
     assert {"litigation", "restructured", "written_off", "closed", "active"} <= set(snap["status"])
     assert (snap["dpd"] > 365).any() and (snap["bucket"] == "31-60").any()
-    off = set(loans.loc[loans["status"].eq("written_off") & loans["status_date"].eq(pd.Timestamp("2024-03-01")), "loan_id"])
+    off = set(
+        loans.loc[loans["status"].eq("written_off") & loans["status_date"].eq(pd.Timestamp("2024-03-01")), "loan_id"]
+    )
     after = small.schedule["loan_id"].isin(off) & small.schedule["due_date"].between("2024-03-01", "2024-09-30")
     assert after.any()  # instalments of written-off loans the FY2567 collection rates must leave out
 
 
 def test_every_metric_agrees(both_metrics):
     a, b = both_metrics
-    assert list(a) == list(b) == ["quality", "quality_by_borrower_type", "quality_by_work_type", "quality_by_province", "ageing",
-                                  "loan_classes", "concentration", "collection", "vintage", "roll_rates"]  # fmt: skip
+    assert (
+        list(a)
+        == list(b)
+        == [
+            "quality",
+            "quality_by_borrower_type",
+            "quality_by_work_type",
+            "quality_by_province",
+            "ageing",
+            "loan_classes",
+            "concentration",
+            "collection",
+            "vintage",
+            "roll_rates",
+        ]
+    )
     for name in a:
         assert_same(a[name], b[name], name)
 
@@ -117,8 +159,13 @@ def test_per_loan_snapshot_agrees(small, large):
 
 
 def test_other_dates_parameters_and_cuts_agree(small, large):
-    assert_same(small.collection_rates(2566, by="work_type"), large.collection_rates(2566, by="work_type"), "collection by")
-    assert_same(small.vintage("2023-09-30", max_mob=None, weight="count"), large.vintage("2023-09-30", max_mob=None, weight="count"))
+    assert_same(
+        small.collection_rates(2566, by="work_type"), large.collection_rates(2566, by="work_type"), "collection by"
+    )
+    assert_same(
+        small.vintage("2023-09-30", max_mob=None, weight="count"),
+        large.vintage("2023-09-30", max_mob=None, weight="count"),
+    )
     assert_same(small.roll_rates("2023-12-31", months=2), large.roll_rates("2023-12-31", months=2), "roll")
 
 
@@ -133,35 +180,40 @@ def test_payments_without_principal_split_use_the_schedule(book, tmp_path):
     loans, payments, relief = book
     loans = loans.iloc[::3]  # 200 loans across every cohort and status
     plain = payments[payments["loan_id"].isin(set(loans["loan_id"]))].drop(columns=["principal", "interest"])
-    plain.loc[plain.index[::7], "amount"] = (plain.loc[plain.index[::7], "amount"] * 0.6).round(2)  # partial instalments
+    plain.loc[plain.index[::7], "amount"] = (plain.loc[plain.index[::7], "amount"] * 0.6).round(
+        2
+    )  # partial instalments
     (tmp_path / "loans").mkdir()
     (tmp_path / "payments").mkdir()
     loans.to_parquet(tmp_path / "loans" / "part-0.parquet")
     plain.to_parquet(tmp_path / "payments" / "part-0.parquet")
-    large = pf.open_book(tmp_path, relief_rounds=relief, batch_loans=120)
+    large = books.open_book(tmp_path, relief_rounds=relief, batch_loans=120)
     assert isinstance(large, lb.LargeBook) and not large.info["split_complete"]
     small = pf.Book(loans, plain, relief)
-    a, b = lb.metrics(small, AS_OF, roll_months=1), lb.metrics(large, AS_OF, roll_months=1)
+    a, b = books.metrics(small, AS_OF, roll_months=1), books.metrics(large, AS_OF, roll_months=1)
     for name in a:
         assert_same(a[name], b[name], name)
     assert_same(small.snapshot(AS_OF).sort_values("loan_id").reset_index(drop=True).drop(columns="bucket"),
-                large.snapshot(AS_OF).drop(columns="bucket"), "snapshot")  # fmt: skip
+                large.snapshot(AS_OF).drop(columns="bucket"), "snapshot")
 
 
 @pytest.fixture(scope="module")
 def hw_pair(hw):
     """data/hwfund's 623 loans on both paths, through the dispatcher (threshold 100 sends them to DuckDB)."""
-    return pf.open_book(hw), pf.open_book(hw, threshold=100)
+    return books.open_book(hw), books.open_book(hw, threshold=100)
 
 
 def test_hwfund_book_agrees(hw_pair):
     small, large = hw_pair
-    a, b = lb.metrics(small, "2024-07-31", max_mob=60, roll_months=2), lb.metrics(large, "2024-07-31", max_mob=60, roll_months=2)
+    a, b = (
+        books.metrics(small, "2024-07-31", max_mob=60, roll_months=2),
+        books.metrics(large, "2024-07-31", max_mob=60, roll_months=2),
+    )
     for name in a:
         assert_same(a[name], b[name], name)
     # twenty years earlier, when most of today's loans did not exist yet
     assert_same(small.snapshot("2005-09-30").sort_values("loan_id").reset_index(drop=True).drop(columns="bucket"),
-                large.snapshot("2005-09-30").drop(columns="bucket"), "snapshot 2005")  # fmt: skip
+                large.snapshot("2005-09-30").drop(columns="bucket"), "snapshot 2005")
 
 
 def test_dispatch_by_size_and_format(hw_pair, tmp_path):
@@ -169,9 +221,9 @@ def test_dispatch_by_size_and_format(hw_pair, tmp_path):
     assert isinstance(small, pf.Book) and len(small.loans) == 623  # 623 loans ≤ LARGE_BOOK_LOANS: pandas
     assert isinstance(large, lb.LargeBook) and len(large) == 623
     synthetic.write_parquet(tmp_path / "book", 60, seed=3, chunk=40)
-    big = pf.open_book(tmp_path / "book")
+    big = books.open_book(tmp_path / "book")
     assert isinstance(big, lb.LargeBook) and len(big) == 60 and len(big.loans) == 60
-    assert lb.open_book(type("P", (), {"tables": {}})()) is None
+    assert books.open_book(type("P", (), {"tables": {}})()) is None
 
 
 def test_work_dir_is_reused_and_temporary_dir_removed(book, tmp_path):
@@ -201,8 +253,11 @@ def _java() -> bool:
         return False
 
 
-@pytest.mark.skipif(os.environ.get("PLANLIB_SPARK") != "1", reason="Spark check is opt-in (a JVM start takes ~10–30 s): "
-                    "pip install 'planlib[spark]' (pyspark, Java 17) and run with PLANLIB_SPARK=1")  # fmt: skip
+@pytest.mark.skipif(
+    os.environ.get("PLANLIB_SPARK") != "1",
+    reason="Spark check is opt-in (a JVM start takes ~10–30 s): "
+    "pip install 'planlib[spark]' (pyspark, Java 17) and run with PLANLIB_SPARK=1",
+)
 def test_same_sql_on_spark_local(small, large):
     pyspark = pytest.importorskip("pyspark", reason="pyspark not installed: pip install 'planlib[spark]'")
     if not _java() or shutil.which("java") is None:
@@ -210,11 +265,13 @@ def test_same_sql_on_spark_local(small, large):
     from pyspark.sql import SparkSession
 
     spark = (SparkSession.builder.master("local[2]").appName("planlib-test").config("spark.ui.enabled", "false")
-             .config("spark.sql.shuffle.partitions", "4").config("spark.sql.session.timeZone", "UTC").getOrCreate())  # fmt: skip
+             .config("spark.sql.shuffle.partitions", "4").config("spark.sql.session.timeZone", "UTC").getOrCreate())
     try:
         assert pyspark.__version__
-        on_spark = lb.LargeBook(*large._sources, large.relief_rounds, work_dir=large.work, engine=lb.SparkEngine(spark), batch_loans=10**9)
-        a, b = lb.metrics(small, AS_OF, roll_months=3), lb.metrics(on_spark, AS_OF, roll_months=3)
+        on_spark = lb.LargeBook(
+            *large._sources, large.relief_rounds, work_dir=large.work, engine=lb.SparkEngine(spark), batch_loans=10**9
+        )
+        a, b = books.metrics(small, AS_OF, roll_months=3), books.metrics(on_spark, AS_OF, roll_months=3)
         for name in a:
             assert_same(a[name], b[name], f"spark {name}")
     finally:

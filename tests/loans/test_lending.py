@@ -89,8 +89,14 @@ def test_capital_utilisation(hw):
 
 
 def test_aggregates_without_targets_or_sources():
-    frame = pd.DataFrame({"fiscal_year": [2566, 2567], "target_amount": [None, 1_000_000.0], "actual_amount": [500_000.0, 900_000.0],
-                          "actual_count": [5, 0]})
+    frame = pd.DataFrame(
+        {
+            "fiscal_year": [2566, 2567],
+            "target_amount": [None, 1_000_000.0],
+            "actual_amount": [500_000.0, 900_000.0],
+            "actual_count": [5, 0],
+        }
+    )
     series = lending.yearly(frame)
     assert pd.isna(series.loc[0, "disbursement_rate"]) and series.loc[1, "disbursement_rate"] == 90.0
     assert pd.isna(series.loc[1, "average_loan"])  # no loans counted: no average, not a division by zero

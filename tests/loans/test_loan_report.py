@@ -12,8 +12,8 @@ import papermill
 import pytest
 
 import planlib
+from planlib.loans import books, loan_report, synthetic
 from planlib.loans import large_books as lb
-from planlib.loans import loan_report, synthetic
 from planlib.loans import portfolio as pf
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "loan_statistics.ipynb"
@@ -39,11 +39,12 @@ def test_stored_without_outputs():
 def test_runs_for_hwfund_with_synthetic_book(tmp_path):
     out = tmp_path / "hw.ipynb"
     papermill.execute_notebook(str(NOTEBOOK), str(out), parameters={"org": "hwfund", "fy": 2567, "quarter": 3,
-                               "data_dir": str(Path("data").resolve())}, kernel_name="python3", progress_bar=False)  # fmt: skip
+                               "data_dir": str(Path("data").resolve())}, kernel_name="python3", progress_bar=False)
     text = _texts(out)
     assert "SYNTHETIC" in text and "ณ / as of 30 มิ.ย. 2567" in text
     assert "91.07" in text and "PAR30" in text and "สงสัยจะสูญ" in text
     assert "FY2548 is printed as 2558" in text
+    assert "Appendix: method" in text and "833.33 and 833.34 in turn" in text
 
 
 def test_runs_for_aggregates_only(tmp_path):
@@ -52,8 +53,13 @@ def test_runs_for_aggregates_only(tmp_path):
     for name in ("plan.csv", "lending_annual.csv"):
         shutil.copy(Path("data/hwfund") / name, org / name)
     out = tmp_path / "agg.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters={"org": "agg", "fy": 2567, "data_dir": str(tmp_path / "data")},
-                               kernel_name="python3", progress_bar=False)  # fmt: skip
+    papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(out),
+        parameters={"org": "agg", "fy": 2567, "data_dir": str(tmp_path / "data")},
+        kernel_name="python3",
+        progress_bar=False,
+    )
     text = _texts(out)
     assert "No loan-level data" in text and "91.07" in text and "SYNTHETIC" not in text
 
@@ -63,9 +69,26 @@ def test_not_applicable_without_lending_data(tmp_path):
     org.mkdir(parents=True)
     shutil.copy(Path("data/hwfund/plan.csv"), org / "plan.csv")
     out = tmp_path / "none.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters={"org": "none", "fy": 2567, "data_dir": str(tmp_path / "data")},
-                               kernel_name="python3", progress_bar=False)  # fmt: skip
+    papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(out),
+        parameters={"org": "none", "fy": 2567, "data_dir": str(tmp_path / "data")},
+        kernel_name="python3",
+        progress_bar=False,
+    )
     assert "this report does not apply" in _texts(out)
+
+
+def test_method_appendix_states_the_equal_principal_convention():
+    notes = loan_report.method_notes("equal_principal")
+    text = " ".join(notes)
+    assert "balance before it ÷ the instalments left" in text and "833.33 and 833.34 in turn" in text
+    assert "833.33 × 11, then 833.37" in text and "ปัดเศษครึ่งสตางค์ขึ้น" in text
+    assert "equal principal" in notes[0] and "annuity" in loan_report.method_notes()[0]
+    assert loan_report.EQUAL_PRINCIPAL_CONVENTION in loan_report.method_notes(None)  # stated without a loan book too
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    sources = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "lr.method_notes(" in sources and "lr.METHOD_TITLE" in sources and "books.open_book(" in sources
 
 
 def test_as_of_is_the_quarter_end():
@@ -100,18 +123,30 @@ def test_source_line_names_the_loan_book_and_says_synthetic(tmp_path, hw_book):
 
 
 def test_runs_on_a_parquet_loan_book_through_the_large_path(tmp_path, hw_book):
-    """The notebook with ``loan_book``: DuckDB path, numbers of the large book, source line, steps kept out of the report."""
+    """The notebook with ``loan_book``: DuckDB path, the large book's numbers, source line, steps out of the report."""
     folder = synthetic.write_parquet(tmp_path / "national_book", 3000, seed=11, chunk=1000)
     out = tmp_path / "large.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters={"org": "hwfund", "fy": 2567, "quarter": 3, "loan_book": str(folder),
-                               "data_dir": str(Path("data").resolve())}, kernel_name="python3", progress_bar=False)  # fmt: skip
+    papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(out),
+        parameters={
+            "org": "hwfund",
+            "fy": 2567,
+            "quarter": 3,
+            "loan_book": str(folder),
+            "data_dir": str(Path("data").resolve()),
+        },
+        kernel_name="python3",
+        progress_bar=False,
+    )
     text = _texts(out)
-    large = lb.open_book(str(folder))
+    large = books.open_book(str(folder))
     assert isinstance(large, lb.LargeBook)
     quality = loan_report.quality_table(large.snapshot(pd.Timestamp("2024-06-30")))
     whole = quality.iloc[0]
     assert whole.iloc[1] < 10_000  # counts under 10,000 print without a separator (display._format)
-    assert f"<td>{whole.iloc[1]}</td><td>{whole.iloc[2]:,.2f}</td><td>{whole['PAR30 %']:.2f}</td>" in text
+    cells = (f"{whole.iloc[1]}", f"{whole.iloc[2]:,.2f}", f"{whole['PAR30 %']:.2f}")  # numbers right-aligned: a class
+    assert re.search("".join(rf"<td[^>]*>{re.escape(c)}</td>" for c in cells), text), cells
     assert f"{loan_report.SOURCE_SYNTHETIC} (national_book)" in text and "was not built to match" in text
     assert "Table 2-1, so differences" not in text  # that note is about hwfund's own synthetic book
     nb = nbformat.read(out, as_version=4)

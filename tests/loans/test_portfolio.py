@@ -22,24 +22,38 @@ def book() -> pf.Book:
     A pays Feb–Jul; B pays Feb–Mar only; C (24,000) pays Feb–Jul but is restructured on 1 Jun;
     F pays Feb–Jun, misses Jul; G never pays and is written off on 1 Jun.
     """
-    loans = pd.DataFrame({
-        "loan_id": list("ABCFG"), "borrower_type": ["individual", "individual", "group", "group", "group"],
-        "contract_date": _dates(*["2023-01-15"] * 5), "principal": [12_000.0, 12_000.0, 24_000.0, 12_000.0, 12_000.0],
-        "term_months": [12] * 5, "annual_rate": [0.0] * 5, "grace_installments": [0] * 5,
-        "work_type": ["sewing", "sewing", "crafts", "crafts", "crafts"], "province": ["x", "y", "x", "y", "x"],
-        "status": [None, None, "restructured", None, "written_off"], "status_date": pd.to_datetime([None, None, "2023-06-01", None, "2023-06-01"]),
-    })
+    loans = pd.DataFrame(
+        {
+            "loan_id": list("ABCFG"),
+            "borrower_type": ["individual", "individual", "group", "group", "group"],
+            "contract_date": _dates(*["2023-01-15"] * 5),
+            "principal": [12_000.0, 12_000.0, 24_000.0, 12_000.0, 12_000.0],
+            "term_months": [12] * 5,
+            "annual_rate": [0.0] * 5,
+            "grace_installments": [0] * 5,
+            "work_type": ["sewing", "sewing", "crafts", "crafts", "crafts"],
+            "province": ["x", "y", "x", "y", "x"],
+            "status": [None, None, "restructured", None, "written_off"],
+            "status_date": pd.to_datetime([None, None, "2023-06-01", None, "2023-06-01"]),
+        }
+    )
     months = [f"2023-0{m}-15" for m in range(2, 8)]
     rows = [("A", d, 1000.0) for d in months] + [("B", d, 1000.0) for d in months[:2]]
     rows += [("C", d, 2000.0) for d in months] + [("F", d, 1000.0) for d in months[:5]]
-    payments = pd.DataFrame(rows, columns=["loan_id", "paid_date", "amount"]).assign(paid_date=lambda f: pd.to_datetime(f.paid_date))
+    payments = pd.DataFrame(rows, columns=["loan_id", "paid_date", "amount"]).assign(
+        paid_date=lambda f: pd.to_datetime(f.paid_date)
+    )
     return pf.Book(loans, payments)
 
 
 def test_snapshot_days_past_due_outstanding_and_classes(book):
     snap = book.snapshot(AS_OF).set_index("loan_id")
     # B: oldest unpaid instalment due 15 Apr → 107 days on 31 Jul; F: 15 Jul → 16 days
-    assert snap.loc["B", "dpd"] == 107 and snap.loc["B", "bucket"] == "91-180" and snap.loc["B", "thai_class"] == "ต่ำกว่ามาตรฐาน"
+    assert (
+        snap.loc["B", "dpd"] == 107
+        and snap.loc["B", "bucket"] == "91-180"
+        and snap.loc["B", "thai_class"] == "ต่ำกว่ามาตรฐาน"
+    )
     assert snap.loc["F", "dpd"] == 16 and snap.loc["F", "thai_class"] == "ปกติ"
     assert snap.loc["A", "dpd"] == 0 and snap.loc["C", "dpd"] == 0
     assert list(snap.loc[list("ABCF"), "outstanding"]) == [6000.0, 10000.0, 12000.0, 7000.0]
@@ -79,10 +93,25 @@ def test_ageing_and_thai_classes(book):
 
 
 def test_loan_in_grace_is_not_past_due():
-    loans = pd.DataFrame({"loan_id": ["D", "E"], "borrower_type": ["group", "group"], "contract_date": _dates("2023-01-15", "2023-01-15"),
-                          "principal": [12_000.0, 12_000.0], "term_months": [12, 12], "annual_rate": [3.0, 0.0], "grace_installments": [4, 4]})
+    loans = pd.DataFrame(
+        {
+            "loan_id": ["D", "E"],
+            "borrower_type": ["group", "group"],
+            "contract_date": _dates("2023-01-15", "2023-01-15"),
+            "principal": [12_000.0, 12_000.0],
+            "term_months": [12, 12],
+            "annual_rate": [3.0, 0.0],
+            "grace_installments": [4, 4],
+        }
+    )
     # D pays only the grace interest (12,000 × 3% / 12 = 30.00) on each due date; E owes nothing in grace at 0%
-    pay = pd.DataFrame({"loan_id": ["D"] * 4, "paid_date": _dates("2023-02-15", "2023-03-15", "2023-04-15", "2023-05-15"), "amount": [30.0] * 4})
+    pay = pd.DataFrame(
+        {
+            "loan_id": ["D"] * 4,
+            "paid_date": _dates("2023-02-15", "2023-03-15", "2023-04-15", "2023-05-15"),
+            "amount": [30.0] * 4,
+        }
+    )
     snap = pf.Book(loans, pay).snapshot("2023-05-31").set_index("loan_id")
     assert list(snap["dpd"]) == [0, 0] and list(snap["overdue"]) == [0.0, 0.0]
     assert list(snap["outstanding"]) == [12_000.0, 12_000.0]  # interest paid, principal untouched
@@ -90,9 +119,19 @@ def test_loan_in_grace_is_not_past_due():
 
 
 def test_outstanding_from_split_or_schedule_agree():
-    loans = pd.DataFrame({"loan_id": ["a"], "borrower_type": ["group"], "contract_date": _dates("2024-01-15"), "principal": [12_000.0],
-                          "term_months": [12], "annual_rate": [3.0]})
-    plain = pd.DataFrame({"loan_id": ["a", "a"], "paid_date": _dates("2024-02-15", "2024-03-15"), "amount": [1016.32, 1016.32]})
+    loans = pd.DataFrame(
+        {
+            "loan_id": ["a"],
+            "borrower_type": ["group"],
+            "contract_date": _dates("2024-01-15"),
+            "principal": [12_000.0],
+            "term_months": [12],
+            "annual_rate": [3.0],
+        }
+    )
+    plain = pd.DataFrame(
+        {"loan_id": ["a", "a"], "paid_date": _dates("2024-02-15", "2024-03-15"), "amount": [1016.32, 1016.32]}
+    )
     split = plain.assign(principal=[986.32, 988.79], interest=[30.0, 27.53])
     one = pf.Book(loans, plain).snapshot("2024-03-31")["outstanding"].iloc[0]
     two = pf.Book(loans, split).snapshot("2024-03-31")["outstanding"].iloc[0]
@@ -112,7 +151,9 @@ def test_collection_rates_per_quarter(book):
 def test_collection_late_payment_counts_overall_not_on_time():
     loans = pd.DataFrame({"loan_id": ["a"], "borrower_type": ["individual"], "contract_date": _dates("2023-01-15"),
                           "principal": [12_000.0], "term_months": [12], "annual_rate": [0.0]})
-    pay = pd.DataFrame({"loan_id": ["a", "a"], "paid_date": _dates("2023-02-20", "2023-03-15"), "amount": [1000.0, 1000.0]})
+    pay = pd.DataFrame(
+        {"loan_id": ["a", "a"], "paid_date": _dates("2023-02-20", "2023-03-15"), "amount": [1000.0, 1000.0]}
+    )
     q2 = pf.Book(loans, pay).collection_rates(2566).set_index("quarter").loc[2]
     assert q2["due"] == 2000.0 and q2["on_time"] == 1000.0 and q2["collected"] == 2000.0
     assert q2["on_time_rate"] == 0.5 and q2["overall_rate"] == 1.0
@@ -120,11 +161,25 @@ def test_collection_late_payment_counts_overall_not_on_time():
 
 def test_collection_leaves_written_off_loans_out_from_their_write_off_date():
     """Instalments due and payments received on or after the write-off date are in no sum; before it they count."""
-    loans = pd.DataFrame({"loan_id": ["w", "u"], "borrower_type": ["individual"] * 2, "contract_date": _dates("2023-01-15", "2023-01-15"),
-                          "principal": [12_000.0] * 2, "term_months": [12] * 2, "annual_rate": [0.0] * 2,
-                          "status": ["written_off", "written_off"], "status_date": pd.to_datetime(["2023-05-15", None])})  # fmt: skip
-    pay = pd.DataFrame({"loan_id": ["w"] * 4 + ["u"], "paid_date": _dates("2023-02-15", "2023-03-15", "2023-04-15", "2023-06-20", "2023-02-15"),
-                        "amount": [1000.0, 1000.0, 1000.0, 500.0, 1000.0]})  # fmt: skip
+    loans = pd.DataFrame(
+        {
+            "loan_id": ["w", "u"],
+            "borrower_type": ["individual"] * 2,
+            "contract_date": _dates("2023-01-15", "2023-01-15"),
+            "principal": [12_000.0] * 2,
+            "term_months": [12] * 2,
+            "annual_rate": [0.0] * 2,
+            "status": ["written_off", "written_off"],
+            "status_date": pd.to_datetime(["2023-05-15", None]),
+        }
+    )
+    pay = pd.DataFrame(
+        {
+            "loan_id": ["w"] * 4 + ["u"],
+            "paid_date": _dates("2023-02-15", "2023-03-15", "2023-04-15", "2023-06-20", "2023-02-15"),
+            "amount": [1000.0, 1000.0, 1000.0, 500.0, 1000.0],
+        }
+    )
     book = pf.Book(loans, pay)
     table = book.collection_rates(2566).set_index("quarter")
     # w: Feb, Mar (Q2) and 15 Apr (Q3) count; 15 May (the write-off date) and later do not; the 20 Jun recovery is not
@@ -175,7 +230,9 @@ def _write(folder, loans: str, payments: str):
     folder.mkdir()
     (folder / "loans.csv").write_text(loans, encoding="utf-8")
     (folder / "payments.csv").write_text(payments, encoding="utf-8")
-    (folder / "loan_terms.csv").write_text(open("data/hwfund/loan_terms.csv", encoding="utf-8").read(), encoding="utf-8")
+    (folder / "loan_terms.csv").write_text(
+        open("data/hwfund/loan_terms.csv", encoding="utf-8").read(), encoding="utf-8"
+    )
 
 
 def test_bad_loan_data_gets_located_errors(tmp_path):

@@ -40,16 +40,26 @@ def test_every_difference_is_listed(hw):
     summary = reconcile.summary(portfolio.lending_annual, book).set_index("measure")
     assert summary.loc["actual_amount", "compared"] == 31 and summary.loc["actual_amount", "differ"] == 2
     table = reconcile.reconcile(portfolio.lending_annual, book)  # computed once, reused by both views
-    pd.testing.assert_frame_equal(reconcile.summary(portfolio.lending_annual, book, table=table).set_index("measure"), summary)
+    pd.testing.assert_frame_equal(
+        reconcile.summary(portfolio.lending_annual, book, table=table).set_index("measure"), summary
+    )
     pd.testing.assert_frame_equal(reconcile.differences(portfolio.lending_annual, book, table=table),
-                                  diff.reset_index()[reconcile.differences(portfolio.lending_annual, book).columns])  # fmt: skip
+                                  diff.reset_index()[reconcile.differences(portfolio.lending_annual, book).columns])
 
 
 def test_hand_made_book_stocks():
-    loans = pd.DataFrame({"loan_id": ["a", "b", "c"], "borrower_type": ["individual", "group", "group"],
-                          "contract_date": pd.to_datetime(["2023-01-15"] * 3), "principal": [12_000.0, 12_000.0, 24_000.0],
-                          "term_months": [12] * 3, "annual_rate": [0.0] * 3,
-                          "status": [None, None, "litigation"], "status_date": pd.to_datetime([None, None, "2023-05-01"])})
+    loans = pd.DataFrame(
+        {
+            "loan_id": ["a", "b", "c"],
+            "borrower_type": ["individual", "group", "group"],
+            "contract_date": pd.to_datetime(["2023-01-15"] * 3),
+            "principal": [12_000.0, 12_000.0, 24_000.0],
+            "term_months": [12] * 3,
+            "annual_rate": [0.0] * 3,
+            "status": [None, None, "litigation"],
+            "status_date": pd.to_datetime([None, None, "2023-05-01"]),
+        }
+    )
     pay = pd.DataFrame({"loan_id": ["a"] * 6 + ["b"] * 4, "paid_date": pd.to_datetime(
         [f"2023-0{m}-15" for m in range(2, 8)] + [f"2023-0{m}-15" for m in range(2, 6)]), "amount": [1000.0] * 10})
     published = pd.DataFrame({"fiscal_year": [2566], "source": ["T"], "actual_count": [3], "actual_amount": [50_000.0],
@@ -59,4 +69,6 @@ def test_hand_made_book_stocks():
     assert table.loc["actual_count", "matches"]
     assert table.loc["actual_amount", "difference"] == -2_000.0  # 48,000 lent, 50,000 published
     assert table.loc["litigation_amount", "loan_level"] == 24_000.0  # c never paid: full outstanding
-    assert table.loc["arrears_count", "loan_level"] == 1 and table.loc["arrears_amount", "loan_level"] == 2_000.0  # b: Jun, Jul unpaid
+    assert (
+        table.loc["arrears_count", "loan_level"] == 1 and table.loc["arrears_amount", "loan_level"] == 2_000.0
+    )  # b: Jun, Jul unpaid

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 import planlib
+from planlib.inputs import thai
 from planlib.loans import portfolio as pf
 from planlib.loans import synthetic
-from planlib.inputs import thai
 
 SYNTHETIC = Path("data/hwfund/synthetic")
 
