@@ -61,10 +61,6 @@ def _is_level(unit: object) -> bool:
     return isinstance(unit, str) and ("ระดับ" in unit or "level" in unit.lower())
 
 
-def _is_percent(unit: object) -> bool:
-    return isinstance(unit, str) and ("ร้อยละ" in unit or "%" in unit or "percent" in unit.lower())
-
-
 Rows = list[dict[str, object]]
 """Rows of one illustrative table, ready for :func:`write_table`."""
 
@@ -92,7 +88,7 @@ def kpi_actuals(plan: Plan, fiscal_year: int, quarters: Sequence[int], rng: rand
             value = start * flat if abs(target - start) < 1e-9 else start + (path - start) * f
             if _is_level(unit):
                 value = float(round(value))
-            if _is_percent(unit):
+            if kpi.is_percent(unit):
                 value = min(value, 100.0)
             row = {"kpi_code": code, "fiscal_year": fiscal_year, "quarter": q, "value": round(value, 2), "note": note}
             rows.append(row)

@@ -34,11 +34,20 @@ def chart_months(progress: pd.DataFrame, fiscal_year: int) -> pd.PeriodIndex:
 
 
 def activity_label(row: pd.Series, width: int = 48) -> str:
-    """``K1-3 เสนอแผน…``: owner and number, then the Thai text cut to ``width`` characters."""
+    """``K1-3 เสนอแผน…``: owner and number, then the Thai text cut to ``width`` display columns.
+
+    Columns are :func:`planlib.inputs.thai.display_width` (Thai marks above and below take none), so
+    a mark is never cut from its consonant; a cut text ends in ``…``.
+    """
     text = row.get("text_th") if isinstance(row.get("text_th"), str) else row.get("text_en") or ""
     text = str(text)
-    if len(text) > width:
-        text = text[: width - 1].rstrip() + "…"
+    if thai.display_width(text) > width:
+        kept = ""
+        for ch in text:
+            if thai.display_width(kept + ch) > width - 1:
+                break
+            kept += ch
+        text = kept.rstrip() + "…"
     return f"{row['owner_code']}-{row['activity_no']} {text}"
 
 

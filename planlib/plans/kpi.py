@@ -354,14 +354,21 @@ def year_results(plan: Dataset, fiscal_year: int, quarter: int | None = None) ->
     return pd.DataFrame({"kpi_code": pd.Series(dtype="str"), "value": pd.Series(dtype="float64")}), "none", False
 
 
-def _unit_key(unit: object) -> str | None:
-    """A unit for comparison: ``%``/``ร้อยละ``/``percent`` are one unit; ``ระดับ (1-5)`` is ``ระดับ``."""
+def is_percent(unit: object) -> bool:
+    """A percentage unit: it holds ``ร้อยละ``, ``%`` or ``percent`` (``ร้อยละของแผนปฏิบัติการ…`` is one).
+
+    The one rule for "this KPI is measured in %" (start values kept within 0–100, illustrative
+    results capped at 100, units compared by :func:`unit_key`).
+    """
+    return isinstance(unit, str) and ("ร้อยละ" in unit or "%" in unit or "percent" in unit.lower())
+
+
+def unit_key(unit: object) -> str | None:
+    """A unit for comparison: any percentage unit (:func:`is_percent`, ``pct``) is ``%``; ``ระดับ (1-5)`` is ``ระดับ``."""
     if not isinstance(unit, str) or not unit.strip():
         return None
     key = re.sub(r"\s+|\(.*?\)", "", unit).lower()
-    if key in ("%", "ร้อยละ", "percent", "pct") or key.startswith("ร้อยละ"):
-        return "%"
-    return key
+    return "%" if is_percent(unit) or key == "pct" else key
 
 
 def other_unit(plan: Dataset, history: pd.DataFrame) -> pd.Series:
@@ -373,8 +380,8 @@ def other_unit(plan: Dataset, history: pd.DataFrame) -> pd.Series:
     """
     if "unit" not in history or not plan.has("kpis"):
         return pd.Series(False, index=history.index)
-    kpi_units = dict(zip(plan["kpis"]["code"], plan["kpis"]["unit"].map(_unit_key)))
-    row_units = history["unit"].map(_unit_key)
+    kpi_units = dict(zip(plan["kpis"]["code"], plan["kpis"]["unit"].map(unit_key)))
+    row_units = history["unit"].map(unit_key)
     own = history["kpi_code"].map(kpi_units)
     return (row_units.notna() & own.notna() & (row_units != own)).astype(bool)
 

@@ -120,15 +120,11 @@ def _start_value(kpi_row: pd.Series, history: pd.DataFrame | None, fiscal_year: 
             prev = prev[prev["kind"].isna() | (prev["kind"] == "result")]
         if "unit" in prev and isinstance(kpi_row.get("unit"), str):
             prev = prev[prev["unit"].isna() | (prev["unit"] == kpi_row["unit"])]
-        if _is_percent(kpi_row.get("unit")):
+        if kpi.is_percent(kpi_row.get("unit")):
             prev = prev[prev["value"].between(0, 100)]
         if not prev.empty:
             return float(prev["value"].iloc[-1]), f"kpi_history {fiscal_year - 1}"
     return 0.0, "0 (no baseline)"
-
-
-def _is_percent(unit: object) -> bool:
-    return isinstance(unit, str) and ("ร้อยละ" in unit or "%" in unit or unit.lower().startswith("percent"))
 
 
 def kpi_progress(

@@ -36,6 +36,7 @@ from matplotlib.figure import Figure
 
 from planlib import charts
 from planlib.plans import priority
+from planlib.plans.bands import natural_key
 from planlib.plans.priority import Scoring
 
 SAMPLERS = {
@@ -394,7 +395,7 @@ def rank_acceptability(
     rng = np.random.default_rng(seed)
     shares = prob.w / prob.w.sum()
     # columns in natural code order so that "order" ties break by code
-    code_order = np.array(sorted(range(len(prob.codes)), key=lambda i: priority.natural_key(prob.codes[i])))
+    code_order = np.array(sorted(range(len(prob.codes)), key=lambda i: natural_key(prob.codes[i])))
     a = prob.a[code_order]
     n = a.shape[0]
     counts = np.zeros(n * n, dtype=np.int64)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import unicodedata
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import pandas as pd
 import pytest
 
 import planlib
+from planlib.inputs import thai
 from planlib.plans import gantt, progress
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -16,7 +19,7 @@ DSDW = ROOT / "data" / "dsdw"
 
 
 @pytest.fixture(scope="module")
-def k1(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def k1(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
     folder = tmp_path_factory.mktemp("g") / "dsdw"
     shutil.copytree(DSDW, folder, ignore=shutil.ignore_patterns("synthetic"))
     status = "owner_code,activity_no,done_month\nK1,1,2022-10\nK1,2,2022-11\nK1,3,2023-01\n"
@@ -25,7 +28,7 @@ def k1(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def
     return acts[acts["owner_code"] == "K1"]
 
 
-def test_grid_marks_planned_and_done_months(k1) -> None:  # type: ignore[no-untyped-def]
+def test_grid_marks_planned_and_done_months(k1: pd.DataFrame) -> None:
     grid = gantt.gantt_grid(k1, 2566).set_index("activity")
     assert list(grid.columns[:3]) == ["status", "ต.ค. 65", "พ.ย. 65"] and grid.columns[-1] == "ก.ย. 66"
     rows = list(grid.index)
@@ -40,7 +43,7 @@ def test_grid_marks_planned_and_done_months(k1) -> None:  # type: ignore[no-unty
     assert sum("■" in m for m in marks) == 5 and sum("✓" in m for m in marks) == 3
 
 
-def test_chart_draws_bars_done_marks_and_quarter_line(k1) -> None:  # type: ignore[no-untyped-def]
+def test_chart_draws_bars_done_marks_and_quarter_line(k1: pd.DataFrame) -> None:
     fig = gantt.gantt_chart(k1, 2566, 1, source="seed 002")
     ax = fig.axes[0]
     try:
@@ -61,3 +64,14 @@ def test_axis_widens_for_months_before_the_fiscal_year() -> None:
     k5 = acts[acts["owner_code"] == "K5"]
     months = gantt.chart_months(k5, 2566)
     assert str(months[0]) == "2022-09" and str(months[-1]) == "2023-09"  # K5-1 starts in ก.ย. 65
+
+
+def test_activity_label_is_cut_by_display_width_never_inside_a_syllable() -> None:
+    text = "ประชุมชี้แจงแนวทางการดำเนินงานกับเจ้าหน้าที่ทุกจังหวัด"
+    label = gantt.activity_label(pd.Series({"owner_code": "K1", "activity_no": "3", "text_th": text}), 20)
+    shown = label.removeprefix("K1-3 ")
+    assert shown.endswith("…") and thai.display_width(shown) == 20
+    assert len(shown) > 20  # tone marks and upper vowels ride along without taking a column
+    assert text.startswith(shown[:-1]) and unicodedata.category(text[len(shown) - 1]) != "Mn"  # next is a consonant
+    short = pd.Series({"owner_code": "P2", "activity_no": "1", "text_th": "ประชุม"})
+    assert gantt.activity_label(short, 20) == "P2-1 ประชุม"

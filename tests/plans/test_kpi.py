@@ -195,10 +195,12 @@ def test_a_published_result_in_another_unit_is_not_scored(dsdw: planlib.Plan) ->
 
 
 def test_unit_comparison_treats_percent_spellings_as_one() -> None:
-    assert kpi._unit_key("ร้อยละ") == kpi._unit_key("%") == kpi._unit_key(" ร้อยละ ") == "%"
-    assert kpi._unit_key("ระดับ (1-5)") == kpi._unit_key("ระดับ") == "ระดับ"
-    assert kpi._unit_key("ครัวเรือน") != kpi._unit_key("ร้อยละ")
-    assert kpi._unit_key(None) is None and kpi._unit_key("  ") is None
+    assert kpi.unit_key("ร้อยละ") == kpi.unit_key("%") == kpi.unit_key(" ร้อยละ ") == kpi.unit_key("pct") == "%"
+    assert kpi.unit_key("ร้อยละของแผนปฏิบัติการ (Action Plan) พ.ศ. 2566") == "%"  # DSDW K4
+    assert kpi.unit_key("ระดับ (1-5)") == kpi.unit_key("ระดับ") == "ระดับ"
+    assert kpi.unit_key("ครัวเรือน") != kpi.unit_key("ร้อยละ")
+    assert kpi.unit_key(None) is None and kpi.unit_key("  ") is None
+    assert kpi.is_percent("Percent of households") and not kpi.is_percent("ครัวเรือน") and not kpi.is_percent(None)
 
 
 def test_scorecard_chart_bars_are_score_over_top_score(dsdw: planlib.Plan) -> None:
