@@ -58,6 +58,8 @@ MONTH_FORMAT = "[$-107041E]mmm yy"
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 MIN_WIDTH, MAX_WIDTH = 8, 50
 """Column widths (characters); text longer than the widest column wraps."""
+FILTER_BUTTON = 3
+"""Characters a header needs beside its text for the autofilter button."""
 LINE_HEIGHT = 17
 """Points per line of a wrapped cell (11-point Thai text with its marks above and below)."""
 
@@ -316,7 +318,7 @@ def _write_header(ws: Worksheet, section: Section) -> list[int]:
         else:
             text = header_text(section.labels.get(name, str(name)))
             _put(cell, text)
-            widths.append(max(thai.display_width(line) for line in text.splitlines() or [""]))
+            widths.append(max(thai.display_width(line) for line in text.splitlines() or [""]) + FILTER_BUTTON)
         cell.font, cell.fill, cell.alignment = bold, HEADER_FILL, align
     return widths
 
