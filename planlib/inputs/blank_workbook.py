@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -473,7 +473,7 @@ def _write_readme(sheet: Worksheet) -> None:
         cell.font = Font(bold=True)
         cell.fill = REQUIRED_FILL
     for row in readme_rows():
-        sheet.append(list(row.__dict__.values()))
+        sheet.append(list(astuple(row)))
     sheet.freeze_panes = f"C{header_row + 1}"
     widths = (16, 24, 24, 30, 18, 28, 60, 20, 60)
     for i, width in enumerate(widths, start=1):
