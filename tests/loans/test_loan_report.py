@@ -11,7 +11,6 @@ import pandas as pd
 import papermill
 import pytest
 
-import planlib
 from planlib.loans import books, loan_report, synthetic
 from planlib.loans import large_books as lb
 from planlib.loans import portfolio as pf
@@ -29,6 +28,13 @@ def _texts(path: Path) -> str:
     return re.sub(r"\s+", " ", " ".join(out))
 
 
+def run_notebook(out: Path, **parameters: object) -> str:
+    """Run the report notebook with ``parameters`` into ``out``; the HTML it shows (no cell may fail)."""
+    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters=parameters, kernel_name="python3",
+                               progress_bar=False)
+    return _texts(out)
+
+
 def test_stored_without_outputs():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
@@ -38,9 +44,7 @@ def test_stored_without_outputs():
 
 def test_runs_for_hwfund_with_synthetic_book(tmp_path):
     out = tmp_path / "hw.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters={"org": "hwfund", "fy": 2567, "quarter": 3,
-                               "data_dir": str(Path("data").resolve())}, kernel_name="python3", progress_bar=False)
-    text = _texts(out)
+    text = run_notebook(out, org="hwfund", fy=2567, quarter=3, data_dir=str(Path("data").resolve()))
     assert "SYNTHETIC" in text and "ณ / as of 30 มิ.ย. 2567" in text
     assert "91.07" in text and "PAR30" in text and "สงสัยจะสูญ" in text
     assert "FY2548 is printed as 2558" in text
@@ -53,14 +57,7 @@ def test_runs_for_aggregates_only(tmp_path):
     for name in ("plan.csv", "lending_annual.csv"):
         shutil.copy(Path("data/hwfund") / name, org / name)
     out = tmp_path / "agg.ipynb"
-    papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(out),
-        parameters={"org": "agg", "fy": 2567, "data_dir": str(tmp_path / "data")},
-        kernel_name="python3",
-        progress_bar=False,
-    )
-    text = _texts(out)
+    text = run_notebook(out, org="agg", fy=2567, data_dir=str(tmp_path / "data"))
     assert "No loan-level data" in text and "91.07" in text and "SYNTHETIC" not in text
 
 
@@ -69,14 +66,7 @@ def test_not_applicable_without_lending_data(tmp_path):
     org.mkdir(parents=True)
     shutil.copy(Path("data/hwfund/plan.csv"), org / "plan.csv")
     out = tmp_path / "none.ipynb"
-    papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(out),
-        parameters={"org": "none", "fy": 2567, "data_dir": str(tmp_path / "data")},
-        kernel_name="python3",
-        progress_bar=False,
-    )
-    assert "this report does not apply" in _texts(out)
+    assert "this report does not apply" in run_notebook(out, org="none", fy=2567, data_dir=str(tmp_path / "data"))
 
 
 def test_method_appendix_states_the_equal_principal_convention():
@@ -98,9 +88,8 @@ def test_as_of_is_the_quarter_end():
 
 
 @pytest.fixture(scope="module")
-def hw_book():
-    data = planlib.load_portfolio("data/hwfund")
-    return data, pf.Book.from_portfolio(data)
+def hw_book(hwfund_portfolio):
+    return hwfund_portfolio, pf.Book.from_portfolio(hwfund_portfolio)
 
 
 def test_relief_what_if_for_the_synthetic_cohorts(hw_book):
@@ -126,20 +115,8 @@ def test_runs_on_a_parquet_loan_book_through_the_large_path(tmp_path, hw_book):
     """The notebook with ``loan_book``: DuckDB path, the large book's numbers, source line, steps out of the report."""
     folder = synthetic.write_parquet(tmp_path / "national_book", 3000, seed=11, chunk=1000)
     out = tmp_path / "large.ipynb"
-    papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(out),
-        parameters={
-            "org": "hwfund",
-            "fy": 2567,
-            "quarter": 3,
-            "loan_book": str(folder),
-            "data_dir": str(Path("data").resolve()),
-        },
-        kernel_name="python3",
-        progress_bar=False,
-    )
-    text = _texts(out)
+    data = str(Path("data").resolve())
+    text = run_notebook(out, org="hwfund", fy=2567, quarter=3, loan_book=str(folder), data_dir=data)
     large = books.open_book(str(folder))
     assert isinstance(large, lb.LargeBook)
     quality = loan_report.quality_table(large.snapshot(pd.Timestamp("2024-06-30")))

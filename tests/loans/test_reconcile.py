@@ -5,15 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import planlib
 from planlib.loans import portfolio as pf
 from planlib.loans import reconcile
 
 
 @pytest.fixture(scope="module")
-def hw():
-    portfolio = planlib.load_portfolio("data/hwfund")
-    return portfolio, pf.Book.from_portfolio(portfolio)
+def hw(hwfund_portfolio):
+    return hwfund_portfolio, pf.Book.from_portfolio(hwfund_portfolio)
 
 
 def test_synthetic_book_rolls_up_to_table_2_1_exactly(hw):
