@@ -192,8 +192,8 @@ def test_notebook_runs_with_a_weights_file(tmp_path: Path) -> None:
                                progress_bar=False, cwd=str(tmp_path))
     nb = nbformat.read(out, as_version=4)
     html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-    pngs = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-    assert pngs == 2  # the 2x2 chart and the IE matrix
+    pngs = html.count('<img alt="')  # show_figure embeds each chart as a PNG <img> with alt text
+    assert pngs == 2 and html.count("data:image/png;base64,") == 2  # the 2x2 chart and the IE matrix
     assert "น้ำหนักและคะแนนจากไฟล์ของผู้วิเคราะห์" in html  # labelled as the analyst's what-if
     assert "<td>2.20 (ปานกลาง)</td>" in html and "<td>3.00 (สูง)</td>" in html and "<td>II</td>" in html
     assert "แผนนี้ไม่มีเมทริกซ์ TOWS" in html  # hwfund prints no TOWS

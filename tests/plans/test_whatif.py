@@ -140,4 +140,4 @@ def test_notebook_runs_with_weights_under_papermill(tmp_path: Path, monkeypatch:
     assert "Weight sliders appear when this notebook runs in JupyterLab" in html
     widget = "application/vnd.jupyter.widget-view+json"
     assert not any(widget in o.get("data", {}) for o in outputs)  # no widget without a live kernel
-    assert sum("image/png" in o.get("data", {}) for o in outputs) == 3  # movement, intervals, heatmap
+    assert html.count('<img alt="') == html.count("data:image/png;base64,") == 3  # movement, intervals, heatmap
