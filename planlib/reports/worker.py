@@ -29,7 +29,7 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -71,12 +71,14 @@ def process_alive(proc: psutil.Process) -> bool:
         return False
 
 
-def end_with_parent(parent: int, interval: float = PARENT_POLL_SECONDS) -> threading.Thread:
+def end_with_parent(
+    parent: int, interval: float = PARENT_POLL_SECONDS, cleanup: Callable[[], object] | None = None
+) -> threading.Thread:
     """Start a daemon thread that kills this process and its kernels once process ``parent`` is gone.
 
     The main process kills its workers itself on Ctrl-C, a timeout or the end of the batch; this is
     for when it cannot (SIGKILL, out of memory): a worker blocked in a long cell would otherwise run
-    on, with its kernel, until the cell's own timeout.
+    on, with its kernel, until the cell's own timeout. ``cleanup`` runs after the kernels are killed.
     """
 
     def watch() -> None:
@@ -88,6 +90,8 @@ def end_with_parent(parent: int, interval: float = PARENT_POLL_SECONDS) -> threa
         for child in me.children(recursive=True):
             with contextlib.suppress(psutil.Error):
                 child.kill()
+        if cleanup is not None:
+            cleanup()
         os._exit(1)
 
     thread = threading.Thread(target=watch, name="planlib-end-with-parent", daemon=True)
@@ -108,10 +112,10 @@ def worker_main(conn: Connection, log: str | None = None, parent: int | None = N
             fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
             os.dup2(fd, 2)
             os.close(fd)
-    if parent is not None:
-        end_with_parent(parent)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     kernels = private_kernelspec()
+    if parent is not None:
+        end_with_parent(parent, cleanup=lambda: shutil.rmtree(kernels, ignore_errors=True))
     try:
         # heavy: imported here (once per worker, or already in the forkserver), not by the main process
         import nbformat
