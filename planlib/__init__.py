@@ -41,7 +41,7 @@ MODULES: dict[str, str] = {
     **{name: f"planlib.plans.{name}" for name in ("swot", "ife_efe", "tows", "priority", "value_for_money", "ahp",
                                                     "whatif", "sensitivity", "kpi", "progress", "gantt", "boardpack",
                                                     "examples", "bands")},
-    **{name: f"planlib.loans.{name}" for name in ("lending", "schedule", "portfolio", "large_books", "reconcile",
+    **{name: f"planlib.loans.{name}" for name in ("lending", "lending_progress", "schedule", "portfolio", "large_books", "reconcile",
                                                     "synthetic", "loan_report", "books")},
     **{name: f"planlib.reports.{name}" for name in ("templates", "render", "pdf_text")},
     **{name: f"planlib.{name}" for name in ("charts", "display", "cli", "fonts", "checklist")},

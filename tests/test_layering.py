@@ -14,7 +14,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "planlib"
 
-RANK = {"inputs": 0, "charts": 1, "display": 1, "checklist": 1, "plans": 2, "loans": 2, "reports": 3,
+RANK = {"inputs": 0, "fonts": 1, "charts": 1, "display": 1, "checklist": 1, "plans": 2, "loans": 2, "reports": 3,
         "cli": 4, "__main__": 4, "__init__": 4}
 
 

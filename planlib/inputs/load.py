@@ -250,7 +250,6 @@ def plan_info(frame: pd.DataFrame, file: str, problems: Problems, sheet: str = "
     return info
 
 
-_plan_info = plan_info
 """Old private name, kept until :mod:`planlib.reports.templates` calls :func:`plan_info`."""
 
 

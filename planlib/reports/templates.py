@@ -41,6 +41,9 @@ from pydantic import (
     model_validator,
 )
 
+from planlib.inputs import contract
+from planlib.inputs.load import plan_info, read_tables
+from planlib.inputs.problems import Problems
 from planlib.plans.priority import TIE_KEYS, parse_tie_break
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -232,14 +235,11 @@ class OrgData:
 
 def scan_org(path: str | Path) -> OrgData:
     """Read an organisation folder's tables (real and ``synthetic/``) without running checks."""
-    from planlib.inputs import contract
-    from planlib.inputs.load import _plan_info, read_tables
-    from planlib.inputs.problems import Problems
 
     path = Path(path)
     problems = Problems()
     tables, files, _ = read_tables(path, contract.TABLES, problems, synthetic=True)
-    info = _plan_info(tables["plan"], files["plan"], problems) if "plan" in tables else {}
+    info = plan_info(tables["plan"], files["plan"], problems) if "plan" in tables else {}
     fy = info.get("fiscal_year")
     fiscal_year = int(fy) if isinstance(fy, int | float) and FY_MIN <= int(fy) <= FY_MAX else None
     return OrgData(path.name, path, fiscal_year, {k: v for k, v in tables.items() if len(v)})
