@@ -36,13 +36,43 @@ checks.install(checklist.CHECKS)
 fonts.register_when_matplotlib_loads()
 
 MODULES: dict[str, str] = {
-    **{name: f"planlib.inputs.{name}" for name in ("thai", "contract", "read", "load", "checks", "problems",
-                                                     "dataset", "messages", "blank_workbook")},
-    **{name: f"planlib.plans.{name}" for name in ("swot", "ife_efe", "tows", "priority", "value_for_money", "ahp",
-                                                    "whatif", "sensitivity", "kpi", "progress", "gantt", "boardpack",
-                                                    "examples", "bands")},
-    **{name: f"planlib.loans.{name}" for name in ("lending", "lending_progress", "schedule", "portfolio", "large_books", "reconcile",
-                                                    "synthetic", "loan_report", "books")},
+    **{
+        name: f"planlib.inputs.{name}"
+        for name in ("thai", "contract", "read", "load", "checks", "problems", "dataset", "messages", "blank_workbook")
+    },
+    **{
+        name: f"planlib.plans.{name}"
+        for name in (
+            "swot",
+            "ife_efe",
+            "tows",
+            "priority",
+            "value_for_money",
+            "ahp",
+            "whatif",
+            "sensitivity",
+            "kpi",
+            "progress",
+            "gantt",
+            "boardpack",
+            "examples",
+            "bands",
+        )
+    },
+    **{
+        name: f"planlib.loans.{name}"
+        for name in (
+            "lending",
+            "lending_progress",
+            "schedule",
+            "portfolio",
+            "large_books",
+            "reconcile",
+            "synthetic",
+            "loan_report",
+            "books",
+        )
+    },
     **{name: f"planlib.reports.{name}" for name in ("templates", "render", "pdf_text")},
     **{name: f"planlib.{name}" for name in ("charts", "display", "cli", "fonts", "checklist")},
 }

@@ -93,9 +93,13 @@ def _int_like(value: object) -> object:
 
 
 PlainText = Annotated[str, AfterValidator(_plain_text)]
-OrgCode = Annotated[str, Field(pattern=rf"^{ORG_PATTERN}$", max_length=64, description="organisation folder under data_dir")]
+OrgCode = Annotated[
+    str, Field(pattern=rf"^{ORG_PATTERN}$", max_length=64, description="organisation folder under data_dir")
+]
 FiscalYear = Annotated[
-    int, BeforeValidator(_int_like), Field(ge=FY_MIN, le=FY_MAX, description=f"Buddhist-Era fiscal year, {FY_MIN}–{FY_MAX}")
+    int,
+    BeforeValidator(_int_like),
+    Field(ge=FY_MIN, le=FY_MAX, description=f"Buddhist-Era fiscal year, {FY_MIN}–{FY_MAX}"),
 ]
 Quarter = Annotated[int, BeforeValidator(_int_like), Field(ge=1, le=4, description="fiscal quarter, 1 = Oct–Dec")]
 CriterionCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,32}$")]
@@ -181,7 +185,10 @@ class LoanStatisticsParams(ReportParams):
     quarter: Quarter | None = Field(default=None, description="as-of = quarter end; empty = the whole fiscal year")
     loan_book: PlainText | None = Field(
         default=None,
-        description="optional folder of loans/ and payments/ Parquet for a large book (out of core); empty = the org's own loans",
+        description=(
+            "optional folder of loans/ and payments/ Parquet for a large book (out of core); "
+            "empty = the org's own loans"
+        ),
     )
 
     @model_validator(mode="after")
@@ -193,17 +200,25 @@ class LoanStatisticsParams(ReportParams):
 
 class KpiScorecardParams(ReportParams):
     fy: FiscalYear
-    method: Literal["step", "interpolated"] = Field(default="step", description="KPI scoring method (planlib.plans.kpi.METHODS)")
+    method: Literal["step", "interpolated"] = Field(
+        default="step", description="KPI scoring method (planlib.plans.kpi.METHODS)"
+    )
     below: Literal["zero", "lowest", "none"] = Field(default="zero", description="score below the lowest level")
 
 
 class QuarterlyProgressParams(ReportParams):
     fy: FiscalYear
     quarter: Quarter
-    method: Literal["step", "interpolated"] = Field(default="step", description="KPI scoring method (planlib.plans.kpi.METHODS)")
+    method: Literal["step", "interpolated"] = Field(
+        default="step", description="KPI scoring method (planlib.plans.kpi.METHODS)"
+    )
     below: Literal["zero", "lowest", "none"] = Field(default="zero", description="score below the lowest level")
-    green: Annotated[float, Field(ge=0, le=1000)] = Field(default=100.0, description="RAG green at ≥ this % of the target to date")
-    amber: Annotated[float, Field(ge=0, le=1000)] = Field(default=90.0, description="RAG amber at ≥ this % of the target to date")
+    green: Annotated[float, Field(ge=0, le=1000)] = Field(
+        default=100.0, description="RAG green at ≥ this % of the target to date"
+    )
+    amber: Annotated[float, Field(ge=0, le=1000)] = Field(
+        default=90.0, description="RAG amber at ≥ this % of the target to date"
+    )
     output_dir: PlainText = Field(
         default="", description="where the board-pack .xlsx goes (the runner sets it; empty = beside the notebook)"
     )
@@ -400,7 +415,10 @@ TEMPLATES: dict[str, Template] = {
             LoanStatisticsParams,
             needs_any=("lending_annual", "loans"),
             periods=_latest_lending_year,
-            description="published lending figures, disbursement, arrears and litigation; loan-level ageing, PAR, vintages, roll rates, reconciliation",
+            description=(
+                "published lending figures, disbursement, arrears and litigation; "
+                "loan-level ageing, PAR, vintages, roll rates, reconciliation"
+            ),
         ),
         Template(
             "kpi_scorecard",

@@ -13,7 +13,14 @@ DATA = tpl.DEFAULT_DATA_DIR
 
 
 def test_registry_declares_the_six_templates_once():
-    assert list(tpl.TEMPLATES) == ["swot", "prioritization", "whatif", "loan_statistics", "kpi_scorecard", "quarterly_progress"]
+    assert list(tpl.TEMPLATES) == [
+        "swot",
+        "prioritization",
+        "whatif",
+        "loan_statistics",
+        "kpi_scorecard",
+        "quarterly_progress",
+    ]
     for name, t in tpl.TEMPLATES.items():
         assert t.name == name and t.title_th and t.title_en
         assert t.notebook == tpl.NOTEBOOK_DIR / f"{name}.ipynb"
@@ -30,7 +37,11 @@ def test_templates_are_stored_without_outputs_with_one_parameters_cell(name):
     tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1, f"{name}.ipynb needs exactly one cell tagged 'parameters'"
     declared = set(tpl.TEMPLATES[name].params.model_fields)
-    assigned = {line.split("=", 1)[0].strip() for line in tagged[0].source.splitlines() if "=" in line and not line.startswith("#")}
+    assigned = {
+        line.split("=", 1)[0].strip()
+        for line in tagged[0].source.splitlines()
+        if "=" in line and not line.startswith("#")
+    }
     assert assigned <= declared, f"{name}.ipynb parameters not declared in templates.py: {assigned - declared}"
     import papermill
 
@@ -49,7 +60,9 @@ def test_templates_are_stored_without_outputs_with_one_parameters_cell(name):
         ("quarterly_progress", {"org": "hwfund", "fy": 2568, "quarter": 0}, "'quarter'"),
         ("quarterly_progress", {"org": "hwfund", "fy": True, "quarter": 2}, "'fy'"),
         ("quarterly_progress", {"org": "hwfund", "fy": 2568}, "'quarter' is required"),
-        ("quarterly_progress", {"org": "hwfund", "fy": 2568, "quarter": 2, "output_dir": 'x"\nimport os; os.system("id")'},
+        (
+            "quarterly_progress",
+            {"org": "hwfund", "fy": 2568, "quarter": 2, "output_dir": 'x"\nimport os; os.system("id")'},
          "plain text"),
         ("swot", {"org": "hwfund", "weights_file": "w.csv'\n__import__('os')"}, "plain text"),
         ("swot", {"org": "hwfund", "language": "fr"}, "'language'"),
@@ -67,7 +80,9 @@ def test_bad_parameters_are_refused_with_a_message(template, raw, word):
 
 
 def test_good_parameters_are_typed():
-    p = tpl.TEMPLATES["quarterly_progress"].validate({"org": "hwfund", "fy": "๒๕๖๘", "quarter": "2", "data_dir": str(DATA)})
+    p = tpl.TEMPLATES["quarterly_progress"].validate(
+        {"org": "hwfund", "fy": "๒๕๖๘", "quarter": "2", "data_dir": str(DATA)}
+    )
     assert (p.fy, p.quarter, p.org) == (2568, 2, "hwfund")
     w = tpl.TEMPLATES["whatif"].validate({"org": "ditp", "weights": {"C1": 2, "C2": 0.5}, "data_dir": str(DATA)})
     assert w.weights == {"C1": 2.0, "C2": 0.5}
@@ -95,7 +110,11 @@ def test_quarterly_progress_period_is_the_latest_quarter_with_actuals(tmp_path):
     _write(org, "kpis", [["code", "name_th"], ["K1", "ตัวชี้วัดหนึ่ง"]])
     qp = tpl.TEMPLATES["quarterly_progress"]
     assert qp.periods(tpl.scan_org(org)) == [{"fy": 2568, "quarter": 2}]  # no actuals: the plan's year, Q2
-    _write(org, "kpi_actuals", [["kpi_code", "fiscal_year", "quarter", "value"], ["K1", "2568", "1", "3"], ["K1", "2568", "3", "5"]])
+    _write(
+        org,
+        "kpi_actuals",
+        [["kpi_code", "fiscal_year", "quarter", "value"], ["K1", "2568", "1", "3"], ["K1", "2568", "3", "5"]],
+    )
     data = tpl.scan_org(org)
     assert qp.periods(data) == [{"fy": 2568, "quarter": 3}]
     assert qp.applies_to(data)
