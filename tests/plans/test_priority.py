@@ -24,16 +24,6 @@ from planlib.reports import templates
 DATA = Path(__file__).resolve().parents[2] / "data"
 
 
-@pytest.fixture(scope="module")
-def hwfund() -> pr.Scoring:
-    return pr.scoring(planlib.load_plan(DATA / "hwfund"))
-
-
-@pytest.fixture(scope="module")
-def ditp() -> pr.Scoring:
-    return pr.scoring(planlib.load_plan(DATA / "ditp"))
-
-
 def _copy(tmp_path: Path, org: str) -> Path:
     folder = tmp_path / org
     shutil.copytree(DATA / org, folder, ignore=shutil.ignore_patterns("synthetic"))

@@ -8,21 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import planlib
 from planlib.plans import priority as pr
 from planlib.plans import sensitivity as se
 
 DATA = Path(__file__).resolve().parents[2] / "data"
-
-
-@pytest.fixture(scope="module")
-def hwfund() -> pr.Scoring:
-    return pr.scoring(planlib.load_plan(DATA / "hwfund"))
-
-
-@pytest.fixture(scope="module")
-def ditp() -> pr.Scoring:
-    return pr.scoring(planlib.load_plan(DATA / "ditp"))
 
 
 def _sweep(sc: pr.Scoring, top_k: int | None, steps: int = 2001) -> list[tuple[float, float]]:
