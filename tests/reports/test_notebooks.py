@@ -1,6 +1,6 @@
 """Every template notebook that exists, run by ``planlib report`` on the shipped data for every org it applies to.
 
-The whole default batch runs once per session (module fixture, 2 workers); each case then checks
+The whole default batch runs once per session (``built`` in tests/reports/conftest.py, 2 workers); each case then checks
 its own outputs: status ok, the notebook's Thai title and a figure in the HTML, and Thai text
 from the organisation's data in the PDF's extracted text.
 """
@@ -10,53 +10,22 @@ from __future__ import annotations
 import html
 import json
 import re
-from pathlib import Path
 
 import pytest
+from batch_cases import report_cases
 
 from planlib.reports import pdf_text, render
 from planlib.reports import templates as tpl
-from planlib.reports.batch import plan_run
-from planlib.reports.command_line import execute_plan
 
 DATA = tpl.DEFAULT_DATA_DIR
 THAI = re.compile("[\u0e01-\u0e5b]")
 TEXT_COLUMNS = ("name_th", "text_th", "category_th", "borrower_type_th")
-
-
-def _cases() -> list[tuple[str, str]]:
-    cases = []
-    for org in tpl.known_orgs(DATA):
-        data = tpl.scan_org(DATA / org)
-        for name, template in tpl.TEMPLATES.items():
-            if template.notebook.exists() and template.applies_to(data) and template.periods(data):
-                cases.append((name, org))
-    return cases
-
-
-CASES = _cases()
+CASES = report_cases()
 
 
 def searchable(text: str) -> str:
     """Text without whitespace (lines wrap anywhere), sara am folded as planlib.reports.pdf_text does."""
     return pdf_text.searchable(re.sub(r"\s+", "", text))
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    plan = plan_run(DATA, out, templates=sorted({t for t, _ in CASES}))
-    assert not plan.refused
-    code = execute_plan(plan, out.resolve(), DATA, workers=2, progress=False)
-    return code, out.resolve()
-
-
-def _entry(out: Path, template: str, org: str) -> tuple[Path, dict]:
-    for manifest in sorted((out / org).glob("*/manifest.json")):
-        reports = json.loads(manifest.read_text(encoding="utf-8"))["reports"]
-        if template in reports:
-            return manifest.parent, reports[template]
-    raise AssertionError(f"no manifest entry for {org}/{template}")
 
 
 def _title(template: str) -> str:
@@ -86,11 +55,10 @@ def test_the_batch_exits_zero(built):
 
 
 @pytest.mark.parametrize(("template", "org"), CASES, ids=[f"{t}-{o}" for t, o in CASES])
-def test_report_has_thai_title_figure_and_thai_pdf_text(built, template, org):
+def test_report_has_thai_title_figure_and_thai_pdf_text(report_files, template, org):
     from pypdf import PdfReader
 
-    _, out = built
-    folder, entry = _entry(out, template, org)
+    folder, entry = report_files(template, org)
     assert entry["status"] == "ok", entry["error"]
     page = (folder / f"{template}.html").read_text(encoding="utf-8")
     body = html.unescape(re.sub(r"<[^>]+>", " ", page.split("<main>", 1)[1]))
