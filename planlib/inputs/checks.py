@@ -163,18 +163,57 @@ def _some_codes(codes: set[str], limit: int = 12) -> str:
 # ---------------------------------------------------------------- weights, scales, schedules
 
 
-def kpi_weights(dataset: Dataset) -> Iterator[Problem]:
-    """KPI weights (%) must sum to 100 when every KPI has one."""
-    kpis = dataset.tables.get("kpis")
-    if kpis is None or "weight" not in kpis or kpis["weight"].isna().all():
-        return
-    if kpis["weight"].isna().any():
-        for row in kpis.index[kpis["weight"].isna()]:
-            yield located(dataset, "error", "weight_missing", "kpis", row, "weight", "")
-        return
-    total = float(kpis["weight"].sum())
+Finding = tuple[str, int | None, str, str, dict[str, object]]
+"""A problem not yet located in a file: (message code, row, column, value, the message's values)."""
+
+KPI_WEIGHT_CODES = ("weight_missing", "weights_sum_kpi")
+"""Codes of :func:`kpi_weight_findings` about the weights as a whole (reported by :func:`kpi_weights`)."""
+GROUP_WEIGHT_CODES = ("group_weight", "group_weights_sum")
+"""Codes of :func:`kpi_weight_findings` about groups (reported by ``planlib.plans.kpi.kpi_group_weights``)."""
+
+
+def kpi_weight_findings(kpis: pd.DataFrame) -> list[Finding]:
+    """The one KPI weight rule: weights that cannot make a scorecard.
+
+    No weight at all: nothing (a scorecard without a total). Some weights missing: one ``weight_missing``
+    per row, and nothing more (a sum over part of the weights says nothing). Otherwise the weights (%)
+    must sum to 100 (``weights_sum_kpi``), and within each group to its ``group_weight`` (one value per
+    group: ``group_weight``; the sum: ``group_weights_sum``). Tolerance 0.01. Source: seed 002 §3
+    ("check that the weights sum to 70, 30 and 100").
+    """
+    found: list[Finding] = []
+    if "weight" not in kpis or kpis["weight"].isna().all():
+        return found
+    weights = kpis["weight"]
+    if weights.isna().any():
+        for row, rec in kpis[weights.isna()].iterrows():
+            number = int(str(row)) if str(row).isdigit() else None
+            found.append(("weight_missing", number, "weight", str(rec.get("code", "") or ""), {}))
+        return found
+    total = float(weights.sum())
     if abs(total - 100) > 0.01:
-        yield located(dataset, "error", "weights_sum_kpi", "kpis", None, "weight", f"{total:g}", total=total)
+        found.append(("weights_sum_kpi", None, "weight", f"{total:g}", {"total": total}))
+    if "group_weight" in kpis and "group" in kpis:
+        for group, part in kpis.groupby("group", dropna=True):
+            declared = part["group_weight"].dropna().unique()
+            got = float(part["weight"].sum())
+            if len(declared) > 1:
+                shown = ", ".join(f"{v:g}" for v in declared)
+                found.append(("group_weight", None, "group_weight", shown, {"group": group, "shown": shown}))
+            elif len(declared) == 1 and abs(got - float(declared[0])) > 0.01:
+                values = {"group": group, "got": got, "declared": float(declared[0])}
+                found.append(("group_weights_sum", None, "weight", f"{got:g}", values))
+    return found
+
+
+def kpi_weights(dataset: Dataset) -> Iterator[Problem]:
+    """KPI weights: none missing once any is given, summing to 100 (:func:`kpi_weight_findings`)."""
+    kpis = dataset.tables.get("kpis")
+    if kpis is None:
+        return
+    for code, row, column, value, values in kpi_weight_findings(kpis):
+        if code in KPI_WEIGHT_CODES:
+            yield located(dataset, "error", code, "kpis", row, column, value, **values)
 
 
 def swot_weights(dataset: Dataset) -> Iterator[Problem]:

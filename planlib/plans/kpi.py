@@ -287,35 +287,16 @@ class Scorecard:
     unscored: pd.DataFrame | None = None  # published results left out: their unit is not the KPI's (see year_results)
 
 
-Finding = tuple[str, int | None, str, str, dict[str, object]]
+Finding = checks.Finding
 """A problem not yet located in a file: (message code, row, column, value, the message's values)."""
 
 
 def weight_findings(kpis: pd.DataFrame) -> list[Finding]:
-    """Weights that cannot make a scorecard: some missing, a total ≠ 100, a group ≠ its group_weight.
+    """Weights that cannot make a scorecard: the one rule, :func:`planlib.inputs.checks.kpi_weight_findings`.
 
-    Source: seed 002 §3 ("check that the weights sum to 70, 30 and 100").
+    Some missing (and then nothing more), a total ≠ 100, a group ≠ its group_weight. Source: seed 002 §3.
     """
-    found: list[Finding] = []
-    weights = kpis["weight"] if "weight" in kpis else pd.Series(dtype="float64")
-    if weights.isna().all():
-        return found
-    for row, rec in kpis[weights.isna()].iterrows():
-        found.append(("weight_missing", int(str(row)), "weight", str(rec.get("code", "")), {}))
-    total = float(weights.sum())
-    if abs(total - 100) > 0.01:
-        found.append(("weights_sum_kpi", None, "weight", f"{total:g}", {"total": total}))
-    if "group_weight" in kpis and "group" in kpis:
-        for group, part in kpis.groupby("group", dropna=True):
-            declared = part["group_weight"].dropna().unique()
-            got = float(part["weight"].sum())
-            if len(declared) > 1:
-                shown = ", ".join(f"{v:g}" for v in declared)
-                found.append(("group_weight", None, "group_weight", shown, {"group": group, "shown": shown}))
-            elif len(declared) == 1 and abs(got - float(declared[0])) > 0.01:
-                values = {"group": group, "got": got, "declared": float(declared[0])}
-                found.append(("group_weights_sum", None, "weight", f"{got:g}", values))
-    return found
+    return checks.kpi_weight_findings(kpis)
 
 
 def weight_problems(kpis: pd.DataFrame) -> list[Problem]:
@@ -482,7 +463,7 @@ def kpi_group_weights(dataset: Dataset) -> Iterator[Problem]:
     if kpis is None or "group_weight" not in kpis or kpis["group_weight"].isna().all():
         return
     for code, row, column, value, values in weight_findings(kpis):
-        if code in ("group_weight", "group_weights_sum"):
+        if code in checks.GROUP_WEIGHT_CODES:
             yield checks.located(dataset, "error", code, "kpis", row, column, value, **values)
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import planlib
+from planlib.inputs import checks
 from planlib.plans import kpi
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -231,3 +232,47 @@ def test_scorecard_chart_marks_missing_and_below_lowest() -> None:
     import matplotlib.pyplot as plt
 
     plt.close(fig)
+
+
+# ---------------------------------------------------------------- the weight rule, defined once (issue 13)
+
+
+def _weight_pairs(findings: list[kpi.Finding]) -> list[tuple[str, int | None, str, str]]:
+    return [(code, row, column, value) for code, row, column, value, _ in findings]
+
+
+def _problem_pairs(problems: planlib.Problems) -> list[tuple[str, int | None, str, str]]:
+    codes = (*checks.KPI_WEIGHT_CODES, *checks.GROUP_WEIGHT_CODES)
+    return sorted((p.code, p.row, p.column, p.value) for p in problems if p.code in codes)
+
+
+def test_weight_rule_is_the_same_for_checks_and_scorecards_on_the_shipped_data(
+    plans: dict[str, planlib.Plan],
+) -> None:
+    for org, plan in plans.items():
+        if not plan.has("kpis"):
+            continue
+        findings = kpi.weight_findings(plan["kpis"])
+        assert findings == checks.kpi_weight_findings(plan["kpis"]), org
+        located = list(checks.kpi_weights(plan)) + list(kpi.kpi_group_weights(plan))
+        assert _problem_pairs(planlib.Problems(located)) == sorted(_weight_pairs(findings)), org
+    # DSDW weights 15+20+15+20+15+15 = 100, in groups 70 and 30: nothing to find
+    assert kpi.weight_findings(plans["dsdw"]["kpis"]) == []
+
+
+def test_missing_weights_are_found_the_same_way_by_validate_and_by_the_scorecard(tmp_path: Path) -> None:
+    folder = copy_plan(tmp_path)
+    kpis = pd.read_csv(folder / "kpis.csv", dtype=str)
+    kpis.loc[kpis["code"].isin(["K2", "K6"]), "weight"] = ""
+    kpis.to_csv(folder / "kpis.csv", index=False)
+    loose = planlib.load_plan(folder, strict=False)
+    findings = kpi.weight_findings(loose["kpis"])
+    # one finding per missing weight (file rows 3 and 7), and no "sum to 65" on top of them
+    assert _weight_pairs(findings) == [("weight_missing", 3, "weight", "K2"), ("weight_missing", 7, "weight", "K6")]
+    from_validate = [p for p in planlib.validate(folder) if p.code in checks.KPI_WEIGHT_CODES]
+    assert sorted((p.code, p.row, p.column) for p in from_validate) == [
+        ("weight_missing", 3, "weight"),
+        ("weight_missing", 7, "weight"),
+    ]
+    with pytest.raises(planlib.DataError, match="weight missing"):
+        kpi.scorecard(loose, 2566, actuals=SEED_ACTUALS)
