@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from planlib.inputs import thai
+from planlib.inputs.key_figure import PART_NAMES, KeyFigure
 from planlib.inputs.problems import Problem, Problems
 
 PROGRESS_ENV = "PLANLIB_PROGRESS"
@@ -169,7 +170,7 @@ def show_table(frame: pd.DataFrame, **kwargs: object) -> None:
 
     The output carries ``{"planlib_table": {"sha256": …}}`` metadata (invisible in the report);
     the runner hashes these per report into the manifest (``result_tables``), so two runs can be
-    compared number for number (:func:`planlib.reports.report.result_tables`).
+    compared number for number (:func:`planlib.reports.worker.result_tables`).
     """
     from IPython.display import HTML
 
@@ -178,6 +179,119 @@ def show_table(frame: pd.DataFrame, **kwargs: object) -> None:
 
 
 APPENDIX = "ภาคผนวก / Appendix"
+
+
+# ---------------------------------------------------------------- page 1: key figures and verdict
+
+KEY_FIGURES_TITLE = "ตัวเลขสำคัญ / Key figures"
+STATUS_RAG = {"green": "green", "amber": "amber", "red": "red", "no data": "grey", "not scored": "grey",
+              "no scenario": "grey"}
+"""A figure's status → the RAG colour of its chip (other statuses, such as what-if, get a neutral chip)."""
+PART_RAG = {"green": "green", "amber": "amber", "red": "red", "grey": "grey", "done": "green", "overdue": "red",
+            "top level": "green", "below lowest": "red", "no result": "grey"}
+"""A counted category (:data:`planlib.inputs.key_figure.PART_NAMES`) → the RAG colour of its chip."""
+ARROWS = {1: "▲", -1: "▼", 0: "►"}
+
+
+def _chip(text: str, rag: str | None, extra: str = "") -> str:
+    """A small coloured label; ``rag`` picks the fill from :data:`RAG_FILLS` (inline, so it prints everywhere)."""
+    if rag in RAG_FILLS:
+        return (f'<span class="chip rag rag-{rag}{extra}" style="background:{RAG_FILLS[rag]}">'
+                f"{html.escape(text)}</span>")
+    return f'<span class="chip{extra}">{html.escape(text)}</span>'
+
+
+def _both(th: str, en: str, cls: str) -> str:
+    """Thai text with its English in small type below (the English left out when it says the same)."""
+    english = f'<br/><small class="kf-en" lang="en">{html.escape(en)}</small>' if en and en != th else ""
+    return f'<p class="{cls}">{html.escape(th)}{english}</p>'
+
+
+def _change_html(figure: KeyFigure) -> str:
+    """Arrow and signed change vs the previous period, coloured good/bad by ``higher_is_better``.
+
+    Direction is the sign of :attr:`KeyFigure.delta` (the difference of the two printed numbers);
+    good = up when higher is better, down when lower is better; neither when the figure says neither.
+    A text change (a top project that was another) prints :meth:`KeyFigure.change_text` without an arrow.
+    """
+    th, en = figure.change_text("th"), figure.change_text("en")
+    if not th:
+        return ""
+    delta = figure.delta
+    if delta is None:
+        return _both(th, en, "kf-change")
+    direction = (delta > 0) - (delta < 0)
+    tone = "kf-neutral"
+    if direction and figure.higher_is_better is not None:
+        tone = "kf-good" if (direction > 0) == figure.higher_is_better else "kf-bad"
+    english = f' <small class="kf-en" lang="en">{html.escape(en)}</small>' if en != th else ""
+    return (f'<p class="kf-change {tone}"><span class="kf-arrow" aria-hidden="true">{ARROWS[direction]}</span> '
+            f"{html.escape(th)}{english}</p>")
+
+
+def key_figure_html(figure: KeyFigure) -> str:
+    """One card: label (Thai, English small), value with unit (class ``value``), period, change, status chip,
+    RAG parts as coloured chips, coverage when partial, and note. Every text comes from the figure's own
+    printing methods (:class:`planlib.inputs.key_figure.KeyFigure`), so no ``inf``/``nan``/``None``/``-0``.
+    """
+    status = figure.status
+    rag = STATUS_RAG.get(status or "")
+    if figure.missing:
+        rag = rag or "grey"
+    cls = "key-figure" + (f" kf-{rag}" if rag else "") + (" kf-missing" if figure.missing else "")
+    bits = [_both(figure.label("th"), figure.label("en"), "kf-label")]
+    value_th, value_en = figure.value_text("th"), figure.value_text("en")
+    if figure.missing:  # the value is the status: a grey "no data" / "not scored" chip, never a 0
+        bits.append(f'<p class="value">{_chip(value_th, rag, " kf-status")}</p>')
+    else:
+        bits.append(f'<p class="value">{html.escape(value_th)}</p>')
+    if value_en != value_th:
+        bits.append(f'<p class="kf-en kf-figure-en" lang="en">{html.escape(value_en)}</p>')
+    if figure.period or figure.period_en:
+        bits.append(_both(figure.period_text("th"), figure.period_text("en"), "kf-period"))
+    bits.append(_change_html(figure))
+    chips = []
+    if status is not None and not figure.missing:
+        chips.append(_chip(f"{figure.status_text('th')} / {figure.status_text('en')}", rag, " kf-status"))
+    if figure.illustrative:
+        chips.append(_chip("ตัวอย่างสมมติ / illustrative", None, " kf-illustrative"))
+    if chips:
+        bits.append(f'<p class="kf-chips">{" ".join(chips)}</p>')
+    if figure.parts:
+        parts = " ".join(_chip(f"{PART_NAMES.get(name, (name, name))[0]} {count:,d}", PART_RAG.get(name))
+                         for name, count in figure.parts)
+        english = html.escape(figure.parts_text("en"))
+        bits.append(f'<p class="kf-parts">{parts}<br/><small class="kf-en" lang="en">{english}</small></p>')
+    if figure.coverage is not None and not figure.coverage.complete:
+        bits.append(_both(figure.coverage.text("th"), figure.coverage.text("en"), "kf-coverage"))
+    if figure.note or figure.note_en:
+        bits.append(_both(figure.note_text("th"), figure.note_text("en"), "kf-note"))
+    return f'<div class="{cls}">{"".join(b for b in bits if b)}</div>'
+
+
+def key_figures_html(figures: Sequence[KeyFigure], verdict: tuple[str, str]) -> str:
+    """Page 1's key-figures block: a ``div.key-figures`` holding a heading, the cards (:func:`key_figure_html`)
+    and the verdict in Thai and in English (``p.verdict``), all direct children.
+
+    The structure is the one :func:`planlib.reports.word.Converter.key_figures` turns into a Word grid:
+    the heading first, the cards (each with one element of class ``value``), the verdict paragraphs last.
+    The A4 layout (a 3-column grid) and the screen layout are in ``report.css``.
+    """
+    cards = "".join(key_figure_html(f) for f in figures)
+    th, en = verdict
+    verdicts = "".join(
+        f'<p class="verdict{extra}" lang="{lang}">{html.escape(text)}</p>'
+        for text, lang, extra in ((th, "th", ""), (en, "en", " verdict-en")) if text
+    )
+    return (f'<div class="key-figures kf-n{len(figures)}">'
+            f'<h2 class="key-figures-title">{html.escape(KEY_FIGURES_TITLE)}</h2>{cards}{verdicts}</div>')
+
+
+def show_key_figures(figures: Sequence[KeyFigure], verdict: tuple[str, str]) -> None:
+    """Display :func:`key_figures_html` in the notebook (page 1 of every report)."""
+    from IPython.display import HTML
+
+    _display(HTML(key_figures_html(figures, verdict)))
 
 
 def heading(text: str, level: int = 2, *, appendix: bool = False) -> None:
