@@ -494,7 +494,7 @@ def fiscal_year_end(fy_be: int) -> pd.Timestamp:
 
 def quarter_start(fy_be: int, quarter: int) -> pd.Timestamp:
     """First day of fiscal quarter ``quarter`` of BE fiscal year ``fy_be``."""
-    _check_quarter(quarter)
+    check_quarter(quarter)
     return fiscal_year_start(fy_be) + pd.DateOffset(months=3 * (quarter - 1))
 
 
@@ -508,9 +508,53 @@ def fiscal_months(fy_be: int) -> pd.PeriodIndex:
     return pd.period_range(fiscal_year_start(fy_be), periods=12, freq="M")
 
 
-def _check_quarter(quarter: int) -> None:
+FISCAL_YEAR_RANGE = (2540, 2700)
+"""Fiscal years planlib accepts as a parameter (BE 2540 = Oct 1996 – Sep 1997 … 2700); :func:`check_fiscal_year`."""
+
+
+def _whole_number(value: object) -> int | None:
+    """``value`` as an int when it is one (``2568``, ``"2568"``, ``"๒๕๖๘"``, ``2568.0``), else None; never a bool."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = thai_to_arabic_digits(value.strip())
+        return int(text) if re.fullmatch(r"[0-9]{1,6}", text) else None
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating) and math.isfinite(value) and float(value).is_integer():
+        return int(value)
+    return None
+
+
+def check_fiscal_year(value: object) -> int:
+    """A Buddhist-Era fiscal year as an int, or a :class:`ThaiValueError` saying what was meant.
+
+    The one statement of the rule for a fiscal-year *parameter* (a report's ``--fy``, a function's
+    ``fiscal_year``): a whole number (Thai digits allowed) in :data:`FISCAL_YEAR_RANGE`. A CE year
+    (:data:`CE_RANGE`, e.g. 2025) is refused with the BE year it most likely means (CE + 543 = 2568);
+    anything else names the accepted range.
+    """
+    year = _whole_number(value)
+    if year is None:
+        raise ThaiValueError("bad_value_fiscal_year", year=value)
+    if FISCAL_YEAR_RANGE[0] <= year <= FISCAL_YEAR_RANGE[1]:
+        return year
+    if CE_RANGE[0] <= year <= CE_RANGE[1]:
+        raise ThaiValueError("bad_value_ce_year", year=year, be=ce_to_be(year))
+    raise ThaiValueError(
+        "bad_value_be_year_implausible", year=year, low=FISCAL_YEAR_RANGE[0], high=FISCAL_YEAR_RANGE[1]
+    )
+
+
+def check_quarter(value: object) -> int:
+    """A fiscal quarter as an int 1–4 (Q1 = Oct–Dec), or a :class:`ThaiValueError` naming the bad value.
+
+    The one statement of the quarter rule: a whole number (``2``, ``"2"``, ``"๒"``) from 1 to 4.
+    """
+    quarter = _whole_number(value)
     if quarter not in (1, 2, 3, 4):
-        raise ThaiValueError("bad_value_quarter", quarter=quarter)
+        raise ThaiValueError("bad_value_quarter", quarter=value)
+    return quarter
 
 
 # ---------------------------------------------------------------- display (BE)
@@ -518,7 +562,7 @@ def _check_quarter(quarter: int) -> None:
 
 def format_quarter(fy_be: int, quarter: int, *, thai_digits: bool = False) -> str:
     """``ไตรมาส 2/2568``."""
-    _check_quarter(quarter)
+    check_quarter(quarter)
     text = f"ไตรมาส {quarter}/{fy_be}"
     return arabic_to_thai_digits(text) if thai_digits else text
 

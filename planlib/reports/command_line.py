@@ -3,10 +3,16 @@
 With no arguments every applicable template is built for every organisation under ``data/``::
 
     planlib report                                   # the whole set, 2 workers
+    planlib report --org ditp --fy 2569              # every template that applies to ditp, for FY 2569
     planlib report quarterly_progress --org hwfund --fy 2568 --quarter 2
     planlib report whatif --org ditp -p "weights={C1: 2, C2: 1}"
     planlib report --params board.yaml               # parameters from a YAML file
     planlib report --list                            # templates and their parameters
+
+``--fy``/``--quarter`` are accepted by every template (:data:`PERIOD_HELP`): the year reports compute for
+that period, the plan reports (swot, prioritization, whatif) describe the plan as loaded and use the period
+to name their folder. Data is read from ``--data-dir`` (default ``./data`` in the current folder; ``planlib
+init`` makes one with the example organisations).
 
 Outputs go to ``reports/<org>/<fy>[-Q<q>]/<template>.ipynb|.html|.pdf`` with a ``manifest.json``
 per folder and ``reports/index.html`` linking everything. The parts: :mod:`~planlib.reports.batch`
@@ -28,7 +34,9 @@ from typing import Any
 
 import yaml
 
+from planlib.inputs import thai
 from planlib.inputs.messages import text
+from planlib.inputs.messages.message import Message
 from planlib.reports import templates as tpl
 from planlib.reports.batch import BatchPlan, plan_run, remove_stale_staging
 from planlib.reports.index_page import write_index
@@ -55,6 +63,32 @@ exit codes:
 LOG_NAME = "planlib-report.log"
 """In the output folder: the workers' and kernels' stderr."""
 
+DEFAULT_DATA = Path("data")
+"""``--data-dir`` when none is given: ``data/`` in the current folder (never the copy inside the package)."""
+
+PERIOD_HELP = (
+    "Every template takes --fy/--quarter. loan_statistics, kpi_scorecard and quarterly_progress compute for\n"
+    "that period (quarterly_progress without --quarter: the latest quarter of --fy with actuals). swot,\n"
+    "prioritization and whatif describe the plan as loaded: the period names their output folder\n"
+    "(reports/<org>/<fy>[-Q<q>]) and is recorded in the manifest. Years are Buddhist Era (2568, not 2025)."
+)
+
+COMMAND_MESSAGES: dict[str, Message] = {
+    "data_folder_missing_here": Message(
+        en="no data folder {path} (the current folder is {cwd}): give --data-dir FOLDER, or run `planlib init` "
+        "to make a working folder with the example organisations",
+        th="ไม่พบโฟลเดอร์ข้อมูล {path} (โฟลเดอร์ปัจจุบันคือ {cwd}) ให้ระบุ --data-dir หรือสั่ง `planlib init` "
+        "เพื่อสร้างโฟลเดอร์ทำงานพร้อมข้อมูลตัวอย่าง",
+    ),
+}
+"""Command-line messages in catalogue form, ready to move into ``planlib/inputs/messages/reports.py``."""
+
+
+def command_text(code: str, /, **values: object) -> tuple[str, str]:
+    """The (English, Thai) text of a message in :data:`COMMAND_MESSAGES`."""
+    message = COMMAND_MESSAGES[code]
+    return message.en.format(**values), message.th.format(**values)
+
 
 def parse_assignment(assignment: str) -> tuple[str, Any]:
     """``name=value`` of ``-p``: the value read as YAML (``2568`` → int, ``{C1: 2}`` → dict)."""
@@ -79,9 +113,8 @@ def load_param_file(path: Path) -> list[dict[str, Any]]:
 
 
 def default_data_dir() -> Path:
-    """``data/`` in the current folder when there is one, else the shipped data."""
-    local = Path("data")
-    return local if local.is_dir() else tpl.DEFAULT_DATA_DIR
+    """``data/`` in the current folder (:data:`DEFAULT_DATA`); ``cmd_report`` says what to do when it is absent."""
+    return DEFAULT_DATA
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -89,13 +122,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add = parser.add_argument
     add("template", nargs="?", help=f"one template ({', '.join(tpl.TEMPLATES)}); default: all")
     add("--org", action="append", help="organisation folder under --data-dir (repeatable); default: all")
-    add("--fy", help="Buddhist-Era fiscal year, e.g. 2568")
-    add("--quarter", help="fiscal quarter 1-4 (Q1 = Oct-Dec)")
+    add("--fy", help="Buddhist-Era fiscal year, e.g. 2568 (every template; see 'periods' below)")
+    add("--quarter", help="fiscal quarter 1-4, Q1 = Oct-Dec (every template; see 'periods' below)")
     param_help = "another template parameter (value read as YAML, e.g. -p 'weights={C1: 2}')"
     add("-p", "--param", action="append", default=[], metavar="NAME=VALUE", help=param_help)
     add("--params", type=Path, help="YAML file of parameters (a mapping, or a list under 'reports:')")
     add("--list", action="store_true", help="list templates and their parameters, then stop")
-    add("--data-dir", type=Path, default=None, help="folder of organisation folders (default: data/)")
+    data_help = "folder of organisation folders (default: ./data in the current folder; see planlib init)"
+    add("--data-dir", type=Path, default=None, help=data_help)
     add("--out", type=Path, default=Path("reports"), help="output folder (default: reports/)")
     add("--jobs", type=int, default=2, help="worker processes (default 2)")
     add("--start-timeout", type=float, default=60, help="seconds for a kernel to start (default 60)")
@@ -137,6 +171,43 @@ def requests_from(
     return requests
 
 
+def applicable_requests(
+    requests: list[dict[str, Any]], data_dir: Path, *, every_template: bool
+) -> tuple[list[dict[str, Any]], list[Result]]:
+    """The requests to plan, one per organisation, quarters filled in where needed; and the ones that do not apply.
+
+    A template whose tables an organisation lacks is skipped (as ``planlib report`` with no options skips it)
+    when the analyst did not name both: the request names no organisation, or ``every_template`` (one request per
+    template because an option such as ``--fy`` was given without a template name). A template that needs a
+    quarter, given only ``--fy``, gets the latest quarter of that year with actuals
+    (:func:`planlib.reports.templates.latest_quarter`); with none the planner's default applies.
+    """
+    known = tpl.known_orgs(data_dir)
+    kept: list[dict[str, Any]] = []
+    skipped: list[Result] = []
+    for request in requests:
+        template = tpl.TEMPLATES.get(str(request.get("template")))
+        named = "org" in request
+        if template is None or (named and request["org"] not in known):
+            kept.append(request)  # the planner refuses it with its own message
+            continue
+        for org in [str(request["org"])] if named else known:
+            info = tpl.scan_org(data_dir / org)
+            if (every_template or not named) and not template.applies_to(info):
+                reason = bilingual(text("template_not_applicable", missing=template.missing(info)))
+                skipped.append(Result(template.name, org, "", "skipped", reason=reason))
+                continue
+            item = {**request, "org": org}
+            if template.params.model_fields["quarter"].is_required() and "fy" in item and "quarter" not in item:
+                try:
+                    quarter = tpl.latest_quarter(info, thai.check_fiscal_year(item["fy"]))
+                except ValueError:
+                    quarter = None  # the planner refuses the year with the analyst's message
+                item = {**item, "quarter": quarter} if quarter else item
+            kept.append(item)
+    return kept, skipped
+
+
 def usage_error(message: str) -> int:
     print(f"planlib report: {message}", file=sys.stderr)
     return EXIT_USAGE
@@ -148,6 +219,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(list_templates())
         return EXIT_OK
     data_dir = (args.data_dir or default_data_dir()).resolve()
+    if not data_dir.is_dir() and args.data_dir is None:
+        return usage_error(bilingual(command_text("data_folder_missing_here", path=DEFAULT_DATA, cwd=Path.cwd())))
     if not data_dir.is_dir():
         return usage_error(bilingual(text("data_folder_missing", path=data_dir)))
     if args.jobs < 1:
@@ -164,7 +237,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         return usage_error(bilingual(text("unknown_template", name=args.template, known=", ".join(tpl.TEMPLATES))))
     settings = Settings(args.start_timeout, args.cell_timeout, args.report_timeout, not args.no_pdf)
     requests = requests_from(args, extra, from_file)
+    requests, not_applicable = applicable_requests(
+        requests, data_dir, every_template=not args.template and not from_file and bool(extra)
+    )
     plan = plan_run(data_dir, args.out.resolve(), requests=requests, orgs=args.org, settings=settings)
+    plan.skipped.extend(not_applicable)
     if plan.refused:
         for message in plan.refused:
             print(f"refused: {message}", file=sys.stderr)

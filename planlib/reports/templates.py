@@ -24,6 +24,7 @@ Feature authors extend only their own template's model (add a field with a type,
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -41,20 +42,108 @@ from pydantic import (
     model_validator,
 )
 
-from planlib.inputs import contract
+from planlib.inputs import contract, thai
 from planlib.inputs.load import plan_info, read_tables
+from planlib.inputs.messages.message import Message
 from planlib.inputs.problems import Problems
 from planlib.plans.priority import TIE_KEYS, parse_tie_break
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
-DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = PACKAGE_DIR.parent
+
+
+def shipped_folder(installed: str, source: str) -> Path:
+    """A folder that ships with planlib: ``planlib/<installed>`` in an installed wheel, else ``<source>`` in the
+    repository (pyproject.toml maps ``notebooks/`` → ``planlib/notebooks`` and ``data/`` → ``planlib/example_data``)."""
+    inside = PACKAGE_DIR / installed
+    return inside if inside.is_dir() else PROJECT_ROOT / source
+
+
+NOTEBOOK_DIR = shipped_folder("notebooks", "notebooks")
+"""The six template notebooks (package data of the wheel; ``notebooks/`` of the repository)."""
+EXAMPLE_DATA_DIR = shipped_folder("example_data", "data")
+"""The shipped example organisations (ditp, dsdw, hwfund, mol, tfund); ``planlib init`` copies them."""
+DEFAULT_DATA_DIR = EXAMPLE_DATA_DIR
+"""Where a notebook run by hand looks for data when it is given none (``planlib report`` defaults to ./data)."""
 
 ORG_PATTERN = r"[a-z0-9_-]+"
-FY_MIN, FY_MAX = 2540, 2700
-"""Fiscal years are Buddhist Era (2568 = Oct 2024 – Sep 2025); a CE year such as 2025 is refused."""
+FY_MIN, FY_MAX = thai.FISCAL_YEAR_RANGE
+"""Fiscal years are Buddhist Era (2568 = Oct 2024 – Sep 2025); a CE year such as 2025 is refused
+(:func:`planlib.inputs.thai.check_fiscal_year`, the one statement of the rule)."""
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+PARAMETER_MESSAGES: dict[str, Message] = {
+    "param_refused": Message(
+        en="parameter {name!r} = {shown}: {reason}",
+        th="พารามิเตอร์ {name!r} = {shown}: {reason_th}",
+    ),
+    "param_unknown": Message(
+        en="unknown parameter {name!r}; {template} takes: {known}",
+        th="ไม่รู้จักพารามิเตอร์ {name!r} ({template} รับ: {known})",
+    ),
+    "param_required": Message(
+        en="parameter {name!r} is required ({description})",
+        th="ต้องระบุพารามิเตอร์ {name!r} ({description})",
+    ),
+    "param_fiscal_year_ce": Message(
+        en="{year} looks like a CE year: did you mean {be}? Fiscal years are Buddhist Era (2568 = Oct 2024 – Sep 2025)",
+        th="{year} น่าจะเป็นปี ค.ศ. หมายถึงปี พ.ศ. {be} หรือไม่? ปีงบประมาณใช้ปี พ.ศ. (2568 = ต.ค. 2567 – ก.ย. 2568)",
+    ),
+    "param_one_of": Message(
+        en="must be one of: {allowed}",
+        th="ต้องเป็นค่าใดค่าหนึ่งต่อไปนี้: {allowed}",
+    ),
+    "param_at_least": Message(
+        en="must be at least {low}",
+        th="ต้องไม่น้อยกว่า {low}",
+    ),
+    "param_at_most": Message(
+        en="must be at most {high}",
+        th="ต้องไม่มากกว่า {high}",
+    ),
+    "param_not_number": Message(
+        en="must be a number",
+        th="ต้องเป็นตัวเลข",
+    ),
+    "param_not_whole_number": Message(
+        en="must be a whole number",
+        th="ต้องเป็นจำนวนเต็ม",
+    ),
+    "param_not_mapping": Message(
+        en="must be a mapping such as {{C1: 2, C2: 1}}",
+        th="ต้องอยู่ในรูป {{C1: 2, C2: 1}}",
+    ),
+    "param_not_text": Message(
+        en="must be text",
+        th="ต้องเป็นข้อความ",
+    ),
+    "param_too_long": Message(
+        en="is longer than {high} characters",
+        th="ยาวเกิน {high} ตัวอักษร",
+    ),
+    "param_org_code": Message(
+        en="an organisation code is the name of its folder under the data folder: lower-case a–z, 0–9, '_' or '-'",
+        th="รหัสหน่วยงานคือชื่อโฟลเดอร์ในโฟลเดอร์ข้อมูล: อักษรอังกฤษตัวเล็ก ตัวเลข '_' หรือ '-' เท่านั้น",
+    ),
+    "param_criterion_code": Message(
+        en="a criterion code is 1–32 letters, digits, '_', '.' or '-' (as in criteria.csv, e.g. C1)",
+        th="รหัสเกณฑ์ต้องเป็นอักษร ตัวเลข '_' '.' หรือ '-' ยาว 1–32 ตัว (ตามไฟล์ criteria.csv เช่น C1)",
+    ),
+    "param_invalid": Message(
+        en="{detail}",
+        th="ค่าไม่ถูกต้อง ({detail})",
+    ),
+}
+"""Parameter refusals, worded for an analyst (accepted values in words, never a pattern), in catalogue form
+(code → :class:`~planlib.inputs.messages.message.Message`) ready to move into
+``planlib/inputs/messages/reports.py``; filled by :func:`parameter_text`."""
+
+
+def parameter_text(code: str, /, **values: object) -> tuple[str, str]:
+    """The (English, Thai) text of a parameter refusal in :data:`PARAMETER_MESSAGES`."""
+    message = PARAMETER_MESSAGES[code]
+    return message.en.format(**values), message.th.format(**values)
 
 
 class ParamError(ValueError):
@@ -80,6 +169,16 @@ def _plain_text(value: str) -> str:
     return value
 
 
+def _fiscal_year(value: object) -> int:
+    """A fiscal-year parameter through :func:`planlib.inputs.thai.check_fiscal_year` (Thai digits, CE years named)."""
+    return thai.check_fiscal_year(value)
+
+
+def _quarter(value: object) -> int:
+    """A quarter parameter through :func:`planlib.inputs.thai.check_quarter`."""
+    return thai.check_quarter(value)
+
+
 def _int_like(value: object) -> object:
     """Accept ``"2568"`` and Thai digits ``"๒๕๖๘"`` for integer parameters; refuse booleans."""
     if isinstance(value, bool):
@@ -98,11 +197,24 @@ OrgCode = Annotated[
 ]
 FiscalYear = Annotated[
     int,
-    BeforeValidator(_int_like),
-    Field(ge=FY_MIN, le=FY_MAX, description=f"Buddhist-Era fiscal year, {FY_MIN}–{FY_MAX}"),
+    BeforeValidator(_fiscal_year),
+    Field(
+        description=f"Buddhist-Era fiscal year, {FY_MIN}–{FY_MAX}",
+        json_schema_extra={"minimum": FY_MIN, "maximum": FY_MAX},
+    ),
 ]
-Quarter = Annotated[int, BeforeValidator(_int_like), Field(ge=1, le=4, description="fiscal quarter, 1 = Oct–Dec")]
+Quarter = Annotated[
+    int,
+    BeforeValidator(_quarter),
+    Field(description="fiscal quarter, 1 = Oct–Dec", json_schema_extra={"minimum": 1, "maximum": 4}),
+]
 CriterionCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,32}$")]
+
+
+PERIOD_ONLY_HELP = (
+    "the report's period: names the output folder (reports/<org>/<fy>[-Q<q>]) and is recorded in the manifest; "
+    "the content is the organisation's plan as loaded"
+)
 
 
 class ReportParams(BaseModel):
@@ -112,6 +224,8 @@ class ReportParams(BaseModel):
 
     org: OrgCode
     data_dir: PlainText = Field(default=str(DEFAULT_DATA_DIR), description="folder holding one folder per organisation")
+    fy: FiscalYear | None = Field(default=None, description=PERIOD_ONLY_HELP)
+    quarter: Quarter | None = Field(default=None, description=PERIOD_ONLY_HELP)
 
     @model_validator(mode="after")
     def _org_folder_exists(self) -> ReportParams:
@@ -249,9 +363,23 @@ class OrgData:
 
 
 def scan_org(path: str | Path) -> OrgData:
-    """Read an organisation folder's tables (real and ``synthetic/``) without running checks."""
+    """Read an organisation folder's tables (real and ``synthetic/``) without running checks.
 
-    path = Path(path)
+    Kept for the folder's current files (names, sizes, modification times): ``planlib report --fy`` asks which
+    templates apply before the batch is planned, and the planner then reads the same folder again for free.
+    """
+    path = Path(path).resolve()
+    files = tuple(
+        sorted(
+            (str(f.relative_to(path)), f.stat().st_size, f.stat().st_mtime_ns) for f in path.rglob("*") if f.is_file()
+        )
+    )
+    return _scan_org(path, files)
+
+
+@functools.lru_cache(maxsize=8)
+def _scan_org(path: Path, files: tuple[tuple[str, int, int], ...]) -> OrgData:
+    """:func:`scan_org` for one state of the folder (``files`` is the cache key only)."""
     problems = Problems()
     tables, files, _ = read_tables(path, contract.TABLES, problems, synthetic=True)
     info = plan_info(tables["plan"], files["plan"], problems) if "plan" in tables else {}
@@ -279,16 +407,29 @@ def _latest_lending_year(org: OrgData) -> list[dict[str, Any]]:
     return [{"fy": years[-1]}] if years else []
 
 
-def _latest_quarter(org: OrgData) -> list[dict[str, Any]]:
-    """The latest (fy, quarter) with KPI actuals or spending; else the plan's fiscal year, Q2."""
-    found: list[tuple[int, int]] = []
+def quarters_with_data(org: OrgData) -> list[tuple[int, int]]:
+    """Every (fiscal year, quarter) with KPI actuals or spending, sorted."""
+    found: set[tuple[int, int]] = set()
     for name in ("kpi_actuals", "spending"):
         frame = org.tables.get(name)
         if frame is not None and "quarter" in frame and "fiscal_year" in frame:
-            found += [(int(y), int(q)) for y, q in zip(frame["fiscal_year"], frame["quarter"])
-                      if y == y and q == q and FY_MIN <= int(y) <= FY_MAX and 1 <= int(q) <= 4]  # fmt: skip
+            for y, q in zip(frame["fiscal_year"], frame["quarter"]):
+                if y == y and q == q and FY_MIN <= int(y) <= FY_MAX and 1 <= int(q) <= 4:
+                    found.add((int(y), int(q)))
+    return sorted(found)
+
+
+def latest_quarter(org: OrgData, fy: int | None = None) -> int | None:
+    """The latest quarter of fiscal year ``fy`` with KPI actuals or spending (None when it has none)."""
+    quarters = [q for y, q in quarters_with_data(org) if y == fy]
+    return quarters[-1] if quarters else None
+
+
+def _latest_quarter(org: OrgData) -> list[dict[str, Any]]:
+    """The latest (fy, quarter) with KPI actuals or spending; else the plan's fiscal year, Q2."""
+    found = quarters_with_data(org)
     if found:
-        fy, q = max(found)
+        fy, q = found[-1]
         return [{"fy": fy, "quarter": q}]
     return [{"fy": org.fiscal_year, "quarter": 2}] if org.fiscal_year is not None else []
 
@@ -330,7 +471,7 @@ class Template:
         try:
             return self.params.model_validate(dict(raw))
         except ValidationError as exc:
-            raise ParamError(self.name, [_describe(err) for err in exc.errors()]) from None
+            raise ParamError(self.name, [describe_error(self, err) for err in exc.errors()]) from None
 
     def period(self, params: ReportParams, plan_year: int | None) -> tuple[int | None, int | None]:
         """(fiscal year, quarter) of the report folder: the parameters', else the plan's year."""
@@ -367,18 +508,62 @@ def _type_text(schema: Mapping[str, Any]) -> str:
     return kind
 
 
-def _describe(err: Mapping[str, Any]) -> str:
-    where = ".".join(str(p) for p in err.get("loc", ()))
-    value = err.get("input")
+PATTERN_WORDS = {rf"^{ORG_PATTERN}$": "param_org_code", r"^[A-Za-z0-9_.-]{1,32}$": "param_criterion_code"}
+"""A pattern a parameter must match → the message that says it in words (an analyst never sees a regex)."""
+
+
+def _reason(err: Mapping[str, Any]) -> tuple[str, str]:
+    """Why a value was refused, (English, Thai), in words: the accepted values, range or form."""
+    kind, ctx = str(err.get("type", "")), err.get("ctx") or {}
+    error = ctx.get("error")
+    if isinstance(error, thai.ThaiValueError):
+        if error.code == "bad_value_ce_year":
+            return parameter_text("param_fiscal_year_ce", **error.values)
+        return error.reason_en, error.reason_th
+    if kind == "literal_error":
+        allowed = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+        return parameter_text("param_one_of", allowed=allowed)
+    if kind == "string_pattern_mismatch":
+        return parameter_text(PATTERN_WORDS.get(str(ctx.get("pattern")), "param_org_code"))
+    if kind in ("greater_than_equal", "greater_than"):
+        return parameter_text("param_at_least", low=ctx.get("ge", ctx.get("gt")))
+    if kind in ("less_than_equal", "less_than"):
+        return parameter_text("param_at_most", high=ctx.get("le", ctx.get("lt")))
+    if kind in ("string_too_long",):
+        return parameter_text("param_too_long", high=ctx.get("max_length"))
+    if kind in ("int_parsing", "int_from_float", "int_type"):
+        return parameter_text("param_not_whole_number")
+    if kind.startswith("float") or kind in ("finite_number",):
+        return parameter_text("param_not_number")
+    if kind in ("dict_type", "model_type"):
+        return parameter_text("param_not_mapping")
+    if kind in ("string_type",):
+        return parameter_text("param_not_text")
     msg = str(err.get("msg", "")).removeprefix("Value error, ")
-    if not where:  # a check across parameters (organisation folder, weights file)
-        return msg
+    en, _, th = msg.partition(" / ")  # the bilingual checks of this module write "English / ไทย"
+    return (en, th) if th else parameter_text("param_invalid", detail=msg)
+
+
+def describe_error(template: Template, err: Mapping[str, Any]) -> str:
+    """One pydantic error as one bilingual line for an analyst: which parameter, the value given, what is accepted."""
+    skip = ("function-", "constrained-", "[key]")
+    loc = [str(p) for p in err.get("loc", ()) if not str(p).startswith(skip)]
+    name = loc[0] if loc else ""
+    if not name:  # a check across parameters (organisation folder, weights file): already bilingual
+        return str(err.get("msg", "")).removeprefix("Value error, ")
     if err.get("type") == "extra_forbidden":
-        return f"unknown parameter {where!r} / ไม่รู้จักพารามิเตอร์ {where!r}"
+        known = ", ".join(f for f in template.params.model_fields if f != "data_dir")
+        return " / ".join(parameter_text("param_unknown", name=name, template=template.name, known=known))
     if err.get("type") == "missing":
-        return f"parameter {where!r} is required / ต้องระบุพารามิเตอร์ {where!r}"
-    shown = repr(value) if not isinstance(value, dict) else "{…}"
-    return f"parameter {where!r} = {shown[:80]}: {msg}" + ("" if "/" in msg else f" / พารามิเตอร์ {where!r} ไม่ถูกต้อง")
+        description = (
+            template.params.model_fields[name].description or "" if name in template.params.model_fields else ""
+        )
+        return " / ".join(parameter_text("param_required", name=name, description=description))
+    value = err.get("input")
+    shown = (repr(value) if not isinstance(value, dict) else "{…}")[:80]
+    where = ".".join(loc)
+    en, th = _reason(err)
+    return " / ".join(parameter_text("param_refused", name=where, shown=shown, reason=en, reason_th=th))
 
 
 TEMPLATES: dict[str, Template] = {
