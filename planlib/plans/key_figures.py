@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -612,9 +611,8 @@ LEVEL_LABEL = ("ระดับที่คะแนนรวมถึง", "lev
 def _card_period(card: kpi.Scorecard) -> tuple[str, str, int | None]:
     """(Thai, English, quarter or None): the fiscal year and where the card's results come from."""
     fy_th, fy_en = fiscal_year_text(card.fiscal_year)
-    found = re.fullmatch(r"kpi_actuals Q(\d)", card.as_of)
-    if found:
-        q = int(found.group(1))
+    q = kpi.card_quarter(card)
+    if q is not None:
         return f"{fy_th} · ผลสะสมถึงไตรมาส {q}", f"{fy_en} · results to Q{q}", q
     if card.as_of == "kpi_history":
         return f"{fy_th} · ผลที่เผยแพร่", f"{fy_en} · published results", None
@@ -699,6 +697,60 @@ def _total_figure(plan: Plan, card: kpi.Scorecard, period: Pair, note: Pair, met
     )
 
 
+ON_TRACK_LABEL = ("ตัวชี้วัดที่เป็นไปตามเป้าถึงไตรมาสนี้", "KPIs on track to date")
+PROJECTED_LABEL = ("คาดการณ์คะแนนรวมสิ้นปี", "projected year-end total")
+PROJECTED_TOP_LABEL = ("ตัวชี้วัดที่คาดว่าได้ระดับสูงสุดสิ้นปี", "KPIs projected at their top level")
+
+
+def _on_track_figure(rows: pd.DataFrame, period: Pair, illustrative: bool) -> KeyFigure:
+    """Green KPIs of those judged to date: the RAG of :func:`planlib.plans.progress.scorecard_to_date`."""
+    counts = {c: int((rows["rag"] == c).sum()) for c in ("green", "amber", "red", "grey")}
+    assessed = counts["green"] + counts["amber"] + counts["red"]
+    more = {"parts": tuple(counts.items()), "illustrative": illustrative}
+    if assessed == 0:
+        why = ("ยังไม่มีตัวชี้วัดที่เทียบเป้าถึงไตรมาสนี้ได้", "no KPI can be judged against a target to date")
+        return absent("on_track", ON_TRACK_LABEL, "ตัว", period, "no data", why, **more)
+    status = "red" if counts["red"] else "amber" if counts["amber"] else "green"
+    note = (
+        (f"วัดผลสิ้นปีหรือไม่มีเป้า {counts['grey']} ตัว", f"{counts['grey']} judged at year end or without a target")
+        if counts["grey"]
+        else ("เทียบเป้าถึงไตรมาสนี้ (เหมือนรายงานรายไตรมาส)", "against the target to date (as in the quarterly report)")
+    )
+    return figure("on_track", ON_TRACK_LABEL, counts["green"], "ตัว", period, note, of=assessed, status=status,
+                  higher_is_better=True, **more)
+
+
+def _projected_figure(card: kpi.Scorecard, rows: pd.DataFrame, period: Pair, illustrative: bool) -> KeyFigure:
+    """The projected year-end weighted total (:func:`planlib.plans.progress.projected_total`); without weights,
+    the KPIs projected to reach their top level of those that can be projected."""
+    more = {"illustrative": illustrative}
+    projected = rows[rows["projected_score"].notna()]
+    not_projectable = int(rows["value"].notna().sum()) - len(projected)
+    skipped = (
+        (f"คาดการณ์ไม่ได้ {not_projectable} ตัว (ระดับ/ผลผลิต)", f"{not_projectable} not projectable (level/milestone)")
+        if not_projectable
+        else ("", "")
+    )
+    method = (
+        "เส้นตรงจากผลสะสม เหมือนรายงานรายไตรมาส",
+        "straight line from the result to date, as in the quarterly report",
+    )
+    if card.total is not None:
+        value = progress.projected_total(rows)
+        if value is None:
+            why = ("บางตัวชี้วัดคาดการณ์ไม่ได้ จึงไม่มีคะแนนรวมที่คาด", "some KPIs cannot be projected: no projected total")
+            return absent("projected", PROJECTED_LABEL, "คะแนน", period, "not scored", why, **more)
+        return figure("projected", PROJECTED_LABEL, value, "คะแนน", period, method, of=card.max_total, decimals=2,
+                      higher_is_better=True, **more)
+    if projected.empty:
+        why = ("ไม่มีตัวชี้วัดที่คาดการณ์ได้ (ระดับ/ผลผลิต)", "no KPI can be projected (level/milestone)")
+        return absent("projected", PROJECTED_TOP_LABEL, "ตัว", period, "not scored", why, **more)
+    at_top = int((projected["projected_level"] == projected["top_score"]).sum())
+    note = (skipped[0] or method[0], skipped[1] or method[1])
+    return figure("projected", PROJECTED_TOP_LABEL, at_top, "ตัว", period, note, of=len(projected),
+                  higher_is_better=True, **more)
+
+
 def scorecard_key_figures(
     plan: Plan,
     fy: int,
@@ -712,8 +764,12 @@ def scorecard_key_figures(
     From :func:`planlib.plans.kpi.scorecard` with the report's ``method`` and ``below``. The total's
     change is against the previous fiscal year only when both years score full-year results. A card
     of to-date results (a quarter before Q4) says so on every figure (:data:`TO_DATE`) and colours
-    nothing red or green: it scores part of a year against year-end levels. Keys: total, level,
-    top_level, below_lowest and, when the KPIs fall in exactly two groups, group:<code> for each.
+    nothing red or green: it scores part of a year against year-end levels. It also shows what the
+    quarterly report shows for the same quarter (:func:`planlib.plans.progress.scorecard_to_date`): KPIs
+    on track against their targets to date, and the projected year-end total (or, without weights, KPIs
+    projected at their top level). Keys: total, level, top_level, below_lowest and, when the KPIs fall in
+    exactly two groups, group:<code> for each; a to-date card: total, level, on_track, projected,
+    top_level, below_lowest.
     Without any result this year: one figure, total, status "no data".
     """
     card = kpi.scorecard(plan, fy, method=method, below=below, quarter=quarter)
@@ -764,6 +820,11 @@ def scorecard_key_figures(
         **made_up,
     )
     figures = [total, level, top_level, below_figure]
+    if to_date:
+        to_date_rows = progress.scorecard_to_date(plan, card)
+        on_track = _on_track_figure(to_date_rows, period, card.illustrative)
+        projected = _projected_figure(card, to_date_rows, period, card.illustrative)
+        return [total, level, on_track, projected, top_level, below_figure]
     if card.total is not None and len(card.groups) == 2:
         named = _group_names(plan)
         for group in card.groups.itertuples():
@@ -821,6 +882,27 @@ def scorecard_verdict(figures: Sequence[KeyFigure]) -> Pair:
         )
     if TO_DATE[0] in total.note:
         clauses.append(TO_DATE)
+    on_track = find(figures, "on_track")
+    if on_track is not None and not on_track.missing:
+        clauses.append(
+            (
+                f"เทียบเป้าถึงไตรมาสนี้เป็นไปตามเป้า {on_track.value_text('th')}",
+                f"{on_track.value_text('en')} on track against their targets to date",
+            )
+        )
+    projected = find(figures, "projected")
+    if projected is not None and not projected.missing:
+        if projected.unit == "คะแนน":
+            clauses.append(
+                (f"คาดการณ์คะแนนรวมสิ้นปี {projected.value_text('th')}", f"projected year end {projected.value_text('en')}")
+            )
+        else:
+            clauses.append(
+                (
+                    f"คาดว่าได้ระดับสูงสุดสิ้นปี {projected.value_text('th')}",
+                    f"{projected.value_text('en')} projected at their top level",
+                )
+            )
     return verdict_text(clauses, figures)
 
 
@@ -836,13 +918,10 @@ def _summary(report: progress.QuarterlyProgress, key: str) -> tuple[float, float
 def has_activity_status(report: progress.QuarterlyProgress) -> bool:
     """True when any activity of the year has a status: an ``activity_status`` row, a done month or a progress %.
 
-    Without any, "not done" only means "not known": no activity is counted overdue.
+    Without any, "not done" only means "not known": no activity is counted overdue
+    (:func:`planlib.plans.progress.status_known`, the rule the report's tables use).
     """
-    acts = report.activities
-    if acts.empty:
-        return False
-    known = (acts["status_source"] != "activities") | acts["done_month"].notna() | acts["progress_pct"].notna()
-    return bool(known.any())
+    return progress.status_known(report.activities)
 
 
 def rag_counts(report: progress.QuarterlyProgress) -> dict[str, int]:
@@ -968,18 +1047,16 @@ def _budget_figure(
 ) -> KeyFigure:
     """Budget spent % of the year's plan, with how many of the plan's projects reported spending."""
     more = {"decimals": 1}
-    pct = _spent_pct(report)
-    if pct is None:
+    _, planned_total = _summary(report, "budget_spent_pct")
+    if math.isnan(planned_total) or planned_total <= 0:
         why = ("ไม่มีงบประมาณตามแผนของปีนี้ (budgets)", "no planned budget for this year (budgets)")
         return absent("budget", BUDGET_LABEL, "%", period, "no data", why, **more)
     rows = _spending_rows(plan, report.fiscal_year, report.quarter)
-    if rows.empty:
+    pct = _spent_pct(report)
+    if rows.empty or pct is None:
         why = ("ไม่มีข้อมูลการเบิกจ่าย (spending) จึงไม่แสดงเป็น 0 %", "no spending data, so it is not shown as 0 %")
         return absent("budget", BUDGET_LABEL, "%", period, "no data", why, **more)
-    projects = set(report.budget_by_project["project_code"].astype(str))
-    if plan.has("projects"):
-        projects |= set(plan["projects"]["code"].astype(str))
-    reported = set(rows["project_code"].astype(str))
+    reported, of = progress.budget_coverage(plan, report.budget_by_project)
     change = None
     if previous is not None and not _spending_rows(plan, previous.fiscal_year, previous.quarter).empty:
         before = _spent_pct(previous)
@@ -995,7 +1072,7 @@ def _budget_figure(
         period,
         note,
         change=change,
-        coverage=Coverage(len(reported), len(projects | reported)),
+        coverage=Coverage(reported, of),
         illustrative=illustrative,
         **more,
     )

@@ -352,6 +352,109 @@ def unit_key(unit: object) -> str | None:
     return "%" if is_percent(unit) or key == "pct" else key
 
 
+LEVEL_UNITS = ("ระดับ", "level")
+"""Unit keys (:func:`unit_key`) of a level KPI: a 1–5 (or 50/75/100) stage reached, not a quantity."""
+MILESTONE_UNITS = frozenset({"แผน", "ฉบับ", "ระบบ", "เรื่อง", "ขั้นตอน", "milestone", "plan", "step"})
+"""Unit keys of a milestone KPI: a deliverable that exists or not (tfund K4.1 "1 แผน")."""
+KINDS: dict[str, tuple[str, str]] = {
+    "percent": ("ร้อยละ", "percentage"),
+    "level": ("ระดับ", "level"),
+    "milestone": ("ผลผลิตสำเร็จ", "milestone"),
+    "quantity": ("จำนวน", "quantity"),
+}
+"""KPI kinds by unit (:func:`kpi_kind`) → (Thai, English)."""
+
+
+def kpi_kind(unit: object) -> str:
+    """``percent``, ``level``, ``milestone`` or ``quantity``, from the KPI's unit.
+
+    percent: :func:`is_percent`; level: unit ``ระดับ``/``level`` (``ระดับ (1-5)``); milestone: a deliverable
+    unit (:data:`MILESTONE_UNITS`); anything else (counts, scores, months) is a quantity. Only percent and
+    quantity KPIs accumulate through the year, so only they are straight-lined (:func:`project_year_end`).
+    """
+    key = unit_key(unit)
+    if key == "%":
+        return "percent"
+    if key is not None and key.startswith(LEVEL_UNITS):
+        return "level"
+    if key in MILESTONE_UNITS:
+        return "milestone"
+    return "quantity"
+
+
+def straight_lined(unit: object) -> bool:
+    """True for a KPI that accumulates through the year (percent, quantity), so a to-date path applies."""
+    return kpi_kind(unit) in ("percent", "quantity")
+
+
+PROJECTION_METHOD = (
+    "naive straight line: start + (YTD − start) × 4 ÷ quarter, a percentage kept within 0–100; level and "
+    "milestone KPIs are not projected before Q4 / เส้นตรงอย่างง่าย: ค่าเริ่ม + (ผลสะสม − ค่าเริ่ม) × 4 ÷ ไตรมาส "
+    "ร้อยละไม่เกินช่วง 0–100 ตัวชี้วัดแบบระดับและผลผลิตไม่คาดการณ์ก่อนไตรมาส 4"
+)
+"""The one year-end projection rule (:func:`project_year_end`), printed where a projection is shown."""
+
+
+def project_year_end(start: float, result: float, quarter: int, unit: object) -> float:
+    """Naive year-end projection of a year-to-date result, or NaN when the KPI cannot be projected.
+
+    projection = start + (result − start) × 4 ÷ q (straight-line run rate; at Q4 the result itself). A
+    percentage is kept within its natural bounds 0–100 (hwfund P6-68: 59.79 % at Q2 → 100, not 119.58).
+    Level and milestone KPIs (:func:`kpi_kind`) are not straight-lined: before Q4 they are "not
+    projectable" (NaN); a level reached is not a share of a year's work. Source: seed 002 §5 calc. 7.
+    """
+    if result is None or pd.isna(result):
+        return math.nan
+    if quarter >= 4:
+        return float(result)
+    if not straight_lined(unit):
+        return math.nan
+    value = round(float(start) + (float(result) - float(start)) * 4 / quarter, 4)
+    return min(max(value, 0.0), 100.0) if kpi_kind(unit) == "percent" else value
+
+
+def card_quarter(card: Scorecard) -> int | None:
+    """The quarter whose year-to-date results a scorecard scores (``kpi_actuals Q2`` → 2); None otherwise."""
+    found = re.fullmatch(r"kpi_actuals Q(\d)", card.as_of)
+    return int(found.group(1)) if found else None
+
+
+def to_date_card(card: Scorecard) -> bool:
+    """True for a scorecard of results to a quarter before Q4: part of a year, not a year's result."""
+    q = card_quarter(card)
+    return q is not None and q < 4
+
+
+def card_title(card: Scorecard, org_name: str) -> str:
+    """The scorecard heading: organisation, fiscal year and, for to-date results, "as of quarter n".
+
+    ``กรมพัฒนาสังคมและสวัสดิการ: ปีงบประมาณ 2566 · ผลสะสมถึงไตรมาส 2 / as of quarter 2``.
+    """
+    head = f"{org_name}: ปีงบประมาณ {card.fiscal_year}"
+    q = card_quarter(card)
+    if q is not None and q < 4:
+        return f"{head} · ผลสะสมถึงไตรมาส {q} / as of quarter {q}"
+    if q == 4:
+        return f"{head} · ผลทั้งปี (ถึงไตรมาส 4) / full year (to Q4)"
+    if card.as_of == "kpi_history":
+        return f"{head} · ผลที่เผยแพร่ / published results"
+    return head
+
+
+def short_name(name: object, code: object, limit: int = 28) -> str:
+    """A chart label: the Thai name cut at a word near ``limit`` characters, the code as a suffix.
+
+    ``ร้อยละของอาสาสมัครพัฒนาสังคม… (K2)``; only the code when there is no name.
+    """
+    text = " ".join(str(name).split()) if isinstance(name, str) and name.strip() else ""
+    if not text:
+        return str(code)
+    if len(text) > limit:
+        cut = text.rfind(" ", 0, limit)
+        text = text[: cut if cut > limit // 2 else limit].rstrip() + "…"
+    return f"{text} ({code})"
+
+
 def other_unit(plan: Dataset, history: pd.DataFrame) -> pd.Series:
     """True for ``kpi_history`` rows whose ``unit`` is not the KPI's own unit.
 
@@ -399,7 +502,7 @@ def scorecard(
 
     Total = Σ weight × score / 100 (weights in %, summing to 100); group subtotal = the same
     within the group, out of Σ weight × top score / 100. Weights that do not sum (to 100, or
-    to a group's ``group_weight``) raise :class:`DataError`. Without weights no total is
+    to a group's ``group_weight``) raise :class:`DataError`. Without weights, or before any result, no total is
     computed (``total`` is None). Results come from ``actuals`` when given, else
     :func:`year_results`. Source: seed 002 §3 (DSDW 70/30; example 63.75 step / 68.19
     interpolated).
@@ -423,12 +526,13 @@ def scorecard(
         rows["max_weighted"] = rows["weight"] * rows["top_score"] / 100
         grouped = rows.groupby("group", sort=False, dropna=False).agg(
             weight=("weight", "sum"),
-            subtotal=("weighted", lambda s: round(float(s.sum(min_count=0)), 4)),
+            subtotal=("weighted", lambda s: round(float(s.sum(min_count=1)), 4)),
             max=("max_weighted", "sum"),
         )
         groups = grouped.reset_index()
-        total = round(float(rows["weighted"].sum()), 4)
         max_total = float(rows["max_weighted"].sum())
+        if rows["weighted"].notna().any():  # no result scored yet: no total ("no data"), never 0.0
+            total = round(float(rows["weighted"].sum()), 4)
     rule = method_text(method, below)
     return Scorecard(rows, groups, total, max_total, method, below, rule, fiscal_year, as_of, illustrative, unscored)
 

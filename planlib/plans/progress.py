@@ -15,17 +15,26 @@ Stated rules (printed in the report next to the figures):
   ``kpi_history`` result, else 0. Without a year target in ``kpi_targets`` the middle level's
   threshold is used (level 75 of 50/75/100 = "standard"; level 3 of 1–5 = the agreed target in
   revolving-fund practice; seed 002 §2, anchors.md §5.2), and ``target_source`` says so.
+  Level and milestone KPIs (:func:`planlib.plans.kpi.kpi_kind`) are not straight-lined: without a
+  quarterly target their target to date is the year-end target.
 * **Achievement %** = 100 × result ÷ target to date (higher is better) or 100 × target ÷ result
   (lower is better). **RAG**: green ≥ ``green`` %, amber ≥ ``amber`` %, red below; grey when
-  there is no result or no target (:class:`RagThresholds`, configurable).
+  there is no result or no target (:class:`RagThresholds`, configurable). A level or milestone KPI
+  that has not yet reached its year-end target before Q4 is grey, ``judged`` "year end": not late.
   A previous result in another unit (``kpi_history.unit``), or outside 0–100 for a % KPI
   (DSDW K3's baseline is a count of households, seed 002 §2), is not comparable and not used.
-* **Naive year-end projection** = start + (result − start) × 4 ÷ q (straight-line run rate).
+* **Naive year-end projection** = start + (result − start) × 4 ÷ q (straight-line run rate), a
+  percentage kept within 0–100; level and milestone KPIs are not projectable before Q4
+  (:func:`planlib.plans.kpi.project_year_end`, the one rule the scorecard also shows).
 * **Activities**: planned months are ``activities.months`` when given, else start..end. An
   activity is *due* by a quarter when its last planned month is on or before the quarter's
   last month, *done* when its done month is, *overdue* when due and not done. Done months come
-  from ``activities.done_month``, else from the ``activity_status`` table.
-* **Budget**: planned = ``budgets`` of the year; spent to date = ``spending`` of quarters 1..q.
+  from ``activities.done_month``, else from the ``activity_status`` table. Missing is never
+  performance: when no activity of the year has any status (no ``activity_status`` row, no done
+  month, no progress %), "not done" only means "not known", and nothing is counted overdue.
+* **Budget**: planned = ``budgets`` of the year; spent to date = ``spending`` of quarters 1..q. No
+  ``spending`` rows for a project → its spent is unknown (NaN, "no data"), never 0; the totals say how
+  many projects reported (:func:`budget_coverage`).
 * **Slippages**: a KPI behind target counts 100 − achievement %; a KPI or project with overdue
   activities counts 100 × overdue ÷ due; the three largest are listed (ties by code).
 * **Lending**: disbursed to date against the credit line and arrears at the quarter's end, computed
@@ -105,10 +114,13 @@ class RagThresholds:
 
 
 RAG_TH = {"green": "เขียว (ตามเป้า)", "amber": "เหลือง (ต้องติดตาม)", "red": "แดง (ต่ำกว่าเป้า)", "grey": "เทา (ไม่มีข้อมูล)"}
-PROJECTION_METHOD = (
-    "naive straight line: start + (YTD − start) × 4 ÷ quarter / "
-    "เส้นตรงอย่างง่าย: ค่าเริ่ม + (ผลสะสม − ค่าเริ่ม) × 4 ÷ ไตรมาส"
-)
+PROJECTION_METHOD = kpi.PROJECTION_METHOD
+JUDGED = {
+    "to date": ("เทียบเป้าถึงไตรมาสนี้", "against the target to date"),
+    "year end": ("วัดผลเมื่อสิ้นปี (ตัวชี้วัดแบบระดับ/ผลผลิต)", "judged at year end (level or milestone KPI)"),
+    "no data": ("ไม่มีผลหรือเป้า", "no result or target"),
+}
+"""How a KPI's RAG was reached (``judged`` column of :func:`kpi_progress`) → (Thai, English)."""
 
 
 def _start_value(kpi_row: pd.Series, history: pd.DataFrame | None, fiscal_year: int) -> tuple[float, str]:
@@ -182,8 +194,11 @@ def kpi_progress(
             middle = own_levels.iloc[(n_levels - 1) // 2 if n_levels % 2 else n_levels // 2 - 1]
             year_target = float(middle["threshold"])
             target_source = f"level {middle['level']:g} threshold (no target in kpi_targets)"
+        kind = kpi.kpi_kind(k["unit"])
         if pd.notna(quarter_target):
             to_date, path = quarter_target, f"kpi_targets Q{q}"
+        elif pd.notna(year_target) and not kpi.straight_lined(k["unit"]):
+            to_date, path = year_target, f"year-end target ({kind} KPI: not straight-lined)"
         elif pd.notna(year_target):
             to_date, path = round(start + (year_target - start) * q / 4, 4), "linear from start"
         else:
@@ -200,7 +215,10 @@ def kpi_progress(
                 achievement = round(100 * actual / to_date, 2)
             elif direction == "lower" and actual > 0:
                 achievement = round(100 * to_date / actual, 2)
-        projection = round(start + (actual - start) * 4 / q, 4) if pd.notna(actual) else math.nan
+        projection = kpi.project_year_end(start, actual, q, k["unit"])
+        status, judged = rag.status(achievement), "to date" if pd.notna(achievement) else "no data"
+        if path.startswith("year-end target") and q < 4 and status != "green":
+            status, judged = "grey", "year end"  # a level not yet reached is not late before the year ends
         row = {
             "kpi_code": code,
             "name_th": k.get("name_th"),
@@ -216,7 +234,9 @@ def kpi_progress(
             "actual_ytd": actual,
             "as_of_quarter": as_of,
             "achievement_pct": achievement,
-            "rag": rag.status(achievement),
+            "rag": status,
+            "judged": judged,
+            "kind": kind,
             "level": math.nan,
             "level_label": None,
             "score": math.nan,
@@ -226,17 +246,85 @@ def kpi_progress(
             "projection": projection,
             "projection_method": PROJECTION_METHOD,
             "projected_level": math.nan,
+            "projected_score": math.nan,
         }
         if own_levels is not None and not own_levels.empty and pd.notna(actual):
             now = kpi.score_value(actual, own_levels, direction=direction, method=method, below=below)
-            then = kpi.score_value(projection, own_levels, direction=direction, method="step", below=below)
             row.update(level=now.level, level_label=now.label, score=now.score, below_lowest=now.below_lowest)
-            row["projected_level"] = then.level
+            if pd.notna(projection):
+                then = kpi.score_value(projection, own_levels, direction=direction, method=method, below=below)
+                row.update(projected_level=then.level, projected_score=then.score)
         rows.append(row)
     frame = pd.DataFrame(rows, columns=None if rows else ["kpi_code", "rag", "achievement_pct"])
     if not frame.empty:
         frame["as_of_quarter"] = frame["as_of_quarter"].astype("Int64")
     return frame
+
+
+# ---------------------------------------------------------------- a scorecard of to-date results
+
+
+def scorecard_to_date(plan: Dataset, card: kpi.Scorecard, *, rag: RagThresholds | None = None) -> pd.DataFrame:
+    """What a scorecard of results to quarter q < 4 measures, beside what the quarterly report measures.
+
+    One row per KPI of the card: the level and score reached so far (the card's, against year-end levels),
+    the target to date, achievement % and RAG, and the projected year-end value, level and score, all
+    from :func:`kpi_progress` with the card's method, so they equal what ``quarterly_progress`` shows
+    for the same quarter (DSDW FY2566 Q2: K3 21.25 % is below its lowest year-end level yet on track
+    against its Q2 target of 20 %, projected 42.50 % → level 50). projected_weighted = weight ×
+    projected score ÷ 100. Empty for a full-year or published card (nothing to project).
+    """
+    columns = [
+        "kpi_code", "name_th", "unit", "weight", "value", "level", "score", "below_lowest", "top_score",
+        "target_to_date", "target_path", "achievement_pct", "rag", "judged", "projection", "projected_level",
+        "projected_score", "projected_weighted",
+    ]
+    if not kpi.to_date_card(card) or card.kpis.empty:
+        return pd.DataFrame(columns=columns)
+    q = kpi.card_quarter(card)
+    assert q is not None
+    codes = list(card.kpis["kpi_code"])
+    rows = kpi_progress(plan, card.fiscal_year, q, rag=rag, method=card.method, below=card.below, codes=codes)
+    mine = card.kpis[["kpi_code", "name_th", "unit", "weight", "value", "level", "score", "below_lowest", "top_score"]]
+    later = rows[["kpi_code", "target_to_date", "target_path", "achievement_pct", "rag", "judged", "projection",
+                  "projected_level", "projected_score"]]
+    frame = mine.merge(later, on="kpi_code", how="left")
+    frame["rag"] = frame["rag"].fillna("grey")
+    frame["projected_weighted"] = (frame["weight"] * frame["projected_score"] / 100).round(4)
+    return frame[columns]
+
+
+def projected_total(to_date: pd.DataFrame) -> float | None:
+    """Σ weight × projected score ÷ 100 when every weighted KPI has a projection; else None (not projectable)."""
+    if to_date.empty or to_date["weight"].isna().all():
+        return None
+    weighted = to_date[to_date["weight"].notna()]
+    if weighted["projected_score"].isna().any():
+        return None
+    return round(float(weighted["projected_weighted"].sum()), 4)
+
+
+def scorecard_to_date_table(to_date: pd.DataFrame) -> pd.DataFrame:
+    """:func:`scorecard_to_date` with bilingual headers: so far, against the target to date, projected year end."""
+    if to_date.empty:
+        return pd.DataFrame()
+    projection = [
+        NOT_PROJECTABLE if pd.isna(v) and pd.notna(a) else v for v, a in zip(to_date["projection"], to_date["value"])
+    ]
+    return pd.DataFrame({
+        "ตัวชี้วัด / KPI": to_date["kpi_code"],
+        "ผลสะสม / result to date": to_date["value"],
+        "ระดับที่ได้ถึงตอนนี้ / level so far": [
+            "ต่ำกว่าระดับต่ำสุด / below lowest" if b else lv for b, lv in zip(to_date["below_lowest"], to_date["level"])
+        ],
+        "เป้าถึงไตรมาสนี้ / target to date": to_date["target_to_date"],
+        "สถานะเทียบเป้าถึงไตรมาสนี้ / on track to date": [
+            rag_text(r, j) for r, j in zip(to_date["rag"], to_date["judged"].fillna("no data"))
+        ],
+        "คาดการณ์สิ้นปี / projected year end": projection,
+        "ระดับที่คาดสิ้นปี / projected level": to_date["projected_level"],
+        "คะแนนที่คาด / projected score": to_date["projected_score"],
+    })
 
 
 # ---------------------------------------------------------------- activities
@@ -307,26 +395,40 @@ def activity_table(plan: Dataset, fiscal_year: int) -> pd.DataFrame:
     return frame
 
 
+def status_known(activities: pd.DataFrame) -> bool:
+    """True when any activity of the year has a status: an ``activity_status`` row, a done month or a progress %.
+
+    Without any, "not done" only means "not known" (tfund ships no ``activity_status``): no activity is overdue.
+    """
+    if activities.empty:
+        return False
+    typed = activities["status_source"] != "activities"
+    return bool((typed | activities["done_month"].notna() | activities["progress_pct"].notna()).any())
+
+
 def activity_progress(plan: Dataset, fiscal_year: int, quarter: int) -> pd.DataFrame:
-    """:func:`activity_table` plus, at the quarter's end: started, due, done, overdue, months_overdue.
+    """:func:`activity_table` plus, at the quarter's end: started, due, done, overdue, months_overdue, status_known.
 
     due = last planned month ≤ the quarter's last month; done = done month ≤ it; overdue = due
-    and not done; months_overdue = quarter's last month − last planned month (in months).
+    and not done, and only when the year has any status (:func:`status_known`; else nothing is
+    overdue); months_overdue = quarter's last month − last planned month (in months).
     Source: seed 002 §5 calc. 8 ("compare activities due by each quarter with those done").
     """
     fy, q = check_fiscal_year(fiscal_year), check_quarter(quarter)
     frame = activity_table(plan, fy)
     end = quarter_months(fy, q)[-1]
     if frame.empty:
-        for col in ("started", "due", "done", "overdue"):
+        for col in ("started", "due", "done", "overdue", "status_known"):
             frame[col] = pd.Series(dtype="bool")
         frame["months_overdue"] = pd.Series(dtype="Int64")
         return frame
     frame = frame.copy()
+    known = status_known(frame)
     frame["started"] = frame["first_month"] <= end
     frame["due"] = frame["last_month"] <= end
     frame["done"] = frame["done_month"].notna() & (frame["done_month"] <= end)
-    frame["overdue"] = frame["due"] & ~frame["done"]
+    frame["overdue"] = frame["due"] & ~frame["done"] & known
+    frame["status_known"] = known
     late = [(end - last).n if over else pd.NA for last, over in zip(frame["last_month"], frame["overdue"])]
     frame["months_overdue"] = pd.array(late, dtype="Int64")
     return frame
@@ -358,11 +460,13 @@ def due_done_counts(progress: pd.DataFrame) -> pd.DataFrame:
 def budget_progress(plan: Dataset, fiscal_year: int, quarter: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(by project, by strategy): planned budget of the year vs spent in quarters 1..q.
 
-    spent % = 100 × spent ÷ planned (none when nothing is planned). Strategy = the project's
-    ``strategy_code``. Source: seed 001 §6 ("per project … budget"), data contract ``spending``.
+    spent % = 100 × spent ÷ planned (none when nothing is planned). A project with no ``spending`` row
+    in quarters 1..q (or a plan without the table) has spent NaN and ``reported`` False: missing is
+    never 0 %. A strategy's spent sums its reporting projects (NaN when none reported). Strategy = the
+    project's ``strategy_code``. Source: seed 001 §6 ("per project … budget"), data contract ``spending``.
     """
     fy, q = check_fiscal_year(fiscal_year), check_quarter(quarter)
-    cols = ["project_code", "name_th", "strategy_code", "planned", "spent", "spent_pct", "remaining"]
+    cols = ["project_code", "name_th", "strategy_code", "planned", "spent", "spent_pct", "remaining", "reported"]
     planned = pd.Series(dtype="float64")
     spent = pd.Series(dtype="float64")
     if plan.has("budgets"):
@@ -378,7 +482,7 @@ def budget_progress(plan: Dataset, fiscal_year: int, quarter: int) -> tuple[pd.D
     rows = []
     for code in codes:
         p = planned.get(code, math.nan)
-        sp = float(spent.get(code, 0.0))
+        sp = float(spent.get(code, math.nan))
         rows.append({
             "project_code": code,
             "name_th": projects["name_th"].get(code) if "name_th" in projects else None,
@@ -386,13 +490,37 @@ def budget_progress(plan: Dataset, fiscal_year: int, quarter: int) -> tuple[pd.D
             "planned": p,
             "spent": sp,
             "spent_pct": _pct(sp, p),
-            "remaining": p - sp if pd.notna(p) else math.nan,
+            "remaining": p - sp if pd.notna(p) and pd.notna(sp) else math.nan,
+            "reported": code in spent.index,
         })
     by_project = pd.DataFrame(rows, columns=cols)
     by_code = by_project.assign(strategy_code=by_project["strategy_code"].fillna("–"))
-    by_strategy = by_code.groupby("strategy_code", sort=False)[["planned", "spent"]].sum(min_count=1).reset_index()
+    by_strategy = by_code.groupby("strategy_code", sort=False).agg(
+        planned=("planned", lambda v: v.sum(min_count=1)),
+        spent=("spent", lambda v: v.sum(min_count=1)),
+        reported=("reported", "sum"),
+        projects=("project_code", "size"),
+    ).reset_index()
     by_strategy["spent_pct"] = [_pct(s, p) for p, s in zip(by_strategy["planned"], by_strategy["spent"])]
     return by_project, by_strategy
+
+
+def budget_coverage(plan: Dataset, by_project: pd.DataFrame) -> tuple[int, int]:
+    """(projects that reported spending, projects of the plan): hwfund FY2568 Q2 → (1, 9).
+
+    The plan's projects are those of the ``projects`` table, with any project that has a budget or a
+    spending row. Printed wherever a spent % is shown ("budget: 1 of 9 projects reported").
+    """
+    projects = set(by_project["project_code"].astype(str)) if not by_project.empty else set()
+    if plan.has("projects"):
+        projects |= set(plan["projects"]["code"].astype(str))
+    reported = int(by_project["reported"].sum()) if not by_project.empty else 0
+    return reported, len(projects)
+
+
+def coverage_text(reported: int, of: int) -> str:
+    """``รายงานการเบิกจ่าย 1 จาก 9 โครงการ / spending reported by 1 of 9 projects``."""
+    return f"รายงานการเบิกจ่าย {reported} จาก {of} โครงการ / spending reported by {reported} of {of} projects"
 
 
 # ---------------------------------------------------------------- the report
@@ -467,26 +595,40 @@ def executive_summary(
     by_project: pd.DataFrame,
     lending: pd.DataFrame | None,
     slips: pd.DataFrame,
+    *,
+    known_status: bool = True,
+    coverage: tuple[int, int] | None = None,
 ) -> pd.DataFrame:
     """The headline table: KPIs on track x/y, activities done x/y, budget spent %, lending %, slippages.
 
-    On track = RAG green; y = KPIs with both a result and a target. Activities done = done among
-    those due. Budget spent % = Σ spent ÷ Σ planned. Lending % = disbursed YTD ÷ credit line, the
-    ``disbursed_pct`` row of ``lending`` (:func:`planlib.loans.lending_progress.lending_progress`).
+    On track = RAG green; y = KPIs judged to date (green, amber or red). Activities done = done among
+    those due; "no activity-status data" when ``known_status`` is False. Budget spent % = Σ spent ÷
+    Σ planned over the projects that reported (``coverage`` = (reported, projects), printed when not
+    all reported); "no spending data" when none did, never 0 %. Lending % = disbursed YTD ÷ credit
+    line, the ``disbursed_pct`` row of ``lending`` (:func:`planlib.loans.lending_progress.lending_progress`).
     """
     assessed = kpi_rows[kpi_rows["rag"] != "grey"] if not kpi_rows.empty else kpi_rows
     on_track = int((assessed["rag"] == "green").sum()) if not assessed.empty else 0
     due = int(counts["due"].sum()) if not counts.empty else 0
     done = int(counts["done"].sum()) if not counts.empty else 0
     planned = float(by_project["planned"].sum(min_count=1)) if not by_project.empty else math.nan
-    spent = float(by_project["spent"].sum()) if not by_project.empty else math.nan
+    spent = float(by_project["spent"].sum(min_count=1)) if not by_project.empty else math.nan
     spent_pct = _pct(spent, planned)
     lend_pct = math.nan
     if lending is not None and (lending["key"] == "disbursed_pct").any():
         lend_pct = float(lending.loc[lending["key"] == "disbursed_pct", "value"].iloc[-1])
     assessed_text = f"{on_track}/{len(assessed)}" if len(assessed) else "ไม่มีข้อมูล / no data"
     done_text = f"{done}/{due}" if due else "ไม่มีกิจกรรมถึงกำหนด / none due"
-    spent_text = f"{spent_pct:.1f}%" if pd.notna(spent_pct) else "ไม่มีข้อมูลงบประมาณ / no budget data"
+    if not known_status:
+        done_text = f"ไม่มีข้อมูลสถานะกิจกรรม (ถึงกำหนด {due}) / no activity-status data ({due} due)"
+    if pd.notna(spent_pct):
+        spent_text = f"{spent_pct:.1f}%"
+        if coverage is not None and coverage[0] < coverage[1]:
+            spent_text += f" ({coverage_text(*coverage)})"
+    elif pd.notna(planned) and planned > 0:
+        spent_text = "ไม่มีข้อมูลการเบิกจ่าย / no spending data"
+    else:
+        spent_text = "ไม่มีข้อมูลงบประมาณ / no budget data"
     lend_text = f"{lend_pct:.1f}%" if pd.notna(lend_pct) else "ไม่มีข้อมูลสินเชื่อ / no lending data"
     rows = [
         ("kpis_on_track", "ตัวชี้วัดที่เป็นไปตามเป้า", "KPIs on track", on_track, len(assessed), assessed_text),
@@ -526,7 +668,9 @@ def quarterly_progress(
     counts = due_done_counts(acts)
     by_project, by_strategy = budget_progress(plan, fy, q)
     slips = slippages(kpi_rows, counts)
-    summary = executive_summary(kpi_rows, counts, by_project, lending, slips)
+    known = status_known(acts)
+    coverage = budget_coverage(plan, by_project)
+    summary = executive_summary(kpi_rows, counts, by_project, lending, slips, known_status=known, coverage=coverage)
     marked = tuple(sorted(set(plan.synthetic) | set(illustrative)))
     return QuarterlyProgress(
         plan.org_code, plan.org_name, fy, q, thai.quarter_start(fy, q), thai.quarter_end(fy, q), kpi_rows, acts,
@@ -561,8 +705,19 @@ def activity_status_rows(dataset: Dataset) -> Iterator[Problem]:
 # ---------------------------------------------------------------- tables for reports
 
 
+NOT_PROJECTABLE = "ไม่คาดการณ์ (ระดับ/ผลผลิต) / not projectable"
+"""The projection cell of a level or milestone KPI before Q4 (:func:`planlib.plans.kpi.project_year_end`)."""
+
+
+def rag_text(rag: str, judged: str = "to date") -> str:
+    """A RAG cell: ``เขียว (ตามเป้า) / green``; a level KPI not yet at target: ``เทา (วัดผลสิ้นปี) / grey: …``."""
+    if rag == "grey" and judged == "year end":
+        return "เทา (วัดผลสิ้นปี) / grey: judged at year end"
+    return f"{RAG_TH[rag]} / {rag}"
+
+
 def kpi_table_shown(kpi_rows: pd.DataFrame) -> pd.DataFrame:
-    """KPI progress with bilingual headers and the RAG in Thai."""
+    """KPI progress with bilingual headers, the RAG in Thai and "not projectable" where no projection applies."""
     if kpi_rows.empty:
         return pd.DataFrame()
     return pd.DataFrame({
@@ -573,9 +728,12 @@ def kpi_table_shown(kpi_rows: pd.DataFrame) -> pd.DataFrame:
         "เป้าถึงไตรมาสนี้ / target to date": kpi_rows["target_to_date"],
         "ผลสะสม / result YTD": kpi_rows["actual_ytd"],
         "ร้อยละของเป้า / % of target": kpi_rows["achievement_pct"],
-        "สถานะ / RAG": [f"{RAG_TH[r]} / {r}" for r in kpi_rows["rag"]],
+        "สถานะ / RAG": [rag_text(r, j) for r, j in zip(kpi_rows["rag"], kpi_rows["judged"])],
         "ระดับที่ได้ / level": kpi_rows["level"],
-        "คาดการณ์สิ้นปี / projection": kpi_rows["projection"],
+        "คาดการณ์สิ้นปี / projection": [
+            NOT_PROJECTABLE if pd.isna(v) and pd.notna(a) else v
+            for v, a in zip(kpi_rows["projection"], kpi_rows["actual_ytd"])
+        ],
         "ระดับที่คาด / projected level": kpi_rows["projected_level"],
         "ที่มาของเป้า / target source": kpi_rows["target_source"],
     })
@@ -587,8 +745,9 @@ def activity_table_shown(acts: pd.DataFrame, *, only_overdue: bool = False) -> p
         return pd.DataFrame()
     rows = acts[acts["overdue"]] if only_overdue else acts
     status = [
-        "เสร็จ / done" if d else "เลยกำหนด / overdue" if o else "ยังไม่ถึงกำหนด / not due"
-        for d, o in zip(rows["done"], rows["overdue"])
+        "เสร็จ / done" if d else "เลยกำหนด / overdue" if o else
+        "ไม่มีข้อมูลสถานะ / no status data" if due and not known else "ยังไม่ถึงกำหนด / not due"
+        for d, o, due, known in zip(rows["done"], rows["overdue"], rows["due"], rows["status_known"])
     ]
     return pd.DataFrame({
         "เจ้าของ / owner": rows["owner_code"],
@@ -601,8 +760,12 @@ def activity_table_shown(acts: pd.DataFrame, *, only_overdue: bool = False) -> p
     })
 
 
+NOT_REPORTED = "ไม่มีรายงาน / not reported"
+"""The spent cell of a project without spending rows: missing, never 0."""
+
+
 def budget_table_shown(frame: pd.DataFrame, by: str = "project") -> pd.DataFrame:
-    """Budget planned vs spent with bilingual headers (``by`` = project or strategy)."""
+    """Budget planned vs spent with bilingual headers (``by`` = project or strategy); "not reported", never 0."""
     if frame.empty:
         return pd.DataFrame()
     first = {"project": ("โครงการ / project", "project_code"), "strategy": ("กลยุทธ์ / strategy", "strategy_code")}[by]
@@ -610,8 +773,10 @@ def budget_table_shown(frame: pd.DataFrame, by: str = "project") -> pd.DataFrame
     if by == "project":
         out["ชื่อ / name"] = frame["name_th"]
     out["แผน (บาท) / planned"] = frame["planned"]
-    out["ใช้จ่ายสะสม (บาท) / spent"] = frame["spent"]
+    out["ใช้จ่ายสะสม (บาท) / spent"] = [NOT_REPORTED if pd.isna(v) else v for v in frame["spent"]]
     out["ร้อยละ / % spent"] = frame["spent_pct"]
+    if by == "strategy":
+        out["รายงานแล้ว / reported"] = [f"{r} / {n}" for r, n in zip(frame["reported"], frame["projects"])]
     return pd.DataFrame(out)
 
 
@@ -621,11 +786,16 @@ def rules_text(report: QuarterlyProgress) -> list[str]:
         f"ไตรมาส / quarter: {thai.format_quarter(report.fiscal_year, report.quarter)} = "
         f"{thai.format_date(report.quarter_start)} – {thai.format_date(report.quarter_end)}",
         "ผลตัวชี้วัดเป็นค่าสะสมตั้งแต่ต้นปี เทียบกับเป้าสะสมถึงไตรมาสนี้ / KPI results are year to date, "
-        "against the cumulative target to the quarter (linear from the start value when no quarterly target is given)",
+        "against the cumulative target to the quarter (linear from the start value when no quarterly target is given; "
+        "level and milestone KPIs against their year-end target, not straight-lined)",
         f"สถานะ / RAG: เขียว green ≥ {report.rag.green:g}% ของเป้า, เหลือง amber ≥ {report.rag.amber:g}%, "
-        "แดง red ต่ำกว่านั้น; เทา grey = ไม่มีข้อมูล",
+        "แดง red ต่ำกว่านั้น; เทา grey = ไม่มีข้อมูล หรือตัวชี้วัดแบบระดับที่ยังไม่ถึงเป้า ซึ่งวัดผลเมื่อสิ้นปี / "
+        "grey = no data, or a level KPI not yet at its target, judged at year end",
         f"คาดการณ์สิ้นปี / projection: {PROJECTION_METHOD}",
         f"วิธีให้คะแนนระดับ / level scoring: {kpi.method_text(report.method, report.below)}",
         "กิจกรรมถึงกำหนดเมื่อเดือนสุดท้ายตามแผนไม่เกินเดือนสุดท้ายของไตรมาส / an activity is due when its last planned month "
-        "is on or before the quarter's last month; overdue = due and not done",
+        "is on or before the quarter's last month; overdue = due and not done (ไม่มีข้อมูลสถานะ = ไม่นับว่าเลยกำหนด / "
+        "without any status data nothing is counted overdue)",
+        "งบประมาณ: โครงการที่ไม่มีรายงานการเบิกจ่ายแสดงว่า ไม่มีรายงาน ไม่ใช่ 0 / budget: a project without spending rows "
+        "shows 'not reported', never 0",
     ]

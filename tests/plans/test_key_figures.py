@@ -304,14 +304,8 @@ def test_whatif_top_change_rule(plans: dict[str, planlib.Plan]) -> None:
 def test_scorecard_dsdw_total_level_and_groups(plans: dict[str, planlib.Plan]) -> None:
     card = kpi.scorecard(plans["dsdw"], 2566)
     figures = kf.scorecard_key_figures(plans["dsdw"], 2566)
-    assert [f.key for f in figures] == [
-        "total",
-        "level",
-        "top_level",
-        "below_lowest",
-        "group:performance",
-        "group:potential",
-    ]
+    # a card of Q2 results: beside the scores against year-end levels, what the quarterly report shows
+    assert [f.key for f in figures] == ["total", "level", "on_track", "projected", "top_level", "below_lowest"]
     total = find(figures, "total")
     assert total.value == card.total == 38.75 and total.of == card.max_total == 100
     assert total.value_text("th") == "38.75 จาก 100 คะแนน"
@@ -322,13 +316,26 @@ def test_scorecard_dsdw_total_level_and_groups(plans: dict[str, planlib.Plan]) -
     assert below.value == 2 and below.of == 6 and below.note.startswith("K3, K5")
     assert below.status is None  # to-date results against year-end levels: coloured neither red nor green
     groups = card.groups.set_index("group")
-    assert find(figures, "group:performance").value == groups.loc["performance", "subtotal"] == 27.5
-    assert find(figures, "group:potential").value_text("en") == "11.25 of 30 points"
+    assert groups.loc["performance", "subtotal"] == 27.5 and groups.loc["potential", "subtotal"] == 11.25
+    # on track to date = the quarterly report's RAG for the same quarter: 5 green, K4 amber (52.70 of 53.19)
+    on_track = find(figures, "on_track")
+    quarterly = progress.quarterly_progress(plans["dsdw"], 2566, 2)
+    assert (on_track.value, on_track.of) == (5, 6) == (
+        int((quarterly.kpis["rag"] == "green").sum()),
+        int((quarterly.kpis["rag"] != "grey").sum()),
+    )
+    # projected year end: K1 22.78 → 75, K2 65.02 → 75, K3 42.50 → 50, K4 52.21 → 50, K5 92.94 → 75, K6 451.49 → 75
+    # (15·75 + 20·75 + 15·50 + 20·50 + 15·75 + 15·75) / 100 = 66.25
+    projected = find(figures, "projected")
+    assert projected.value == 66.25 and projected.of == 100
     assert kf.scorecard_verdict(figures) == (
         "คะแนนรวมถ่วงน้ำหนัก 38.75 จาก 100 คะแนน, ต่ำกว่าระดับ 50 (เป้าหมายขั้นต้น); ได้ระดับสูงสุด 0 จาก 6 ตัว; "
-        "ต่ำกว่าระดับต่ำสุด 2 จาก 6 ตัว; ผลสะสมระหว่างปีเทียบกับเกณฑ์ของทั้งปี (ข้อมูลผลเป็นตัวอย่างสมมติ ไม่ใช่ผลจริง)",
+        "ต่ำกว่าระดับต่ำสุด 2 จาก 6 ตัว; ผลสะสมระหว่างปีเทียบกับเกณฑ์ของทั้งปี; "
+        "เทียบเป้าถึงไตรมาสนี้เป็นไปตามเป้า 5 จาก 6 ตัว; คาดการณ์คะแนนรวมสิ้นปี 66.25 จาก 100 คะแนน "
+        "(ข้อมูลผลเป็นตัวอย่างสมมติ ไม่ใช่ผลจริง)",
         "weighted total 38.75 of 100 points, below level 50 (initial); 0 of 6 KPIs at their top level; "
-        "2 of 6 KPIs below their lowest level; to-date results scored against year-end levels "
+        "2 of 6 KPIs below their lowest level; to-date results scored against year-end levels; "
+        "5 of 6 KPIs on track against their targets to date; projected year end 66.25 of 100 points "
         "(results are illustrative examples, not real results)",
     )
 
@@ -337,7 +344,7 @@ def test_scorecard_without_weights_has_no_total(plans: dict[str, planlib.Plan]) 
     for org, fy in (("hwfund", 2568), ("ditp", 2569)):
         card = kpi.scorecard(plans[org], fy)
         figures = kf.scorecard_key_figures(plans[org], fy)
-        assert [f.key for f in figures] == ["total", "level", "top_level", "below_lowest"]
+        assert [f.key for f in figures] == ["total", "level", "on_track", "projected", "top_level", "below_lowest"]
         assert find(figures, "total").status == "not scored" and find(figures, "level").status == "not scored"
         scored = card.kpis[card.kpis["value"].notna()]
         assert find(figures, "top_level").value == int((scored["level"] == scored["top_score"]).sum())
@@ -346,6 +353,14 @@ def test_scorecard_without_weights_has_no_total(plans: dict[str, planlib.Plan]) 
     ditp = kf.scorecard_key_figures(plans["ditp"], 2569)
     assert find(ditp, "below_lowest").value_text("th") == "4 จาก 8 ตัว"
     assert find(ditp, "total").period == "ปีงบประมาณ 2569 · ผลสะสมถึงไตรมาส 1"
+    # ditp Q1: K1.3 (27.54 of 23.75) and K2.1 green, K1.1 and K1.5 red, K2.3 amber; the three level KPIs
+    # (K1.2, K1.4, K2.2 at level 1 of 5) are judged at year end, not red by a straight line
+    on_track = find(ditp, "on_track")
+    assert (on_track.value, on_track.of) == (2, 5) and dict(on_track.parts) == {
+        "green": 2, "amber": 1, "red": 2, "grey": 3
+    }
+    projected = find(ditp, "projected")
+    assert (projected.value, projected.of) == (2, 5) and "3 not projectable" in projected.note_en
 
 
 def full_year_dsdw(plan: planlib.Plan) -> planlib.Plan:

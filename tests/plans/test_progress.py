@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import shutil
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import pandas as pd
 import pytest
 
 import planlib
-from planlib.plans import progress
+from planlib.plans import kpi, progress
 
 ROOT = Path(__file__).resolve().parents[2]
 DSDW = ROOT / "data" / "dsdw"
@@ -150,7 +152,7 @@ def test_budget_and_summary(tmp_path: Path) -> None:
     assert by_strategy.set_index("strategy_code").loc["S1", "spent"] == 6800
     report = progress.quarterly_progress(plan, 2568, 2)
     shown = report.summary.set_index("key")["shown"]
-    assert shown["budget_spent_pct"] == "45.3%"
+    assert shown["budget_spent_pct"] == "45.3% (รายงานการเบิกจ่าย 1 จาก 9 โครงการ / spending reported by 1 of 9 projects)"
     assert report.summary.set_index("key").loc["budget_spent_pct", "value"] == 6800
 
 
@@ -184,3 +186,171 @@ def test_quarterly_progress_builds_with_illustrative_actuals(org: str, fy: int, 
     assert not report.kpis.empty and (report.kpis["rag"] != "grey").any()
     assert list(report.summary["key"][:4]) == ["kpis_on_track", "activities_done", "budget_spent_pct", "lending_pct"]
     assert report.activity_counts["planned"].sum() > 0
+
+
+# ---------------------------------------------------------------- missing is never performance (issue 17)
+
+
+def test_tfund_without_spending_shows_no_data_never_zero(plans: dict[str, planlib.Plan]) -> None:
+    plan = plans["tfund"]
+    assert not plan.has("spending")
+    by_project, by_strategy = progress.budget_progress(plan, 2561, 2)
+    assert by_project["planned"].sum() == 125000  # the plan's budget is known …
+    assert by_project["spent"].isna().all() and not by_project["reported"].any()  # … its spending is not
+    assert by_project["spent_pct"].isna().all() and by_strategy["spent"].isna().all()
+    shown = progress.budget_table_shown(by_project)
+    assert set(shown["ใช้จ่ายสะสม (บาท) / spent"]) == {progress.NOT_REPORTED}
+    report = progress.quarterly_progress(plan, 2561, 2)
+    summary = report.summary.set_index("key")
+    assert summary.loc["budget_spent_pct", "shown"] == "ไม่มีข้อมูลการเบิกจ่าย / no spending data"
+    assert pd.isna(summary.loc["budget_spent_pct", "value"])
+    assert progress.budget_coverage(plan, by_project) == (0, len(plan["projects"]))
+
+
+def test_tfund_without_activity_status_counts_nothing_overdue(plans: dict[str, planlib.Plan]) -> None:
+    report = progress.quarterly_progress(plans["tfund"], 2561, 2)
+    acts = report.activities
+    assert not progress.status_known(acts) and not acts["status_known"].any()
+    assert int(acts["due"].sum()) == 5 and not acts["overdue"].any() and acts["months_overdue"].isna().all()
+    assert int(report.activity_counts["overdue"].sum()) == 0
+    assert report.slippages.empty  # no activity is known to be late, and no KPI has a result
+    status = progress.activity_table_shown(acts)["สถานะ / status"]
+    assert (status == "ไม่มีข้อมูลสถานะ / no status data").sum() == 5 and "เลยกำหนด / overdue" not in set(status)
+    shown = report.summary.set_index("key").loc["activities_done", "shown"]
+    assert shown == "ไม่มีข้อมูลสถานะกิจกรรม (ถึงกำหนด 5) / no activity-status data (5 due)"
+
+
+def test_hwfund_budget_says_its_coverage_in_the_body_tables(plans: dict[str, planlib.Plan]) -> None:
+    report = progress.quarterly_progress(plans["hwfund"], 2568, 2)
+    by_project = report.budget_by_project.set_index("project_code")
+    assert list(by_project.index[by_project["reported"]]) == ["6"]
+    assert (by_project.loc["6", "spent"], by_project.loc["6", "planned"]) == (6800, 15000)
+    assert progress.budget_coverage(plans["hwfund"], report.budget_by_project) == (1, 9)
+    shown = report.summary.set_index("key").loc["budget_spent_pct", "shown"]
+    assert shown == "45.3% (รายงานการเบิกจ่าย 1 จาก 9 โครงการ / spending reported by 1 of 9 projects)"
+    strategies = progress.budget_table_shown(report.budget_by_strategy, "strategy")
+    assert "รายงานแล้ว / reported" in strategies and "1 / " in " ".join(strategies["รายงานแล้ว / reported"])
+
+
+def test_partial_spending_by_hand(tmp_path: Path) -> None:
+    """Two projects planned, one reported: the other is 'not reported' (NaN), never 0, and the total says 1 of 2."""
+    folder = copy_plan(tmp_path, HWFUND)
+    write(folder, "budgets", "project_code,fiscal_year,amount\n6,2568,1000\n7,2568,3000\n")
+    write(folder, "spending", "project_code,fiscal_year,quarter,amount\n6,2568,1,400\n")
+    plan = planlib.load_plan(folder, strict=False)
+    by_project, _ = progress.budget_progress(plan, 2568, 1)
+    rows = by_project.set_index("project_code")
+    assert rows.loc["6", "spent_pct"] == 40 and pd.isna(rows.loc["7", "spent"]) and not rows.loc["7", "reported"]
+    report = progress.quarterly_progress(plan, 2568, 1)
+    spent = report.summary.set_index("key").loc["budget_spent_pct"]
+    assert (spent["value"], spent["of"]) == (400, 4000)  # 10.0 % of the year's 4,000, with the coverage said
+    reported, of = progress.budget_coverage(plan, by_project)
+    assert reported == 1 and spent["shown"] == f"10.0% ({progress.coverage_text(1, of)})"
+
+
+def test_percentage_projection_stops_at_100(plans: dict[str, planlib.Plan]) -> None:
+    rows = progress.kpi_progress(plans["hwfund"], 2568, 2).set_index("kpi_code")
+    p6 = rows.loc["P6-68"]  # 59.79 % at Q2: the straight line gives 119.58 %
+    assert p6["actual_ytd"] == 59.79 and 0 + (59.79 - 0) * 4 / 2 == pytest.approx(119.58)
+    assert p6["projection"] == 100
+    assert rows.loc["P5-68", "projection"] == pytest.approx(65.2)  # within bounds: unchanged
+    pct = rows[rows["kind"] == "percent"]
+    assert pct["projection"].dropna().between(0, 100).all()
+
+
+def test_level_kpis_are_not_straight_lined(plans: dict[str, planlib.Plan]) -> None:
+    rows = progress.kpi_progress(plans["hwfund"], 2568, 2).set_index("kpi_code")
+    p2 = rows.loc["P2-LT"]  # level 2 of a year-end target 5: not a target to date of 2.50, not red
+    assert p2["kind"] == "level" and p2["target_to_date"] == 5 and p2["target_path"].startswith("year-end target")
+    assert (p2["rag"], p2["judged"]) == ("grey", "year end") and pd.isna(p2["projection"])
+    assert rows.loc["K1", "rag"] == "green"  # level 5 of 5 reached: on track
+    level_rows = rows[rows["kind"] == "level"]
+    assert (level_rows["rag"] != "red").all() and (level_rows["rag"] != "amber").all()
+    shown = progress.kpi_table_shown(rows.reset_index()).set_index("ตัวชี้วัด / KPI")
+    assert shown.loc["P2-LT", "สถานะ / RAG"] == "เทา (วัดผลสิ้นปี) / grey: judged at year end"
+    assert shown.loc["P2-LT", "คาดการณ์สิ้นปี / projection"] == progress.NOT_PROJECTABLE
+    summary = progress.quarterly_progress(plans["hwfund"], 2568, 2).summary.set_index("key")
+    assert summary.loc["kpis_on_track", "shown"] == "11/13"  # 6 level KPIs below target are judged at year end
+
+
+def test_level_kpi_at_year_end_is_judged(plans: dict[str, planlib.Plan]) -> None:
+    """Q4: a level KPI below its target is red; the projection is the result itself."""
+    plan = plans["hwfund"]
+    actuals = plan["kpi_actuals"]
+    q4 = actuals[(actuals["fiscal_year"] == 2568) & (actuals["quarter"] == 2)].assign(quarter=4)
+    tables = {**plan.tables, "kpi_actuals": pd.concat([actuals, q4], ignore_index=True)}
+    full = dataclasses.replace(plan, tables=tables)
+    p2 = progress.kpi_progress(full, 2568, 4).set_index("kpi_code").loc["P2-LT"]
+    assert (p2["rag"], p2["judged"], p2["projection"], p2["achievement_pct"]) == ("red", "to date", 2.0, 40.0)
+
+
+def test_project_year_end_by_hand() -> None:
+    assert kpi.project_year_end(0, 30, 1, "ร้อยละ") == 100  # 120 % → its natural bound
+    assert kpi.project_year_end(50, 40, 2, "%") == 30
+    assert kpi.project_year_end(10, 2, 2, "ร้อยละ") == 0  # −6 % → 0
+    assert kpi.project_year_end(0, 30, 1, "ราย") == 120  # a count has no upper bound
+    assert math.isnan(kpi.project_year_end(0, 2, 2, "ระดับ (1-5)"))
+    assert math.isnan(kpi.project_year_end(0, 0, 3, "แผน"))
+    assert kpi.project_year_end(0, 2, 4, "ระดับ") == 2  # Q4: the result is the year's
+    assert [kpi.kpi_kind(u) for u in ("ร้อยละ", "ระดับ (1-5)", "แผน", "คน", None)] == [
+        "percent", "level", "milestone", "quantity", "quantity"
+    ]
+
+
+# ---------------------------------------------------------------- a scorecard of to-date results
+
+
+def test_dsdw_k3_k5_scorecard_and_quarterly_report_agree(plans: dict[str, planlib.Plan]) -> None:
+    """FY2566 Q2: below the lowest year-end level in the scorecard, on track to date in the quarterly report."""
+    plan = plans["dsdw"]
+    card = kpi.scorecard(plan, 2566)
+    assert card.as_of == "kpi_actuals Q2" and kpi.to_date_card(card)
+    assert kpi.card_title(card, "DSDW") == "DSDW: ปีงบประมาณ 2566 · ผลสะสมถึงไตรมาส 2 / as of quarter 2"
+    to_date = progress.scorecard_to_date(plan, card).set_index("kpi_code")
+    quarterly = progress.quarterly_progress(plan, 2566, 2).kpis.set_index("kpi_code")
+    for code in ("K3", "K5"):
+        assert to_date.loc[code, "below_lowest"] and to_date.loc[code, "score"] == 0  # against year-end levels
+        assert to_date.loc[code, "rag"] == quarterly.loc[code, "rag"] == "green"  # against the target to date
+    assert to_date.loc["K3", "target_to_date"] == 20  # the plan's own Q2 target (kpi_targets quarter 2)
+    assert to_date.loc["K3", "projection"] == quarterly.loc["K3", "projection"] == 42.5  # 21.25 × 4 ÷ 2
+    assert to_date.loc["K5", "projection"] == quarterly.loc["K5", "projection"] == pytest.approx(92.94)
+    assert list(to_date["projected_level"]) == list(quarterly.loc[to_date.index, "projected_level"])
+    assert progress.projected_total(to_date.reset_index()) == 66.25
+    shown = progress.scorecard_to_date_table(to_date.reset_index()).set_index("ตัวชี้วัด / KPI")
+    assert shown.loc["K3", "ระดับที่ได้ถึงตอนนี้ / level so far"] == "ต่ำกว่าระดับต่ำสุด / below lowest"
+    assert shown.loc["K3", "สถานะเทียบเป้าถึงไตรมาสนี้ / on track to date"] == "เขียว (ตามเป้า) / green"
+
+
+def test_ditp_q1_scorecard_says_as_of_quarter_1(plans: dict[str, planlib.Plan]) -> None:
+    plan = plans["ditp"]
+    card = kpi.scorecard(plan, 2569)
+    assert kpi.card_title(card, "DITP").endswith("ผลสะสมถึงไตรมาส 1 / as of quarter 1")
+    to_date = progress.scorecard_to_date(plan, card).set_index("kpi_code")
+    quarterly = progress.quarterly_progress(plan, 2569, 1).kpis.set_index("kpi_code")
+    assert list(to_date["rag"]) == list(quarterly.loc[to_date.index, "rag"])
+    assert to_date.loc["K1.3", "projection"] == 100  # 27.54 × 4 = 110.16 % → 100
+    assert to_date.loc["K1.2", "rag"] == "grey" and pd.isna(to_date.loc["K1.2", "projection"])  # level 1 of 5
+    assert progress.projected_total(to_date.reset_index()) is None  # ditp KPIs carry no weights
+
+
+def test_full_year_card_has_no_to_date_reading(plans: dict[str, planlib.Plan]) -> None:
+    plan = plans["dsdw"]
+    actuals = plan["kpi_actuals"]
+    q4 = actuals[actuals["quarter"] == 2].assign(quarter=4)
+    full = dataclasses.replace(plan, tables={**plan.tables, "kpi_actuals": pd.concat([actuals, q4])})
+    card = kpi.scorecard(full, 2566)
+    assert card.as_of == "kpi_actuals Q4" and not kpi.to_date_card(card)
+    assert kpi.card_title(card, "DSDW") == "DSDW: ปีงบประมาณ 2566 · ผลทั้งปี (ถึงไตรมาส 4) / full year (to Q4)"
+    assert progress.scorecard_to_date(full, card).empty
+
+
+def test_scorecard_total_is_none_without_results(plans: dict[str, planlib.Plan]) -> None:
+    """No result scored: the weighted total is "no data" (None), never 0.0; so are the group subtotals."""
+    empty = pd.DataFrame({"kpi_code": pd.Series(dtype="str"), "value": pd.Series(dtype="float64")})
+    card = kpi.scorecard(plans["dsdw"], 2566, actuals=empty)
+    assert card.total is None and card.groups["subtotal"].isna().all()
+    assert kpi.group_table(card).empty
+    none_yet = kpi.scorecard(plans["dsdw"], 2570)  # no results for FY2570 anywhere
+    assert none_yet.as_of == "none" and none_yet.total is None
+    one = kpi.scorecard(plans["dsdw"], 2566, actuals=pd.DataFrame({"kpi_code": ["K2"], "value": [64.04]}))
+    assert one.total == 20 * 75 / 100  # K2 at level 75, weight 20; the other KPIs unscored
