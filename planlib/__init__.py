@@ -27,8 +27,9 @@ from types import ModuleType
 from planlib import checklist, fonts
 from planlib.inputs import checks
 from planlib.inputs.dataset import Dataset, Plan, Portfolio
-from planlib.inputs.load import load_plan, load_portfolio, require, validate
+from planlib.inputs.load import require, validate
 from planlib.inputs.problems import DataError, Problem, Problems
+from planlib.inputs.snapshot import load_plan, load_portfolio
 
 __version__ = "0.2.0"
 
@@ -38,7 +39,18 @@ fonts.register_when_matplotlib_loads()
 MODULES: dict[str, str] = {
     **{
         name: f"planlib.inputs.{name}"
-        for name in ("thai", "contract", "read", "load", "checks", "problems", "dataset", "messages", "blank_workbook")
+        for name in (
+            "thai",
+            "contract",
+            "read",
+            "load",
+            "checks",
+            "problems",
+            "dataset",
+            "messages",
+            "blank_workbook",
+            "snapshot",
+        )
     },
     **{
         name: f"planlib.plans.{name}"

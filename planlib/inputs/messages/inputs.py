@@ -277,6 +277,31 @@ TABLES: dict[str, Message] = {
         "table {name!r} is not in {path}",
         "ไม่มีตาราง {name!r} ใน {path}",
     ),
+    # the dataset objects and their loaders (planlib.inputs.dataset)
+    "table_absent_use_load_portfolio": M(
+        "table {name!r} is a lending table, not a plan table: read it with planlib.load_portfolio({path!r})",
+        "ตาราง {name!r} เป็นตารางการให้กู้ยืม ไม่ใช่ตารางแผน: อ่านด้วย planlib.load_portfolio({path!r})",
+    ),
+    "table_absent_use_load_plan": M(
+        "table {name!r} is a plan table, not a lending table: read it with planlib.load_plan({path!r})",
+        "ตาราง {name!r} เป็นตารางแผน ไม่ใช่ตารางการให้กู้ยืม: อ่านด้วย planlib.load_plan({path!r})",
+    ),
+    "wrong_loader_plan_folder": M(
+        "{path} holds plan tables ({tables}) and no lending tables: read it with planlib.load_plan({path!r})",
+        "{path} มีตารางแผน ({tables}) แต่ไม่มีตารางการให้กู้ยืม: อ่านด้วย planlib.load_plan({path!r})",
+    ),
+    "wrong_loader_lending_folder": M(
+        "{path} holds lending tables ({tables}) and no plan tables: read it with planlib.load_portfolio({path!r})",
+        "{path} มีตารางการให้กู้ยืม ({tables}) แต่ไม่มีตารางแผน: อ่านด้วย planlib.load_portfolio({path!r})",
+    ),
+    "wrong_type": M(
+        "{function}() expects {expected}, not {got}: get one with {how}",
+        "{function}() ต้องการ {expected_th} ไม่ใช่ {got}: สร้างได้ด้วย {how}",
+    ),
+    "wrong_type_no_hint": M(
+        "{function}() expects {expected}, not {got}",
+        "{function}() ต้องการ {expected_th} ไม่ใช่ {got}",
+    ),
     "data_error": M(
         "{count} error(s) in {source}",
         "พบข้อผิดพลาด {count} รายการ",
