@@ -8,8 +8,9 @@ Every number comes from the functions the report's tables use, at the report's a
   table); without a loan book, outstanding and litigation fall back to the published stocks of the
   fiscal year (:func:`planlib.loans.lending.stocks`, each at its own date) and PAR30 / NPL have no data;
 * **collection rate** (on time) = Σ paid by the due date ÷ Σ falling due, over the fiscal year's
-  quarters (or the report's quarter) of :meth:`planlib.loans.portfolio.Book.collection_rates` (the
-  report's collection table; CGAP Occasional Paper 3);
+  quarters (or the report's quarter) of :meth:`planlib.loans.portfolio.Book.collection_rates`, pooled by
+  :func:`planlib.loans.portfolio.collection_total` (the year row of the report's collection table;
+  CGAP Occasional Paper 3);
 * **disbursement against the credit line** = the fiscal year's disbursement rate of the main published
   source (:func:`planlib.loans.lending.yearly`, actual ÷ credit line × 100; Table 2-2 of seed 000).
 
@@ -73,10 +74,10 @@ def _on_time(book: books.LoanBook, fiscal_year: int, quarter: int | None) -> tup
     table = book.collection_rates(fiscal_year)
     if quarter is not None:
         table = table[table["quarter"] == quarter]
-    due = float(table["due"].sum())
-    if due <= 0:
+    total = loanbook.collection_total(table)
+    if not total["due"] > 0:
         return None, None
-    return 100 * float(table["on_time"].sum()) / due, 100 * float(table["collected"].sum()) / due
+    return 100 * float(total["on_time_rate"]), 100 * float(total["overall_rate"])
 
 
 def _published(lending_annual: pd.DataFrame | None, measure: str, fiscal_year: int) -> pd.Series | None:

@@ -21,6 +21,8 @@ one source or show them side by side, never mix them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -65,25 +67,42 @@ def _col(frame: pd.DataFrame, name: str) -> pd.Series:
     return frame[name] if name in frame else pd.Series(np.nan, index=frame.index)
 
 
-def yearly(lending_annual: pd.DataFrame, source: str | None = None) -> pd.DataFrame:
-    """One source's yearly series with disbursement rate, count achievement, average loan, group share, YoY.
+def yearly(lending_annual: pd.DataFrame, source: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """One row per fiscal year, from the chosen source(s), with rates, averages, shares and YoY: a series to plot.
 
-    ``source`` defaults to :func:`main_source` (Table 2-1 for the Homeworkers Fund). Columns:
-    fiscal_year, year_printed (the label as printed when it differs: corrected years are
-    flagged in ``year_corrected``), target/actual counts and amounts, disbursement_rate,
-    disbursement_pct_printed, count_achievement, average_loan, group_share (all %, formulas in
-    the module docstring), amount_yoy and count_yoy (% change on the previous fiscal year).
+    ``lending_annual`` may print a year several times (the Homeworkers Fund: Table 2-1, Table 2-2 and
+    the narrative for FY2565–2567), so plotting it directly zigzags. ``source``:
+
+    * None: :func:`main_source` (Table 2-1 for the Homeworkers Fund), its years only;
+    * a source name: that source's years only;
+    * a list of sources in order of preference: every year any of them prints, each from the first
+      source that prints its ``actual_amount`` (else the first that has the year); ``source`` says
+      which one each row came from.
+
+    A source printing a year twice gives the row with the most of :data:`COMPARED` filled in (the
+    first such in the file). Columns: fiscal_year, year_printed (the label as printed when it
+    differs: corrected years are flagged in ``year_corrected``), source, target/actual counts and
+    amounts, disbursement_rate, disbursement_pct_printed, count_achievement, average_loan,
+    group_share (all %, formulas in the module docstring), amount_yoy and count_yoy (% change on
+    the previous fiscal year, only when that row is from the same source).
     """
     label = sources(lending_annual)
-    source = source or main_source(lending_annual)
-    frame = lending_annual[label == source].sort_values("fiscal_year")
+    wanted = [source or main_source(lending_annual)] if source is None or isinstance(source, str) else list(source)
+    frame = lending_annual.assign(_source=label, _rank=label.map({s: i for i, s in enumerate(wanted)}))
+    frame = frame[frame["_rank"].notna()]
+    present = [c for c in COMPARED if c in frame]
+    filled = frame[present].notna().sum(axis=1) if present else pd.Series(0, index=frame.index)
+    has_actual = frame["actual_amount"].notna() if "actual_amount" in frame else pd.Series(False, index=frame.index)
+    frame = frame.assign(_no_actual=~has_actual, _filled=-filled, _order=np.arange(len(frame)))
+    frame = frame.sort_values(["fiscal_year", "_no_actual", "_rank", "_filled", "_order"], kind="stable")
+    frame = frame.drop_duplicates("fiscal_year", keep="first")
     out = pd.DataFrame({"fiscal_year": frame["fiscal_year"].astype("int64").to_numpy()})
     printed = _col(frame, "fiscal_year_printed").astype("object")
     out["year_printed"] = [
         str(p) if isinstance(p, str) and p != str(fy) else "" for p, fy in zip(printed, out["fiscal_year"])
     ]
     out["year_corrected"] = out["year_printed"] != ""
-    out["source"] = source
+    out["source"] = frame["_source"].to_numpy() if len(frame) else pd.Series(dtype="str")
     for col in COMPARED[:6]:  # target and actual counts and amounts
         out[col] = _col(frame, col).to_numpy()
     out["disbursement_rate"] = _pct(out["actual_amount"], out["target_amount"]).round(2)
@@ -101,7 +120,8 @@ def yearly(lending_annual: pd.DataFrame, source: str | None = None) -> pd.DataFr
 
 def _yoy(frame: pd.DataFrame, column: str) -> pd.Series:
     values = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-    previous = values.shift(1).where(frame["fiscal_year"].diff() == 1)
+    same = (frame["fiscal_year"].diff() == 1) & (frame["source"] == frame["source"].shift(1))
+    previous = values.shift(1).where(same)
     return (100 * (values - previous) / previous.where(previous > 0)).round(2)
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
 
 from planlib import charts
 from planlib.inputs import thai
@@ -23,6 +24,52 @@ from planlib.loans import lending, portfolio, reconcile, schedule, synthetic
 from planlib.loans.books import LoanBook
 
 SOURCE_SYNTHETIC = "ข้อมูลรายสัญญาเป็นข้อมูลสังเคราะห์ / loan-level data are SYNTHETIC"
+
+WORK_TYPE_TH = {
+    "sewing": "ตัดเย็บ",
+    "embroidery_knitting_weaving": "งานปัก ถัก ทอ",
+    "handmade_crafts": "งานประดิษฐ์",
+    "handicrafts": "งานหัตถกรรม",
+    "consumer_goods": "อุปโภค/บริโภค",
+    "other_goods": "ของใช้อื่น ๆ",
+}
+"""Published Thai names of the work types (Homeworkers Fund, borrowers by work type, seed 000 L192–197);
+an organisation's own ``lending_breakdown`` names come first (:func:`category_names`)."""
+BORROWER_TYPE_TH = {"individual": "ราย (บุคคล)", "group": "กลุ่ม"}
+"""How the borrower types read in a table: the fund prints counts as ``ราย/กลุ่ม``."""
+BUCKET_TH = {
+    "current": "ไม่ค้าง",
+    "1-30": "1–30 วัน",
+    "31-60": "31–60 วัน",
+    "61-90": "61–90 วัน",
+    "91-180": "91–180 วัน",
+    "181-365": "181–365 วัน",
+    ">365": "เกิน 365 วัน",
+    "closed": "ปิดบัญชี",
+    "written_off": "ตัดหนี้สูญ",
+}
+"""Short Thai names of the ageing buckets (days past due) and the roll-rate exit states."""
+
+
+def category_names(portfolio_data: Portfolio | None = None) -> dict[str, str]:
+    """Code → Thai name of every loan-level category a table shows (work types, borrower types).
+
+    The published names of the organisation's ``lending_breakdown`` (``category`` → ``category_th``,
+    every dimension) override :data:`WORK_TYPE_TH`; :data:`BORROWER_TYPE_TH` adds the borrower types.
+    """
+    names = {**WORK_TYPE_TH, **BORROWER_TYPE_TH}
+    breakdown = portfolio_data.tables.get("lending_breakdown") if portfolio_data is not None else None
+    if breakdown is not None and {"category", "category_th"} <= set(breakdown.columns):
+        given = breakdown.dropna(subset=["category", "category_th"])
+        names.update({str(c): str(t) for c, t in zip(given["category"], given["category_th"])})
+    return names
+
+
+def _named(values: pd.Series, names: dict[str, str] | None) -> pd.Series:
+    """Codes replaced by their Thai names (a value without one stays as it is)."""
+    if not names:
+        return values
+    return values.map(lambda v: names.get(str(v), v))
 
 
 def loan_level_is_synthetic(portfolio_data: Portfolio, loan_book: str | Path | None = None) -> bool:
@@ -107,8 +154,26 @@ def yearly_chart(lending_annual: pd.DataFrame, source: str | None = None) -> Fig
     ax.bar(x + 0.2, s["actual_amount"].fillna(0), width=0.4, label="ผลการปล่อยกู้ / lent", color=charts.PALETTE[0])
     labels = [f"{fy}*" if corrected else str(fy) for fy, corrected in zip(s["fiscal_year"], s["year_corrected"])]
     ax.set_xticks(x, labels, rotation=60)
+    ax.set_ylim(bottom=0)
     _millions_with_legend(ax)
     return fig
+
+
+def yearly_alt(lending_annual: pd.DataFrame, source: str | None = None) -> str:
+    """Alt text of :func:`yearly_chart`: what it shows, the years, and the latest year's two amounts."""
+    s = lending.yearly(lending_annual, source)
+    if s.empty:
+        return "แผนภูมิแท่ง: ไม่มีข้อมูลรายปี / bar chart: no yearly figures"
+    last = s.iloc[-1]
+    lent, line = _millions(last["actual_amount"]), _millions(last["target_amount"])
+    first_fy, last_fy = int(s["fiscal_year"].iloc[0]), int(last["fiscal_year"])
+    return (f"แผนภูมิแท่งกรอบวงเงินและผลการปล่อยกู้ ปีงบประมาณ {first_fy}–{last_fy} ({last['source']}); "
+            f"ปี {last_fy} ปล่อยกู้ {lent} จากกรอบ {line} ล้านบาท / bar chart of the credit line and the amount "
+            f"lent, FY{first_fy}–{last_fy}; FY{last_fy}: {lent} of a {line} million THB credit line")
+
+
+def _millions(value: object) -> str:
+    return "–" if value is None or pd.isna(value) else f"{float(value) / 1e6:,.2f}"  # type: ignore[arg-type]
 
 
 def plan_vs_actual_table(lending_annual: pd.DataFrame) -> pd.DataFrame:
@@ -186,8 +251,27 @@ def stocks_chart(lending_annual: pd.DataFrame) -> Figure:
     years = sorted(s["fiscal_year"].unique())
     if years:
         charts.be_year_ticks(ax, years)
+    ax.set_ylim(bottom=0)
     _millions_with_legend(ax)
     return fig
+
+
+def stocks_alt(lending_annual: pd.DataFrame) -> str:
+    """Alt text of :func:`stocks_chart`: the two series, their years and the latest amounts with their dates."""
+    s = lending.stocks(lending_annual)
+    parts_th, parts_en = [], []
+    for measure, th in (("litigation", "ดำเนินคดี"), ("arrears", "ค้างชำระ")):
+        part = s[(s["measure"] == measure) & s["amount"].notna()]
+        if part.empty:
+            continue
+        last = part.iloc[-1]
+        date = _date_or_dash(last["as_of"])
+        parts_th.append(f"{th} {_millions(last['amount'])} ล้านบาท ณ {date}")
+        parts_en.append(f"{measure} {_millions(last['amount'])} million THB as of {date}")
+    years = sorted(int(y) for y in s["fiscal_year"].unique())
+    span = f"{years[0]}–{years[-1]}" if years else "–"
+    return (f"แผนภูมิเส้นลูกหนี้ดำเนินคดีและค้างชำระ ปีงบประมาณ {span}; ล่าสุด: {', '.join(parts_th) or '–'} / "
+            f"line chart of litigation and arrears amounts, FY{span}; latest: {', '.join(parts_en) or '–'}")
 
 
 def shares_table(lending_annual: pd.DataFrame) -> pd.DataFrame:
@@ -219,13 +303,17 @@ def capital_table(lending_annual: pd.DataFrame, capital_history: pd.DataFrame | 
 
 
 def breakdown_table(lending_breakdown: pd.DataFrame, fiscal_year: int, dimension: str) -> pd.DataFrame:
-    """A year's published loans by size band or work type (``lending_breakdown``)."""
+    """A year's published loans by size band or work type (``lending_breakdown``).
+
+    A count the source does not print stays empty ("–"), never 0; a column the source prints for
+    no category (amounts per band) is left out by the table display.
+    """
     year = (lending_breakdown["fiscal_year"] == fiscal_year) & (lending_breakdown["dimension"] == dimension)
     b = lending_breakdown[year]
     return pd.DataFrame({
         "กลุ่ม / category": b["category_th"].fillna(b["category"]) if "category_th" in b else b["category"],
-        "ราย / individuals": b["individuals"].fillna(0),
-        "กลุ่ม / groups": b["groups"].fillna(0),
+        "ราย / individuals": pd.to_numeric(b["individuals"], errors="coerce").astype("Int64"),
+        "กลุ่ม / groups": pd.to_numeric(b["groups"], errors="coerce").astype("Int64"),
         "วงเงิน (บาท) / amount": b["amount"],
     })
 
@@ -236,6 +324,7 @@ def originations_table(book: LoanBook, portfolio_data: Portfolio, fiscal_year: i
     bands = breakdown[breakdown["dimension"] == "size_band"] if breakdown is not None else None
     published = bands if bands is not None and len(bands) else None
     table = portfolio.originations(book.loans, fiscal_year, dimension, published)
+    table[dimension] = _named(table[dimension], category_names(portfolio_data))
     headers = {dimension: "กลุ่ม / category", "individuals": "ราย / individuals", "groups": "กลุ่ม / groups",
                "amount": "วงเงิน (บาท) / amount"}
     return table.rename(columns=headers)
@@ -250,11 +339,11 @@ _CLASS_COLOURS = dict(zip(portfolio.THAI_CLASSES, (*(charts.PALETTE[i] for i in 
 """Chart colour of each Thai loan class, pass (green) to doubtful of loss (dark red)."""
 
 
-def quality_table(snap: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
-    """PAR30, PAR90, NPL and arrears rate (%) for the book and each ``by`` group."""
+def quality_table(snap: pd.DataFrame, by: str | None = None, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """PAR30, PAR90, NPL and arrears rate (%) for the book and each ``by`` group (codes → ``names``)."""
     q = portfolio.quality(snap, by)
     return pd.DataFrame({
-        _GROUP_HEAD: q["group"],
+        _GROUP_HEAD: _named(q["group"], names),
         "สัญญา / loans": q["loans"],
         "คงเหลือ (บาท) / outstanding": q["outstanding"],
         "PAR30 %": 100 * q["par30"],
@@ -269,7 +358,7 @@ def ageing_table(snap: pd.DataFrame) -> pd.DataFrame:
     """Outstanding by days-past-due bucket with the Thai loan class."""
     a = portfolio.ageing(snap)
     return pd.DataFrame({
-        "ค้างชำระ (วัน) / days past due": a["bucket"],
+        "ค้างชำระ / days past due": _named(a["bucket"], BUCKET_TH),
         "ชั้นหนี้ / loan class": a["thai_class"],
         "สัญญา / loans": a["loans"],
         "คงเหลือ (บาท) / outstanding": a["outstanding"],
@@ -281,20 +370,39 @@ def ageing_chart(snap: pd.DataFrame, source: str = "") -> Figure:
     """Outstanding by ageing bucket, coloured by Thai loan class."""
     a = portfolio.ageing(snap)
     fig, ax = charts.figure("ยอดคงเหลือตามอายุหนี้ค้างชำระ / Outstanding by days past due",
-                            xlabel="วันค้างชำระ / days past due", ylabel="บาท / THB", source=source)
-    ax.bar(a["bucket"], a["outstanding"], color=[_CLASS_COLOURS[c] for c in a["thai_class"]])
+                            xlabel="ค้างชำระ / days past due", ylabel="บาท / THB", source=source)
+    ax.bar(_named(a["bucket"], BUCKET_TH), a["outstanding"], color=[_CLASS_COLOURS[c] for c in a["thai_class"]])
     for x, (value, cls) in enumerate(zip(a["outstanding"], a["thai_class"])):
         ax.annotate(cls, (x, value), ha="center", fontsize=7, textcoords="offset points", xytext=(0, 3))
+    ax.set_ylim(bottom=0)
     charts.baht_axis(ax)
     return fig
 
 
-def concentration_table(snap: pd.DataFrame, top: int = 3) -> pd.DataFrame:
-    """HHI, normalised HHI and top-n share by work type and province."""
+def ageing_alt(snap: pd.DataFrame) -> str:
+    """Alt text of :func:`ageing_chart`: the share of the balance not overdue and the share over 90 days."""
+    a = portfolio.ageing(snap)
+    total = float(a["outstanding"].sum())
+    if total <= 0:
+        return "แผนภูมิแท่งยอดคงเหลือตามอายุหนี้: ไม่มียอดคงเหลือ / bar chart of outstanding by days past due: none"
+    current = 100 * float(a.loc[a["bucket"] == "current", "outstanding"].sum()) / total
+    over_90 = 100 * float(a.loc[a["bucket"].isin(["91-180", "181-365", ">365"]), "outstanding"].sum()) / total
+    return (f"แผนภูมิแท่งยอดคงเหลือ {total:,.2f} บาท ตามอายุหนี้ค้างชำระ 7 ช่วง สีตามชั้นหนี้: ไม่ค้าง {current:.2f} %, "
+            f"ค้างเกิน 90 วัน {over_90:.2f} % / bar chart of the {total:,.2f} THB outstanding by days past due, "
+            f"coloured by Thai loan class: {current:.2f} % not overdue, {over_90:.2f} % over 90 days")
+
+
+_DIMENSION_TH = {"work_type": "ประเภทงาน / work type", "province": "จังหวัด / province",
+                 "borrower_type": "ประเภทผู้กู้ / borrower type"}
+
+
+def concentration_table(snap: pd.DataFrame, top: int = 3, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """HHI, normalised HHI and top-n share by work type and province (largest category's code → ``names``)."""
     frames = [portfolio.concentration(snap, by, top) for by in portfolio.CONCENTRATION]
     c = pd.concat(frames, ignore_index=True)
+    c["largest"] = _named(c["largest"], names)
     return pd.DataFrame({
-        "มิติ / dimension": c["dimension"],
+        "มิติ / dimension": _named(c["dimension"], _DIMENSION_TH),
         "จำนวนกลุ่ม / categories": c["categories"],
         "HHI": c["hhi"],
         "HHI ปรับมาตรฐาน / normalised": c["hhi_normalised"],
@@ -305,15 +413,21 @@ def concentration_table(snap: pd.DataFrame, top: int = 3) -> pd.DataFrame:
 
 
 def collection_table(book: LoanBook, fiscal_year: int) -> pd.DataFrame:
-    """On-time and overall collection rates per fiscal quarter (%)."""
+    """On-time and overall collection rates per fiscal quarter (%), then the fiscal year's row.
+
+    The year row is :func:`planlib.loans.portfolio.collection_total` (amounts pooled over the quarters,
+    not an average of their rates): the collection rate on page 1 (:mod:`planlib.loans.key_figures`).
+    """
     c = book.collection_rates(fiscal_year)
+    total = portfolio.collection_total(c)
+    quarters = [thai.format_quarter(fiscal_year, int(q)) for q in c["quarter"]]
     return pd.DataFrame({
-        "ไตรมาส / quarter": [thai.format_quarter(fiscal_year, int(q)) for q in c["quarter"]],
-        "ถึงกำหนด (บาท) / due": c["due"],
-        "ชำระตรงเวลา (บาท) / paid on time": c["on_time"],
-        "รับชำระทั้งหมด (บาท) / collected": c["collected"],
-        "ตรงเวลา % / on-time rate": 100 * c["on_time_rate"],
-        "รวม % / overall rate": 100 * c["overall_rate"],
+        "ไตรมาส / quarter": [*quarters, f"{thai.format_fiscal_year(fiscal_year)} ทั้งปี / year"],
+        "ถึงกำหนด (บาท) / due": [*c["due"], total["due"]],
+        "ชำระตรงเวลา (บาท) / paid on time": [*c["on_time"], total["on_time"]],
+        "รับชำระทั้งหมด (บาท) / collected": [*c["collected"], total["collected"]],
+        "ตรงเวลา % / on-time rate": [*(100 * c["on_time_rate"]), 100 * total["on_time_rate"]],
+        "รวม % / overall rate": [*(100 * c["overall_rate"]), 100 * total["overall_rate"]],
     })
 
 
@@ -325,23 +439,58 @@ def vintage_chart(book: LoanBook, when: pd.Timestamp, max_mob: int = 60, source:
                             ylabel="ปีงบประมาณที่ทำสัญญา (พ.ศ.) / cohort (BE)", source=source, size=(9, 5))
     if v.empty:
         return fig
-    image = ax.imshow(100 * v.to_numpy(dtype=float), aspect="auto", cmap="OrRd", vmin=0, interpolation="nearest")
+    # cells not observed yet (NaN) are transparent over a hatched grey ground, so they never read as 0 %
+    ax.add_patch(Rectangle((-0.5, -0.5), v.shape[1], len(v.index), facecolor=NOT_OBSERVED_FILL, edgecolor="#9e9e9e",
+                           hatch="///", linewidth=0, zorder=0))
+    image = ax.imshow(100 * v.to_numpy(dtype=float), aspect="auto", cmap="OrRd", vmin=0, interpolation="nearest",
+                      zorder=1)
     ax.set_yticks(range(len(v.index)), [str(c) for c in v.index])
     step = 6 if v.shape[1] > 24 else 1
     ax.set_xticks(range(0, v.shape[1], step), [str(m) for m in v.columns[::step]])
     ax.grid(False)
     fig.colorbar(image, ax=ax, label="ร้อยละ / %")
+    ax.legend(handles=[Patch(facecolor=NOT_OBSERVED_FILL, edgecolor="#9e9e9e", hatch="///", label=NOT_OBSERVED)],
+              loc="lower right", fontsize=8, framealpha=1.0)  # over the young cohorts' unobserved corner
     return fig
 
 
+NOT_OBSERVED = "ยังไม่มีข้อมูล (สัญญายังไม่ถึงเดือนนั้น) / not observed yet"
+NOT_OBSERVED_FILL = "#e6e6e6"
+"""Legend text and ground colour of the vintage cells without observations (hatched, unlike a 0 % cell)."""
+
+
+def vintage_alt(book: LoanBook, when: pd.Timestamp, max_mob: int = 60) -> str:
+    """Alt text of :func:`vintage_chart`: cohorts, months on book, and the worst cohort at its last observed month."""
+    v = book.vintage(when, max_mob=max_mob)
+    if v.empty:
+        return "แผนภูมิวินเทจ: ไม่มีสัญญา / vintage heatmap: no loans"
+    last = v.ffill(axis=1).iloc[:, -1]
+    worst = last.idxmax()
+    return (f"แผนภูมิความร้อนวินเทจ ปีที่ทำสัญญา {v.index.min()}–{v.index.max()} × เดือนนับจากทำสัญญา 0–{v.shape[1] - 1}: "
+            f"ร้อยละของวงเงินที่เคยค้างเกิน 90 วัน สูงสุดในรุ่นปี {worst} ({100 * float(last[worst]):.2f} %); "
+            f"ช่องลายเส้นสีเทา = ยังไม่มีข้อมูล / vintage heatmap, cohorts FY{v.index.min()}–{v.index.max()} by months "
+            f"on book: % of amount ever over 90 days past due, highest for cohort {worst} "
+            f"({100 * float(last[worst]):.2f} %); hatched grey cells are not observed yet")
+
+
+ROLL_BALANCE = "ยอดเฉลี่ยต้นเดือน (บาท) / average month-start balance"
+ROLL_MOVES = "สัญญา×เดือน / loan-months"
+
+
 def roll_rate_table(book: LoanBook, when: pd.Timestamp, months: int = 12) -> pd.DataFrame:
-    """Roll-rate matrix (% of balance) pooled over the last ``months`` month-to-month moves."""
+    """Roll-rate matrix (% of balance) pooled over the last ``months`` month-to-month moves.
+
+    Beside the rates: the average balance a bucket held at a month's start, Σ start balances ÷
+    ``months`` (:func:`planlib.loans.portfolio.roll_rates` pools ``months`` transitions, so its
+    ``balance`` is a sum of ``months`` month-ends; the average is on the scale of the book), and the
+    loan-months observed (one loan in the bucket at one month's start = 1).
+    """
     m = book.roll_rates(when, months=months)
     shown = 100 * m[[c for c in m.columns if c not in ("balance", "loans")]]
-    shown.columns = [f"→ {c}" for c in shown.columns]
-    shown.insert(0, "จาก / from", m.index)
-    shown["ยอดต้นงวด (บาท) / start balance"] = m["balance"].to_numpy()
-    shown["การเปลี่ยนสถานะ / moves"] = m["loans"].to_numpy()
+    shown.columns = [f"→ {BUCKET_TH.get(c, c)}" for c in shown.columns]
+    shown.insert(0, "จาก / from", _named(pd.Series(m.index, index=m.index), BUCKET_TH).to_numpy())
+    shown[ROLL_BALANCE] = (m["balance"] / months).round(2).to_numpy()
+    shown[ROLL_MOVES] = m["loans"].to_numpy()
     return shown.reset_index(drop=True)
 
 
@@ -350,18 +499,45 @@ def reconciliation_tables(lending_annual: pd.DataFrame, book: LoanBook) -> tuple
     table = reconcile.reconcile(lending_annual, book)  # once: every stock date is a pass over the book
     summary = reconcile.summary(lending_annual, book, table=table)
     diff = reconcile.differences(lending_annual, book, table=table)
+    counts = ~diff["measure"].astype("str").str.endswith("_amount")
     diff = pd.DataFrame({
         "ปีงบประมาณ / FY": diff["fiscal_year"].astype(str),
         "แหล่ง / source": diff["source"],
-        "รายการ / measure": diff["measure"],
+        "รายการ / measure": _named(diff["measure"], MEASURE_TH),
         "ณ / as of": [_date_or_dash(d) for d in diff["as_of"]],
-        "เผยแพร่ / published": diff["published"],
-        "จากรายสัญญา / loan level": diff["loan_level"],
-        "ผลต่าง / difference": diff["difference"],
+        "เผยแพร่ / published": _counts_whole(diff["published"], counts),
+        "จากรายสัญญา / loan level": _counts_whole(diff["loan_level"], counts),
+        "ผลต่าง / difference": _counts_whole(diff["difference"], counts),
     })
     headers = {"measure": "รายการ / measure", "compared": "เทียบ / compared", "match": "ตรง / match",
                "differ": "ต่าง / differ"}
+    summary = summary.assign(measure=_named(summary["measure"], MEASURE_TH))
     return summary.rename(columns=headers), diff
+
+
+MEASURE_TH = {
+    "target_count": "เป้าหมาย (ราย/กลุ่ม)",
+    "target_amount": "กรอบวงเงิน (บาท)",
+    "actual_count": "ปล่อยกู้ (ราย/กลุ่ม)",
+    "actual_individuals": "ปล่อยกู้ (ราย)",
+    "actual_groups": "ปล่อยกู้ (กลุ่ม)",
+    "actual_amount": "ปล่อยกู้ (บาท)",
+    "litigation_count": "ดำเนินคดี (ราย/กลุ่ม)",
+    "litigation_amount": "ดำเนินคดี (บาท)",
+    "arrears_count": "ค้างชำระ (ราย/กลุ่ม)",
+    "arrears_individuals": "ค้างชำระ (ราย)",
+    "arrears_groups": "ค้างชำระ (กลุ่ม)",
+    "arrears_amount": "ค้างชำระ (บาท)",
+    "outstanding_count": "ลูกหนี้คงเหลือ (ราย/กลุ่ม)",
+    "outstanding_amount": "ลูกหนี้คงเหลือ (บาท)",
+}
+"""Short Thai names of the published measures (``lending_annual`` columns) in the reconciliation tables."""
+
+
+def _counts_whole(values: pd.Series, is_count: pd.Series) -> pd.Series:
+    """A column mixing counts and amounts: counts as ints (print as 55, not 55.00), amounts as floats."""
+    return pd.Series([None if pd.isna(v) else round(float(v)) if c else float(v)
+                      for v, c in zip(values, is_count)], index=values.index, dtype="object")
 
 
 def relief_table(book: LoanBook, relief_rounds: pd.DataFrame | None) -> pd.DataFrame:
@@ -384,6 +560,18 @@ def relief_table(book: LoanBook, relief_rounds: pd.DataFrame | None) -> pd.DataF
 
 
 METHOD_TITLE = "ภาคผนวก: วิธีคำนวณ / Appendix: method"
+RECONCILIATION_TITLE = "ภาคผนวก: กระทบยอดกับตัวเลขที่เผยแพร่ / Appendix: reconciliation with the published figures"
+TABLES_READ = ("plan", "lending_annual", "lending_breakdown", "capital_history", "relief_rounds", "loans", "payments")
+"""The tables the ``loan_statistics`` report reads: its data-quality appendix lists only their problems."""
+ABOUT_TEXT = (
+    "ขอบเขต: ตัวเลขที่กองทุนเผยแพร่ (ผลการปล่อยกู้รายปี แผนเทียบผล ลูกหนี้ค้างชำระและดำเนินคดี) คำนวณซ้ำและเทียบแหล่งที่ขัดกัน "
+    "และเมื่อมีข้อมูลรายสัญญา: อายุหนี้ ชั้นหนี้ PAR NPL อัตราการรับชำระ วินเทจ อัตราการเลื่อนชั้นหนี้ และการกระทบยอดกับตัวเลขที่เผยแพร่ "
+    "นิยามตาม CGAP/SEEP (planlib.loans.portfolio) / Scope: published lending figures recomputed, with conflicting "
+    "sources side by side; and, where a loan book exists, ageing, Thai loan classes, PAR, NPL, collection rates, "
+    "vintages, roll rates and reconciliation with the published figures. Definitions: CGAP/SEEP "
+    "(planlib.loans.portfolio)."
+)
+"""What the report covers and where its definitions come from (first paragraph of the method appendix)."""
 
 SCHEDULE_METHOD_TEXT = {
     "annuity": "งวดผ่อนเท่ากัน (เงินต้นบวกดอกเบี้ยคงที่ คำนวณใหม่เมื่ออัตราดอกเบี้ยเปลี่ยนหรือพ้นช่วงพักชำระเงินต้น) / "

@@ -556,6 +556,25 @@ def collection_from_sums(table: pd.DataFrame, fiscal_year: int, by: str | None =
     return table
 
 
+def collection_total(table: pd.DataFrame) -> pd.Series:
+    """The fiscal year's (or any rows') collection rates from a :func:`collection_rates` table.
+
+    due, on_time and collected are the sums over the rows (baht); on_time_rate = Σ on_time ÷ Σ due and
+    overall_rate = Σ collected ÷ Σ due (NaN when nothing fell due): amounts pooled, never an average of
+    the quarters' rates (CGAP Occasional Paper 3). Homeworkers Fund FY2567 (synthetic book):
+    4,515,168.76 ÷ 5,768,046.61 = 78.28 % on time.
+    """
+    sums = table[["due", "on_time", "collected"]].sum().round(2)
+    due = float(sums["due"])
+    return pd.Series({
+        "due": due,
+        "on_time": float(sums["on_time"]),
+        "collected": float(sums["collected"]),
+        "on_time_rate": float(sums["on_time"]) / due if due > 0 else np.nan,
+        "overall_rate": float(sums["collected"]) / due if due > 0 else np.nan,
+    })
+
+
 def _written_off_from(loans: pd.DataFrame) -> pd.Series:
     """loan_id → the date from which the loan is written off (``status_date``; Timestamp.min when undated)."""
     if "status" not in loans:

@@ -109,3 +109,39 @@ def test_as_of_kind():
     assert lending.as_of_kind(pd.Timestamp("2024-03-31"), 2567) == "quarter_end"
     assert lending.as_of_kind(pd.Timestamp("2024-07-31"), 2567) == "mid_quarter"
     assert lending.as_of_kind(pd.Timestamp("2018-09-30"), 2562) == "outside"
+
+
+def test_yearly_gives_one_row_per_fiscal_year_for_plotting(hw):
+    """lending_annual prints FY2560–2567 twice or three times (Tables 2-1, 2-2, narrative); yearly() never does."""
+    annual = hw.lending_annual
+    assert annual["fiscal_year"].duplicated().any()  # plotting the raw table zigzags
+    main = lending.yearly(annual)
+    assert main["fiscal_year"].is_unique and list(main["fiscal_year"]) == list(range(2548, 2568))
+    assert set(main["source"]) == {"Table 2-1"}
+    assert main.set_index("fiscal_year").loc[2566, "actual_amount"] == 4_440_000
+    preferred = lending.yearly(annual, ["Table 2-2", "Table 2-1"]).set_index("fiscal_year")
+    assert list(preferred.index) == list(range(2548, 2568))  # every year either table prints, once
+    assert set(preferred.loc[2548:2559, "source"]) == {"Table 2-1"} and set(preferred.loc[2560:, "source"]) == {
+        "Table 2-2"
+    }
+    assert preferred.loc[2566, "actual_amount"] == 3_820_000 and preferred.loc[2566, "disbursement_rate"] == 76.40
+    assert preferred.loc[2561, "actual_count"] == 46  # Table 2-2's count (Table 2-1 prints 45)
+    assert pd.isna(preferred.loc[2560, "amount_yoy"])  # 2559 is from another table: no YoY across sources
+    assert preferred.loc[2567, "amount_yoy"] == 30.89  # 5.0 M vs Table 2-2's 3.82 M
+    one = lending.yearly(annual, "narrative")
+    assert list(one["fiscal_year"]) == [2565, 2566, 2567]
+    assert list(one["actual_amount"]) == [4_800_000, 4_440_000, 5_000_000]
+
+
+def test_yearly_keeps_the_fullest_row_when_a_source_repeats_a_year():
+    frame = pd.DataFrame({
+        "fiscal_year": [2566, 2567, 2567],
+        "source": ["report", "report", "report"],
+        "target_amount": [1_000_000.0, None, 2_000_000.0],
+        "actual_amount": [500_000.0, 900_000.0, 1_500_000.0],
+        "actual_count": [5, None, 10],
+    })
+    series = lending.yearly(frame)
+    assert list(series["fiscal_year"]) == [2566, 2567]
+    assert series.loc[1, "actual_amount"] == 1_500_000.0 and series.loc[1, "disbursement_rate"] == 75.0
+    assert series.loc[1, "amount_yoy"] == 200.0

@@ -257,3 +257,22 @@ def test_bad_loan_data_gets_located_errors(tmp_path):
     assert not any(p.row == 2 and p.table == "loans" for p in problems)
     text = next(p for p in problems if p.code == "term_outside_terms")
     assert "24" in text.reason_en and "เดือน" in text.reason_th
+
+
+def test_collection_total_pools_the_quarters_amounts(book):
+    """The year's rate is Σ on time ÷ Σ due over the quarters (amounts pooled), not a mean of quarterly rates."""
+    table = book.collection_rates(2566)
+    total = pf.collection_total(table)
+    assert total["due"] == table["due"].sum() and total["on_time"] == table["on_time"].sum()
+    assert total["on_time_rate"] == pytest.approx(table["on_time"].sum() / table["due"].sum())
+    assert total["overall_rate"] == pytest.approx(table["collected"].sum() / table["due"].sum())
+    assert total["on_time_rate"] != pytest.approx(table["on_time_rate"].mean())  # Q1 has nothing due: NaN, not 0
+    empty = pf.collection_total(table[table["quarter"] == 1])  # Oct–Dec 2022: nothing falls due
+    assert empty["due"] == 0 and pd.isna(empty["on_time_rate"]) and pd.isna(empty["overall_rate"])
+
+
+def test_collection_total_of_the_hwfund_fiscal_year_2567(hwfund_portfolio):
+    """78.28 % on time in FY2567: 4,515,168.76 paid by the due date of 5,768,046.61 falling due."""
+    total = pf.collection_total(pf.Book.from_portfolio(hwfund_portfolio).collection_rates(2567))
+    assert total["due"] == pytest.approx(5_768_046.61) and total["on_time"] == pytest.approx(4_515_168.76)
+    assert round(100 * total["on_time_rate"], 2) == 78.28 and round(100 * total["overall_rate"], 2) == 94.21
