@@ -18,7 +18,13 @@ from planlib.inputs import thai
 from planlib.plans.progress import check_fiscal_year, check_quarter, quarter_months
 
 PLANNED, DONE = "■", "✓"
-COLOURS = {"done": charts.RAG_COLOURS["green"], "overdue": charts.RAG_COLOURS["red"], "planned": charts.PALETTE[0]}
+COLOURS = {
+    "done": charts.RAG_COLOURS["green"],
+    "overdue": charts.RAG_COLOURS["red"],
+    "planned": charts.PALETTE[0],
+    "no status": charts.RAG_COLOURS["grey"],
+}
+"""Bar colour by status at the quarter's end; "no status" = due, but the plan has no status data at all."""
 
 
 def chart_months(progress: pd.DataFrame, fiscal_year: int) -> pd.PeriodIndex:
@@ -76,14 +82,27 @@ def _status(act: pd.Series) -> str:
         return "done"
     if bool(act.get("overdue", False)):
         return "overdue"
+    if bool(act.get("due", False)) and not bool(act.get("status_known", True)):
+        return "no status"  # due, but nothing says whether it is done: not overdue (missing is never performance)
     return "planned"
+
+
+def gantt_alt(progress: pd.DataFrame, fiscal_year: int, quarter: int) -> str:
+    """Alt text of :func:`gantt_chart`: how many activities, and how many done, overdue, without status, planned."""
+    counts = pd.Series([_status(act) for _, act in progress.iterrows()], dtype="object").value_counts()
+    parts = ", ".join(f"{int(counts.get(k, 0))} {k}" for k in ("done", "overdue", "no status", "planned"))
+    return (
+        f"Gantt chart of {len(progress)} activities of fiscal year {fiscal_year}, planned months as bars and the "
+        f"end of quarter {quarter} as a dashed line; at the quarter's end: {parts}."
+    )
 
 
 def gantt_chart(progress: pd.DataFrame, fiscal_year: int, quarter: int, *, title: str = "", source: str = "") -> Figure:
     """Gantt of planned months (bars), done months (◆) and the quarter's end (dashed line).
 
     Bar colour shows the status at the quarter's end: green done, red overdue (due, not done),
-    blue planned. Months are Thai abbreviations with BE years (``ต.ค. 65``).
+    blue planned, grey due without any status data (:func:`planlib.plans.progress.status_known`).
+    Months are Thai abbreviations with BE years (``ต.ค. 65``).
     """
     fy, q = check_fiscal_year(fiscal_year), check_quarter(quarter)
     months = chart_months(progress, fy)
@@ -108,10 +127,12 @@ def gantt_chart(progress: pd.DataFrame, fiscal_year: int, quarter: int, *, title
     charts.thai_month_ticks(ax, months)
     ax.tick_params(axis="x", labelsize=8, rotation=45)
     ax.grid(axis="y", visible=False)
+    shown = {_status(act) for _, act in progress.iterrows()}
     handles = [
         Patch(color=COLOURS["planned"], label="ตามแผน (planned)"),
         Patch(color=COLOURS["done"], label="เสร็จแล้ว (done)"),
         Patch(color=COLOURS["overdue"], label="เลยกำหนด (overdue)"),
+        *([Patch(color=COLOURS["no status"], label="ไม่มีข้อมูลสถานะ (no status data)")] if "no status" in shown else []),
         Line2D([], [], marker="D", color="black", linestyle="none", label="เดือนที่เสร็จ (done month)"),
         Line2D([], [], color=charts.RAG_COLOURS["red"], linestyle="--", label=f"สิ้น{thai.format_quarter(fy, q)}"),
     ]

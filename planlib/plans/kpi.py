@@ -39,7 +39,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from planlib import charts
-from planlib.inputs import checks, messages
+from planlib.inputs import checks, messages, thai
 from planlib.inputs.dataset import Dataset
 from planlib.inputs.problems import DataError, Problem, Problems
 
@@ -441,17 +441,23 @@ def card_title(card: Scorecard, org_name: str) -> str:
     return head
 
 
-def short_name(name: object, code: object, limit: int = 28) -> str:
-    """A chart label: the Thai name cut at a word near ``limit`` characters, the code as a suffix.
+def short_name(name: object, code: object, limit: int = 30) -> str:
+    """A chart label: the Thai name cut to ``limit`` display columns, the code as a suffix.
 
-    ``ร้อยละของอาสาสมัครพัฒนาสังคม… (K2)``; only the code when there is no name.
+    ``ร้อยละของอาสาสมัครพัฒนาสังคม… (K2)``. Columns are :func:`planlib.inputs.thai.display_width` (marks
+    above and below take none, so a mark is never cut from its consonant); a cut name ends in ``…``;
+    only the code when there is no name.
     """
     text = " ".join(str(name).split()) if isinstance(name, str) and name.strip() else ""
     if not text:
         return str(code)
-    if len(text) > limit:
-        cut = text.rfind(" ", 0, limit)
-        text = text[: cut if cut > limit // 2 else limit].rstrip() + "…"
+    if thai.display_width(text) > limit:
+        kept = ""
+        for ch in text:
+            if thai.display_width(kept + ch) > limit - 1:
+                break
+            kept += ch
+        text = kept.rstrip() + "…"
     return f"{text} ({code})"
 
 
@@ -656,20 +662,30 @@ def compare_methods(
     return frame
 
 
-def scorecard_chart(card: Scorecard, *, title: str = "", source: str = "") -> Figure:
+def scorecard_chart(
+    card: Scorecard, *, title: str = "", source: str = "", to_date: pd.DataFrame | None = None
+) -> Figure:
     """Each KPI's score as a share of its top score, one horizontal bar per KPI.
 
     Bar length = score / top score × 100 (%); the label prints ``score/top`` and the level
     reached. Colours: green = top level, amber = a level below the top, red = below the lowest
-    level, grey = no result yet (no bar). Source: the same rows as :func:`scorecard_table`.
+    level, grey = no result yet (no bar). For a card of to-date results (:func:`to_date_card`) the
+    colour is the KPI's status against its target to date and the label adds the projected year-end
+    level, both from ``to_date`` (:func:`planlib.plans.progress.scorecard_to_date`), so a to-date
+    result below a year-end level is not red by construction. Axis labels are short Thai names with
+    the code as a suffix (:func:`short_name`). Source: the same rows as :func:`scorecard_table`.
     """
     rows = card.kpis
     height = max(2.6, 0.42 * len(rows) + 1.4)
+    partial = to_date_card(card)
     title = title or "คะแนนรายตัวชี้วัด / KPI scores"
-    fig, ax = charts.figure(title, xlabel="ร้อยละของคะแนนเต็ม (%)", source=source, size=(8, height))
+    if partial and "ไตรมาส" not in title:
+        title += f" (ผลสะสมถึงไตรมาส {card_quarter(card)} / as of quarter {card_quarter(card)})"
+    fig, ax = charts.figure(title, xlabel="ร้อยละของคะแนนเต็ม (%)", source=source, size=(8.5, height))
+    later = to_date.set_index("kpi_code") if to_date is not None and not to_date.empty else None
     labels, shares, colours, notes = [], [], [], []
     for _, r in rows.iterrows():
-        labels.append(str(r["kpi_code"]))
+        labels.append(short_name(r.get("name_th"), r["kpi_code"]))
         if pd.isna(r["value"]) or pd.isna(r["score"]):
             shares.append(0.0)
             colours.append(charts.RAG_COLOURS["grey"])
@@ -677,21 +693,55 @@ def scorecard_chart(card: Scorecard, *, title: str = "", source: str = "") -> Fi
             continue
         share = 100 * float(r["score"]) / float(r["top_score"]) if r["top_score"] else 0.0
         shares.append(share)
-        if r["below_lowest"]:
+        level = "ต่ำกว่าระดับต่ำสุด" if r["below_lowest"] else f"ระดับ {r['level']:g}"
+        note = f"{r['score']:g}/{r['top_score']:g} · {level}"
+        if partial and later is not None and r["kpi_code"] in later.index:
+            ahead = later.loc[r["kpi_code"]]
+            colours.append(charts.RAG_COLOURS.get(str(ahead["rag"]), charts.RAG_COLOURS["grey"]))
+            projected = ahead["projected_level"]
+            if pd.notna(projected):
+                note += f" → สิ้นปี ระดับ {projected:g}"
+            elif pd.notna(ahead["projected_score"]):
+                note += " → สิ้นปี ต่ำกว่าระดับต่ำสุด"
+            notes.append(note)
+            continue
+        if partial:
+            colours.append(charts.RAG_COLOURS["grey"])
+        elif r["below_lowest"]:
             colours.append(charts.RAG_COLOURS["red"])
         elif share >= 100:
             colours.append(charts.RAG_COLOURS["green"])
         else:
             colours.append(charts.RAG_COLOURS["amber"])
-        level = "ต่ำกว่าระดับต่ำสุด" if r["below_lowest"] else f"ระดับ {r['level']:g}"
-        notes.append(f"{r['score']:g}/{r['top_score']:g} · {level}")
+        notes.append(note)
     positions = list(range(len(labels)))[::-1]
     ax.barh(positions, shares, color=colours)
     for y, share, note, colour in zip(positions, shares, notes, colours):
         below = colour == charts.RAG_COLOURS["red"]
         ax.text(min(share, 100) + 1.5, y, note, va="center", fontsize=8, color=colour if below else "#333333")
-    ax.set_yticks(positions, labels)
-    ax.set_xlim(0, 135)
+    ax.set_yticks(positions, labels, fontsize=8)
+    ax.set_xlim(0, 160 if partial else 135)
     ax.set_xticks([0, 25, 50, 75, 100])
     ax.grid(axis="y", visible=False)
     return fig
+
+
+def scorecard_chart_alt(card: Scorecard) -> str:
+    """Alt text of :func:`scorecard_chart`: what it shows, and per KPI the score out of the top and the level."""
+    rows = card.kpis
+    scored = rows[rows["score"].notna() & rows["value"].notna()] if not rows.empty else rows
+    q = card_quarter(card)
+    when = f"results to quarter {q}" if to_date_card(card) else "results of the year"
+    parts = [
+        f"{r['kpi_code']} {r['score']:g} of {r['top_score']:g}"
+        + (" (below the lowest level)" if r["below_lowest"] else f" (level {r['level']:g})")
+        for _, r in scored.iterrows()
+    ]
+    missing = len(rows) - len(scored)
+    tail = f"; {missing} KPIs without a result" if missing else ""
+    return (
+        f"Bar chart of each KPI's score as a share of its top score, fiscal year {card.fiscal_year}, {when}: "
+        + "; ".join(parts)
+        + tail
+        + "."
+    )

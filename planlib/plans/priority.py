@@ -35,7 +35,7 @@ from planlib.inputs import checks, messages
 from planlib.inputs.dataset import Dataset, Plan
 from planlib.inputs.load import require
 from planlib.inputs.problems import DataError, Problem, Problems
-from planlib.plans import value_for_money
+from planlib.plans import kpi, value_for_money
 from planlib.plans.bands import band_of, band_table, check_mark, natural_key, schemes  # priority.band_of … too
 
 SCALES = ("own", "0-1", "0-100")
@@ -583,8 +583,18 @@ def what_exists(plan: Dataset) -> str:
 # ---------------------------------------------------------------- charts
 
 
+def project_label(scoring: Scoring, code: object) -> str:
+    """A project on a chart axis: its short Thai name with the code as a suffix (``โครงการพัฒนา… (3)``)."""
+    names = scoring.projects["name_th"] if "name_th" in scoring.projects else pd.Series(dtype="object")
+    return kpi.short_name(names.get(str(code)), code)
+
+
 def totals_chart(result: pd.DataFrame, scoring: Scoring, *, title: str = "", source: str = "") -> Figure:
-    """Horizontal bars of the totals, best at the top, coloured by band, band ranges shaded."""
+    """Horizontal bars of the totals, best at the top, coloured by band, band ranges shaded.
+
+    The axis starts at 0 (a bar's length is its total: 30 is twice 15); projects are labelled by
+    short Thai name with the code as a suffix (:func:`project_label`).
+    """
     n = len(result)
     fig, ax = charts.figure(
         title or "คะแนนรวมจำแนกตามระดับ / Totals by band",
@@ -600,20 +610,26 @@ def totals_chart(result: pd.DataFrame, scoring: Scoring, *, title: str = "", sou
     ax.barh(y, result["total"], color=bar_colours)
     for yi, total, rnk in zip(y, result["total"], result["rank"]):
         ax.text(total, yi, f" {total:g} (#{rnk})", va="center", fontsize=8)
-    ax.set_yticks(y, [str(c) for c in result["project_code"]])
+    ax.set_yticks(y, [project_label(scoring, c) for c in result["project_code"]], fontsize=8)
     for _, band in scoring.bands.iterrows():
         ax.axvspan(band["min"], band["max"], color=colours.get(band["order"], "#eeeeee"), alpha=0.08)
     bands = zip(scoring.bands["order"], scoring.bands["label"])
     handles = [Patch(color=colours[o], label=str(label)) for o, label in bands if o in colours]
     if handles:
         ax.legend(handles=handles, fontsize=8, loc="lower right", title="ระดับ / band", title_fontsize=8)
-    low = min(float(result["total"].min()), float(scoring.bands["min"].min()) if len(scoring.bands) else 0)
-    ax.set_xlim(max(0.0, low * 0.9), float(result["total"].max()) * 1.12)
+    top = max(float(result["total"].max()), float(scoring.bands["max"].max()) if len(scoring.bands) else 0.0)
+    ax.set_xlim(0.0, top * 1.15)  # from 0: bar lengths compare as totals do
     return fig
 
 
-def acceptability_heatmap(acceptability: pd.DataFrame, *, title: str = "", source: str = "") -> Figure:
-    """Heatmap of P(rank = r) (rows projects, columns ranks), percentages written in the cells."""
+def acceptability_heatmap(
+    acceptability: pd.DataFrame, *, title: str = "", source: str = "", names: Mapping[str, str] | None = None
+) -> Figure:
+    """Heatmap of P(rank = r) (rows projects, columns ranks), percentages written in the cells.
+
+    ``names`` (project code → Thai name, e.g. ``scoring.projects["name_th"]``) labels the rows by short
+    name with the code as a suffix; without it, by code.
+    """
     ranks = [c for c in acceptability.columns if isinstance(c, int | np.integer)]
     data = acceptability[ranks].to_numpy(float)
     n, m = data.shape
@@ -632,7 +648,9 @@ def acceptability_heatmap(acceptability: pd.DataFrame, *, title: str = "", sourc
                 colour = "white" if data[i, j] > 0.6 else "#222222"
                 ax.text(j, i, f"{100 * data[i, j]:.0f}%", ha="center", va="center", fontsize=7, color=colour)
     ax.set_xticks(range(m), [str(r) for r in ranks])
-    ax.set_yticks(range(n), [str(c) for c in acceptability.index])
+    lookup = names if names is not None else {}
+    labels = [kpi.short_name(lookup.get(str(c)), c) for c in acceptability.index]
+    ax.set_yticks(range(n), labels, fontsize=8)
     return fig
 
 

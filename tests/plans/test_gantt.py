@@ -75,3 +75,16 @@ def test_activity_label_is_cut_by_display_width_never_inside_a_syllable() -> Non
     assert text.startswith(shown[:-1]) and unicodedata.category(text[len(shown) - 1]) != "Mn"  # next is a consonant
     short = pd.Series({"owner_code": "P2", "activity_no": "1", "text_th": "ประชุม"})
     assert gantt.activity_label(short, 20) == "P2-1 ประชุม"
+
+
+def test_tfund_due_activities_without_status_are_grey_not_overdue(plans: dict[str, planlib.Plan]) -> None:
+    acts = progress.activity_progress(plans["tfund"], 2561, 2)
+    grid = gantt.gantt_grid(acts, 2561)
+    assert "overdue" not in set(grid["status"]) and (grid["status"] == "no status").sum() == int(acts["due"].sum()) == 5
+    fig = gantt.gantt_chart(acts, 2561, 2)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "ไม่มีข้อมูลสถานะ (no status data)" in legend
+    alt = gantt.gantt_alt(acts, 2561, 2)
+    assert alt.startswith(f"Gantt chart of {len(acts)} activities of fiscal year 2561") and "5 no status" in alt
+    assert "0 overdue" in alt
+    plt.close(fig)

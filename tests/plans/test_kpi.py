@@ -5,12 +5,15 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+from matplotlib.colors import to_hex
 
 import planlib
+from planlib import charts
 from planlib.inputs import checks
-from planlib.plans import kpi
+from planlib.plans import kpi, progress
 
 ROOT = Path(__file__).resolve().parents[2]
 DSDW = ROOT / "data" / "dsdw"
@@ -276,3 +279,42 @@ def test_missing_weights_are_found_the_same_way_by_validate_and_by_the_scorecard
     ]
     with pytest.raises(planlib.DataError, match="weight missing"):
         kpi.scorecard(loose, 2566, actuals=SEED_ACTUALS)
+
+
+# ---------------------------------------------------------------- the scorecard chart (issue 17)
+
+
+def test_scorecard_chart_of_to_date_results(plans: dict[str, planlib.Plan]) -> None:
+    """DSDW FY2566 Q2: short Thai names with the code as suffix; colours by status to date, not red by construction."""
+    plan = plans["dsdw"]
+    card = kpi.scorecard(plan, 2566)
+    to_date = progress.scorecard_to_date(plan, card)
+    fig = kpi.scorecard_chart(card, to_date=to_date)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert [label.rsplit("(", 1)[1] for label in labels] == ["K1)", "K2)", "K3)", "K4)", "K5)", "K6)"]
+    assert all(len(label) > 5 for label in labels)
+    assert "as of quarter 2" in fig.axes[0].get_title() or any("as of quarter 2" in t.get_text() for t in fig.texts)
+    colours = [to_hex(bar.get_facecolor()) for bar in ax.patches]
+    rag = dict(zip(to_date["kpi_code"], to_date["rag"]))
+    assert colours[2] == charts.RAG_COLOURS[rag["K3"]] == charts.RAG_COLOURS["green"]  # K3: below lowest, on track
+    assert colours[3] == charts.RAG_COLOURS["amber"]  # K4 52.70 of 53.19 to date
+    texts = [t.get_text() for t in ax.texts]
+    assert "0/100 · ต่ำกว่าระดับต่ำสุด → สิ้นปี ระดับ 50" in texts  # K3 projected 42.50 % → level 50
+    alt = kpi.scorecard_chart_alt(card)
+    assert "results to quarter 2" in alt and "K3 0 of 100 (below the lowest level)" in alt
+    plt.close(fig)
+
+
+def test_scorecard_chart_of_a_full_year_colours_by_level() -> None:
+    hw = planlib.load_plan(ROOT / "data" / "hwfund", synthetic=False)
+    card = kpi.scorecard(hw, 2568, actuals=pd.DataFrame({"kpi_code": ["K1", "DV1"], "value": [5.0, 0.5]}))
+    fig = kpi.scorecard_chart(card)
+    colours = [to_hex(bar.get_facecolor()) for bar in fig.axes[0].patches]
+    codes = list(card.kpis["kpi_code"])
+    assert colours[codes.index("K1")] == charts.RAG_COLOURS["green"]  # level 5 of 5
+    assert colours[codes.index("DV1")] == charts.RAG_COLOURS["red"]  # 0.5: below level 1
+    assert colours[codes.index("K2")] == charts.RAG_COLOURS["grey"]  # no result
+    assert kpi.short_name("ระดับความสำเร็จของการพัฒนาระบบเทคโนโลยีสารสนเทศ", "K1").endswith("… (K1)")
+    assert kpi.short_name(None, "K1") == "K1"
+    plt.close(fig)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -362,3 +363,32 @@ def test_notebook_runs_for_ditp(tmp_path: Path) -> None:
 def test_notebook_says_plainly_when_only_stars_exist(tmp_path: Path) -> None:
     html = _run(NOTEBOOK, tmp_path, org="tfund")
     assert "ระบุเพียงระดับความสำคัญ" in html and "only an importance level" in html and "<td>★★★</td>" in html
+
+
+# ---------------------------------------------------------------- charts (issue 17: bar axes from 0, short names)
+
+
+def test_totals_chart_starts_at_zero_with_short_thai_names(hwfund: pr.Scoring) -> None:
+    result = pr.prioritize(hwfund)
+    fig = pr.totals_chart(result, hwfund)
+    ax = fig.axes[0]
+    low, high = ax.get_xlim()
+    assert low == 0 and high >= float(result["total"].max())  # hwfund totals 16–30: the axis no longer starts at 15
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    codes = list(result["project_code"])
+    assert len(labels) == 9 and all(label.endswith(f"({code})") for label, code in zip(labels, codes))
+    name = str(hwfund.projects.loc[str(result["project_code"].iloc[0]), "name_th"])
+    assert labels[0].startswith(name[:10]) and labels[0] != str(result["project_code"].iloc[0])
+    plt.close(fig)
+
+
+def test_acceptability_heatmap_labels_rows_by_name_when_given(hwfund: pr.Scoring) -> None:
+    table = pd.DataFrame({1: [0.75, 0.25], 2: [0.25, 0.75]}, index=pd.Index(["1", "2"], name="project_code"))
+    named = pr.acceptability_heatmap(table, names=hwfund.projects["name_th"])
+    labels = [t.get_text() for t in named.axes[0].get_yticklabels()]
+    assert labels[0].endswith("(1)") and len(labels[0]) > 4
+    bare = pr.acceptability_heatmap(table)
+    assert [t.get_text() for t in bare.axes[0].get_yticklabels()] == ["1", "2"]
+    assert [t.get_text() for t in bare.axes[0].get_xticklabels()] == ["1", "2"]  # ranks as integers
+    plt.close(named)
+    plt.close(bare)
