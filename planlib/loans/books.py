@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from planlib.inputs.contract import empty_frame
-from planlib.inputs.dataset import Portfolio
+from planlib.inputs.dataset import Dataset, Portfolio, expect
 from planlib.loans import schedule
 from planlib.loans.large_books import LargeBook
 from planlib.loans.portfolio import Book
@@ -53,7 +53,12 @@ def open_book(
     or ``loans.parquet``). ``threshold`` defaults to :data:`LARGE_BOOK_LOANS`; ``large`` goes to
     :class:`LargeBook` (``work_dir``, ``memory_limit``, ``progress``…; ignored on the pandas path).
     ``relief_rounds`` default to the portfolio's own. None when the portfolio has no loans.
+    A plan, a DataFrame or anything else that is not a portfolio or a folder is refused with a
+    :class:`~planlib.inputs.dataset.WrongType` that names ``planlib.load_portfolio``. A large book
+    shows its steps when run in a notebook (:func:`planlib.loans.large_books.step_reporter`).
     """
+    if isinstance(source, Dataset) or not (isinstance(source, str | os.PathLike) or hasattr(source, "tables")):
+        expect(source, (Portfolio, str, os.PathLike), "books.open_book")
     threshold = LARGE_BOOK_LOANS if threshold is None else int(threshold)
     if isinstance(source, str | os.PathLike):
         path = Path(source)
@@ -81,4 +86,5 @@ def metrics(book: LoanBook, as_of: str | pd.Timestamp, **options: Any) -> dict[s
     ``options`` (``fiscal_year``, ``roll_months``, ``max_mob``, ``cuts``, ``top``) and the keys of
     the result: :class:`planlib.loans.portfolio.MetricOptions`. Both paths give the same frames.
     """
+    expect(book, (Book, LargeBook), "books.metrics", "books.open_book(portfolio)")
     return book.metrics(as_of, **options)

@@ -65,6 +65,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -79,6 +80,7 @@ import pyarrow.dataset as ds
 import pyarrow.fs
 import pyarrow.parquet as pq
 
+from planlib import display
 from planlib.inputs import messages, thai
 from planlib.inputs.problems import DataError, Problem, Problems
 from planlib.loans import portfolio, schedule
@@ -97,6 +99,8 @@ ROW_GROUP = 122_880
 """Rows per Parquet row group of the prepared tables (DuckDB's own row-group size)."""
 
 Source = pd.DataFrame | str | Path
+Progress = Callable[[str], None]
+"""Where a large book reports its steps (``preparing loans…``, ``loans 1–250,000 (1/4)``)."""
 PREPARED_FORMAT = 2
 """Version of the prepared tables in ``work_dir`` (part of the fingerprint: older ones are rebuilt)."""
 
@@ -793,6 +797,31 @@ def _schedule_part(job: tuple[Path, int, int, int, pd.DataFrame | None, str]) ->
 # ---------------------------------------------------------------- the large book
 
 
+def in_notebook() -> bool:
+    """True when running in a Jupyter kernel (JupyterLab, or a report's kernel), where steps should show."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def _quiet(_step: str) -> None:
+    """Shows nothing."""
+
+
+def step_reporter(progress: Progress | bool | None) -> Progress:
+    """Where a :class:`LargeBook`'s steps go: ``progress`` itself, or for ``None`` (the default) the notebook.
+
+    ``None``: :func:`planlib.display.progress` in a Jupyter kernel (the steps show under the cell and
+    beside ``planlib report``'s bar, never in the report), nothing elsewhere; ``True``: always
+    :func:`~planlib.display.progress`; ``False``: nothing.
+    """
+    if callable(progress):
+        return progress
+    if progress is None:
+        progress = in_notebook()
+    return display.progress if progress else _quiet
+
+
 class LargeBook:
     """A loan book computed out of core (DuckDB over Parquet), with the methods of :class:`portfolio.Book`.
 
@@ -803,7 +832,8 @@ class LargeBook:
     ``work_dir`` keeps the prepared tables and schedule (reused when the inputs are unchanged);
     default a temporary folder removed with the object. ``workers`` processes build the
     schedule; ``batch_loans`` loans per SQL pass; ``memory_limit`` for DuckDB (default half the
-    machine's memory, :func:`default_memory_limit`).
+    machine's memory, :func:`default_memory_limit`). ``progress``: where its steps go
+    (:func:`step_reporter`; by default shown when run in a notebook).
     """
 
     def __init__(
@@ -818,7 +848,7 @@ class LargeBook:
         batch_loans: int = DEFAULT_BATCH,
         workers: int = 1,
         memory_limit: str | None = None,
-        progress: Callable[[str], None] | None = None,
+        progress: Progress | bool | None = None,
     ) -> None:
         self.method = method
         self.relief_rounds = relief_rounds
@@ -826,7 +856,7 @@ class LargeBook:
         self.memory_limit = default_memory_limit() if memory_limit is None else memory_limit
         duckdb_settings(memory_limit=self.memory_limit)  # refuse a bad value before any work
         self._sources = (loans, payments)
-        self._progress = progress or (lambda _msg: None)
+        self._progress = step_reporter(progress)
         self._own_dir = work_dir is None
         self.work = Path(tempfile.mkdtemp(prefix="planlib-large-")) if work_dir is None else Path(work_dir)
         self.work.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,12 @@ module enforces a hard per-report limit: a worker that overruns it (a hung kerne
 kernel) is killed with its kernel and replaced, and the batch goes on. Each finished report is
 committed (:func:`planlib.reports.outputs.commit`) as it comes, by this process only.
 
+Each organisation is loaded and validated once per batch, not once per report: the batch has a
+private snapshot folder (:func:`planlib.inputs.snapshot.batch_folder`), named to every worker in
+:data:`~planlib.inputs.snapshot.SNAPSHOT_ENV` (their kernels inherit it), where the first
+``planlib.load_plan``/``load_portfolio`` of an organisation leaves its validated dataset for the
+others, keyed by the content of the input files.
+
 Ctrl-C (SIGINT) and SIGTERM stop a batch, however the process was started (:func:`stop_signals`):
 the workers and their kernels are killed, the running reports are recorded as interrupted and
 :class:`Interrupted` carries what was finished.
@@ -21,21 +27,30 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from multiprocessing import forkserver
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkServerContext
+from pathlib import Path
 from typing import Any
 
 import psutil
 from tqdm import tqdm
 
+from planlib.inputs import snapshot
 from planlib.reports.jobs import Job, Result, error_record, last_progress
 from planlib.reports.outputs import commit
 from planlib.reports.worker import process_alive, worker_main
 
-PRELOAD = ("planlib.reports.worker", "papermill", "nbconvert", "weasyprint", "planlib.reports.render")
+PRELOAD = (
+    "planlib.reports.worker",
+    "planlib.reports.pool",
+    "papermill",
+    "nbconvert",
+    "weasyprint",
+    "planlib.reports.render",
+)
 """Modules the fork server imports once, so that every worker forked from it starts with them loaded."""
 
 START_LIMIT = 300.0
@@ -112,13 +127,23 @@ def kill_tree(pid: int | None, timeout: float = 5) -> None:
             time.sleep(0.02)
 
 
+def start_worker(conn: Connection, log: str | None, parent: int, env: Mapping[str, str]) -> None:
+    """Body of a pool process: the batch's environment (its snapshot folder) set, then :func:`worker_main`.
+
+    Workers fork from the fork server, whose environment is that of the first batch of the
+    session; ``env`` carries this batch's own settings to the worker and the kernels it starts.
+    """
+    os.environ.update(env)
+    worker_main(conn, log, parent)
+
+
 class Worker:
     """One long-lived pool process and the job it is running (``job`` is None when idle)."""
 
-    def __init__(self, ctx: ForkServerContext, log: str | None = None):
+    def __init__(self, ctx: ForkServerContext, log: str | None = None, env: Mapping[str, str] | None = None):
         self.conn, child = ctx.Pipe(duplex=True)
-        args = (child, log, os.getpid())
-        self.process = ctx.Process(target=worker_main, args=args, daemon=True, name="planlib-report-worker")
+        args = (child, log, os.getpid(), dict(env or {}))
+        self.process = ctx.Process(target=start_worker, args=args, daemon=True, name="planlib-report-worker")
         self.process.start()
         child.close()
         self.ready = False
@@ -213,17 +238,22 @@ def run_jobs(
     on_result: Callable[[Result], None] | None = None,
     manifest: Callable[[Job, Result], None] | None = None,
     log: str | None = None,
+    snapshots: str | Path | None = None,
 ) -> list[Result]:
     """Run ``jobs`` in a pool of ``workers`` long-lived processes; commit each result as it comes.
 
-    A worker that exceeds a job's ``report_timeout`` is killed with its kernel and replaced; a
-    worker that dies is reported as ``crashed`` and replaced. Raises :class:`Interrupted` on
+    Each organisation is loaded once for the whole batch (module docstring): the snapshots go
+    to ``snapshots`` when given (made private and kept, e.g. to read its load log), else to a
+    temporary private folder removed when the batch ends. A worker that exceeds a job's
+    ``report_timeout`` is killed with its kernel and replaced; a worker that dies is reported as
+    ``crashed`` and replaced. Raises :class:`Interrupted` on
     Ctrl-C or SIGTERM after killing every worker and recording the running reports as interrupted.
     """
     if not jobs:
         return []
-    with stop_signals():
-        return Batch(jobs, workers, progress, on_result, manifest, log).run()
+    with stop_signals(), snapshot.batch_folder(snapshots) as folder:
+        env = {snapshot.SNAPSHOT_ENV: str(folder)}
+        return Batch(jobs, workers, progress, on_result, manifest, log, env).run()
 
 
 class Batch:
@@ -237,8 +267,10 @@ class Batch:
         on_result: Callable[[Result], None] | None,
         manifest: Callable[[Job, Result], None] | None,
         log: str | None,
+        env: Mapping[str, str] | None = None,
     ):
         self.pending: deque[Job] = deque(jobs)
+        self.env = dict(env or {})
         self.size = min(workers, len(jobs))
         self.on_result, self.manifest, self.log = on_result, manifest, log
         self.results: list[Result] = []
@@ -251,7 +283,7 @@ class Batch:
         try:
             self.ctx = context()
             for _ in range(self.size):
-                self.pool.append(Worker(self.ctx, self.log))
+                self.pool.append(Worker(self.ctx, self.log, self.env))
             while self.pending or self.busy():
                 self.step()
         except KeyboardInterrupt:
@@ -299,10 +331,10 @@ class Batch:
             limit = job.settings.report_timeout
             error = error_record("execute", "report_timeout", limit=limit)
             self.finish(w, job, Result.of(job, "timeout", duration=round(w.running_for(), 2), error=error))
-            return Worker(self.ctx, self.log)
+            return Worker(self.ctx, self.log, self.env)
         elif not w.ready and job is None and w.running_for() > START_LIMIT:
             w.kill()  # a worker that cannot even start: try a fresh one
-            return Worker(self.ctx, self.log)
+            return Worker(self.ctx, self.log, self.env)
         return w
 
     def replace_dead(self, w: Worker, job: Job | None) -> Worker:
@@ -319,7 +351,7 @@ class Batch:
             error = error_record("worker", "worker_died", exit_code=code)
             self.finish(w, job, Result.of(job, "crashed", duration=round(w.running_for(), 2), error=error))
         w.kill()
-        return Worker(self.ctx, self.log) if self.pending or self.busy() else w
+        return Worker(self.ctx, self.log, self.env) if self.pending or self.busy() else w
 
     def finish(self, worker: Worker, job: Job, result: Result) -> None:
         """Commit a result and record it, all under deferred interrupts: a report is never half recorded."""

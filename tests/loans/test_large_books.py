@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import planlib
 from planlib.loans import books, synthetic
 from planlib.loans import large_books as lb
 from planlib.loans import portfolio as pf
@@ -276,3 +277,57 @@ def test_same_sql_on_spark_local(small, large):
             assert_same(a[name], b[name], f"spark {name}")
     finally:
         spark.stop()
+
+
+STEPS_CELL = """\
+from planlib.loans import books, large_books
+print(large_books.in_notebook())
+book = books.open_book({folder!r})
+print(len(book))
+"""
+
+
+def test_a_large_book_shows_its_steps_by_default_in_a_notebook(tmp_path):
+    """Issue 16.7: in a Jupyter kernel the preparation steps appear under the cell without asking for them."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    synthetic.write_parquet(tmp_path / "book", 60, seed=3, chunk=40)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(STEPS_CELL.format(folder=str(tmp_path / "book")))]
+    resources = {"metadata": {"path": str(tmp_path)}}
+    nbclient.NotebookClient(nb, timeout=300, kernel_name="python3", resources=resources).execute()
+    outputs = nb.cells[0].outputs
+    stdout = "".join(o.get("text", "") for o in outputs if o.get("name") == "stdout")
+    stderr = "".join(o.get("text", "") for o in outputs if o.get("name") == "stderr")
+    assert stdout.split() == ["True", "60"]
+    assert "preparing loans and payments / เตรียมข้อมูลสัญญาและการชำระ" in stderr
+    assert "building repayment schedules of 60 loans" in stderr
+
+
+def test_outside_a_notebook_a_large_book_is_quiet_unless_asked(book, capsys, tmp_path, monkeypatch):
+    loans, payments, relief = book
+    loans = loans.iloc[:30]
+    assert not lb.in_notebook()
+    lb.LargeBook(loans, payments, relief)
+    assert capsys.readouterr().err == ""
+    progress_file = tmp_path / "progress.txt"
+    monkeypatch.setenv("PLANLIB_PROGRESS", str(progress_file))  # what the report runner sets for a kernel
+    lb.LargeBook(loans, payments, relief, progress=True)
+    shown = capsys.readouterr().err
+    assert "preparing loans and payments" in shown and "building repayment schedules of 30 loans" in shown
+    assert progress_file.read_text(encoding="utf-8").splitlines() == shown.splitlines()
+    steps: list[str] = []
+    lb.LargeBook(loans, payments, relief, progress=steps.append)
+    assert steps[0].startswith("preparing loans") and len(steps) >= 2
+    lb.LargeBook(loans, payments, relief, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_wrong_objects_are_refused_with_the_call_that_makes_the_right_one(book):
+    plan = planlib.load_plan("data/mol")
+    with pytest.raises(TypeError, match=r"open_book\(\) expects Portfolio .* not Plan: get one with planlib.load_p"):
+        books.open_book(plan)
+    with pytest.raises(TypeError, match=r"not DataFrame"):
+        books.open_book(book[0])
+    with pytest.raises(TypeError, match=r"metrics\(\) expects Book or LargeBook, not tuple: .*open_book\(portfolio\)"):
+        books.metrics(book, AS_OF)

@@ -1,20 +1,30 @@
 """The pool's process handling: fork server preloads, workers that start ignoring Ctrl-C, killing a worker's
-tree, and the signal handling that makes a batch stop (or not be cut in half)."""
+tree, and the signal handling that makes a batch stop (or not be cut in half); each organisation loaded once
+per batch."""
 
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+import nbformat
 import psutil
 import pytest
+import report_fixtures as fx  # tests/fixtures, on sys.path through tests/conftest.py
 
+from planlib.inputs import snapshot
 from planlib.reports import pool
+from planlib.reports import templates as tpl
+from planlib.reports.batch import plan_run
+from planlib.reports.jobs import Settings
+from planlib.reports.outputs import Manifests, file_sha256
 from planlib.reports.worker import process_alive
 
 
@@ -92,3 +102,79 @@ def test_deferred_interrupts_hold_ctrl_c_until_the_block_is_done() -> None:
         done.append("the whole block ran")
     assert done == ["the whole block ran"]
     assert signal.getsignal(signal.SIGINT) is before
+
+
+LOADING_NOTEBOOK = """\
+from pathlib import Path
+
+import planlib
+
+folder = Path(data_dir) / org
+plan = planlib.load_plan(folder)
+book = planlib.load_portfolio(folder)
+print(len(plan.swot), len(book.loans), flush=True)
+"""
+
+
+def write_template(path: Path, source: str) -> None:
+    """A fixture template notebook: a papermill parameters cell (org, data_dir, fy), then ``source``."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    parameters = nbformat.v4.new_code_cell('org = "hwfund"\ndata_dir = "../../../data"\nfy = 2568')
+    parameters.metadata["tags"] = ["parameters"]
+    nb.cells = [parameters, nbformat.v4.new_code_cell(source)]
+    nbformat.write(nb, path)
+
+
+def test_a_batch_loads_each_organisation_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two reports on two workers, each loading hwfund's plan and portfolio: one load each, the other report reuses it.
+
+    The loads are counted in the batch's load log (one line per load or reuse, written by the kernels);
+    the manifest still records the sha256 of every input file.
+    """
+    names = ("loads_plan", "loads_book")
+    for name in names:
+        write_template(tmp_path / f"{name}.ipynb", LOADING_NOTEBOOK)
+        monkeypatch.setitem(tpl.TEMPLATES, name, tpl.Template(name, "รายงานทดสอบ", "fixture", fx.FixtureParams))
+    out = tmp_path / "reports"
+    requests = [{"template": name, "org": "hwfund"} for name in names]
+    plan = plan_run(fx.DATA, out, requests=requests, settings=Settings(pdf=False), notebook_dir=tmp_path)
+    assert not plan.refused and len(plan.jobs) == 2
+    for job in plan.jobs:
+        Path(job.folder).mkdir(parents=True, exist_ok=True)
+    folder = tmp_path / "snapshots"
+    results = pool.run_jobs(plan.jobs, workers=2, progress=False, manifest=Manifests(fx.DATA, out), snapshots=folder)
+    assert [r.status for r in results] == ["ok", "ok"], [r.error for r in results]
+    log = snapshot.load_log(folder)
+    hwfund = str((fx.DATA / "hwfund").resolve())
+    assert {path for _, _, path in log} == {hwfund}
+    for loader in ("load_plan", "load_portfolio"):
+        assert sorted(event for event, name, _ in log if name == loader) == ["load", "reuse"]
+    executed = [nbformat.read(Path(job.folder) / f"{job.template}.ipynb", as_version=4) for job in plan.jobs]
+    printed = {nb.cells[-1].outputs[0]["text"] for nb in executed}
+    assert len(printed) == 1  # both reports saw the same tables
+    manifest = json.loads((Path(plan.jobs[0].folder) / "manifest.json").read_text(encoding="utf-8"))
+    inputs = manifest["reports"][names[0]]["inputs"]
+    assert inputs["hwfund/swot.csv"] == file_sha256(fx.DATA / "hwfund" / "swot.csv")
+    assert inputs["hwfund/synthetic/loans.csv"] == file_sha256(fx.DATA / "hwfund" / "synthetic" / "loans.csv")
+
+
+def test_a_temporary_snapshot_folder_is_private_and_removed_after_the_batch(tmp_path: Path, monkeypatch) -> None:
+    """Without ``snapshots`` the kernels get a private temporary folder, removed when the batch ends."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    show = "import os, stat\nfolder = os.environ['PLANLIB_SNAPSHOTS']\n"
+    show += "print(folder, oct(stat.S_IMODE(os.stat(folder).st_mode)))"
+    write_template(tmp_path / "shows_env.ipynb", show)
+    monkeypatch.setitem(tpl.TEMPLATES, "shows_env", tpl.Template("shows_env", "ทดสอบ", "fixture", fx.FixtureParams))
+    requests = [{"template": "shows_env", "org": "hwfund"}]
+    plan = plan_run(fx.DATA, tmp_path / "out", requests=requests, settings=Settings(pdf=False), notebook_dir=tmp_path)
+    Path(plan.jobs[0].folder).mkdir(parents=True)
+    results = pool.run_jobs(plan.jobs, workers=1, progress=False)
+    assert [r.status for r in results] == ["ok"], results[0].error
+    executed = nbformat.read(Path(plan.jobs[0].folder) / "shows_env.ipynb", as_version=4)
+    folder, mode = executed.cells[-1].outputs[0]["text"].split()
+    assert Path(folder).parent == temp and Path(folder).name.startswith("planlib-snapshots-") and mode == "0o700"
+    assert not Path(folder).exists()
