@@ -164,7 +164,8 @@ def format_problems(
     columns = [(name, w) for name, w in layout if with_sheet or name != "sheet"]
     cells_width = sum(w + 2 for _, w in columns)
     beside = width is None or width - cells_width >= MIN_REASON
-    lines = ["  ".join(fit(name, w) for name, w in columns) + ("  reason" if beside else "")]
+    header = "  ".join(fit(name, w) for name, w in columns) + ("  reason" if beside else "")
+    lines = [header if width is None or beside else fit(header.rstrip(), width).rstrip()]
     lines.append("-" * (min(width, 120) if width else 120))
     for p in shown:
         cells = {
@@ -176,6 +177,8 @@ def format_problems(
             "value": p.value,
         }
         row = "  ".join(fit(cells[name], w) for name, w in columns)
+        if width is not None and not beside and display_width(row.rstrip()) > width:
+            row = fit(row.rstrip(), width)  # a very narrow terminal: the cells are cut, the reason below is whole
         if colour and p.severity in COLOURS:
             row = COLOURS[p.severity] + row[: len(p.severity)] + RESET + row[len(p.severity) :]
         reason = f"{p.reason_en} / {p.reason_th}"
@@ -455,3 +458,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(bilingual(text("command_interrupted")), file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `planlib report --list | head`: the reader left; no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's documented recipe (signal docs)
+        return EXIT_FAILED

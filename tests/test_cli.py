@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -169,3 +170,191 @@ def test_the_documented_exit_codes_are_what_the_commands_return(
     monkeypatch.setattr(cli, "validate", interrupted)
     assert main(["validate", str(tmp_path / "demo")]) == 130
     assert "interrupted / ยกเลิกแล้ว" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- --version, --help (issue 14)
+
+
+def test_version_is_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    import planlib
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.strip() == f"planlib {planlib.__version__}"
+
+
+@pytest.mark.parametrize(
+    ("argv", "example"),
+    [
+        (["--help"], "planlib report --org ditp --fy 2569"),
+        (["validate", "--help"], "planlib validate data/hwfund --format json -o problems.json"),
+        (["init", "--help"], "planlib init work"),
+        (["render", "--help"], "planlib render swot.ipynb"),
+        (["template", "--help"], "planlib template blank.xlsx"),
+    ],
+)
+def test_help_shows_examples_before_the_exit_codes(
+    argv: list[str], example: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main(argv)
+    text = capsys.readouterr().out
+    assert "example" in text and example in text
+    assert text.index(example) < text.index("exit codes:")
+
+
+# ---------------------------------------------------------------- validate --format, wrapping (issue 14)
+
+
+def _problems_of(tmp_path: Path) -> Path:
+    bad = dict(CLEAN, **{"swot.csv": "code,quadrant,text_th,score\nS1,X,ข้อความ,abc\nS1,S,ข้อความ,2\n"})
+    return _folder(tmp_path / "demo", bad)
+
+
+def test_validate_csv_and_json_are_problems_to_frame(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    import pandas as pd
+
+    from planlib import validate
+
+    folder = _problems_of(tmp_path)
+    expected = validate(folder).to_frame()
+    expected = expected[expected["severity"] != "change"].reset_index(drop=True)
+    assert main(["validate", str(folder), "--format", "csv"]) == 1
+    captured = capsys.readouterr()
+    assert "FAILED: errors found" in captured.err and "FAILED" not in captured.out  # stdout is only the data
+    frame = pd.read_csv(io.StringIO(captured.out), dtype=str, keep_default_na=False)
+    assert list(frame.columns) == ["source", *expected.columns]
+    assert set(frame["source"]) == {str(folder)}
+    assert sorted(frame["code"]) == sorted(expected["code"]) and len(frame) == 3
+    assert "ไม่ใช่ตัวเลข: 'abc'" in set(frame["reason_th"])
+    target = tmp_path / "problems.json"
+    assert main(["validate", str(folder), "--format", "json", "-o", str(target)]) == 1
+    records = json.loads(target.read_text(encoding="utf-8"))
+    assert len(records) == 3 and {r["severity"] for r in records} == {"error"}
+    assert {r["row"] for r in records} == {2, 3} and all(r["source"] == str(folder) for r in records)
+    with_changes = tmp_path / "all.csv"
+    clean = _folder(tmp_path / "clean", CLEAN)
+    assert main(["validate", str(clean), "--format", "csv", "--changes", "-o", str(with_changes)]) == 0
+    assert with_changes.read_bytes().startswith(b"\xef\xbb\xbf")  # utf-8-sig: Excel opens the Thai text
+    changes = pd.read_csv(with_changes, encoding="utf-8-sig")
+    assert list(changes["severity"]) == ["change", "change"] and "จุดแข็ง" in set(changes["value"])
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 160, 240])
+def test_validate_table_wraps_to_the_terminal_width(tmp_path: Path, width: int) -> None:
+    """Issue 14: validate lines ran to ~300 characters. On a terminal every line now fits its width, and the
+    whole reason is still there (wrapped beside the cells, or below them on a narrow terminal)."""
+    from planlib import validate
+
+    problems = validate(_problems_of(tmp_path))
+    table = format_problems(problems, width=width)
+    lines = table.splitlines()
+    assert max(display_width(line) for line in lines) <= width
+    flat = " ".join(" ".join(lines).split())
+    for p in problems.errors:
+        assert " ".join(f"{p.reason_en} / {p.reason_th}".split()) in flat
+    assert lines[2].startswith("error")
+    assert len(lines) > 2 + len(problems.errors) or width >= 240  # the long reasons wrapped
+    unwrapped = format_problems(problems).splitlines()  # a file or a pipe: one line per problem, for grep
+    assert len(unwrapped) == 2 + len(problems.errors)
+
+
+def test_validate_colours_severities_on_a_terminal_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from planlib import validate
+
+    problems = validate(_problems_of(tmp_path))
+    coloured = format_problems(problems, width=120, colour=True)
+    assert "\033[1;31merror\033[0m" in coloured
+    assert "\033[" not in format_problems(problems, width=120)
+    assert not cli.use_colour(io.StringIO())  # not a terminal
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert not cli.use_colour(Terminal())
+    monkeypatch.delenv("NO_COLOR")
+    assert cli.use_colour(Terminal())
+
+
+# ---------------------------------------------------------------- init (issue 14)
+
+
+def test_init_makes_a_working_folder_that_validates_and_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from planlib.reports import command_line
+    from planlib.reports import templates as tpl
+
+    work = tmp_path / "work"
+    assert main(["init", str(work)]) == 0
+    out = capsys.readouterr().out
+    assert "planlib report --org ditp" in out and "ditp, dsdw, hwfund, mol, tfund" in out
+    assert tpl.known_orgs(work / "data") == ["ditp", "dsdw", "hwfund", "mol", "tfund"]
+    shipped = sorted(p.relative_to(tpl.EXAMPLE_DATA_DIR) for p in tpl.EXAMPLE_DATA_DIR.rglob("*.csv"))
+    assert sorted(p.relative_to(work / "data") for p in (work / "data").rglob("*.csv")) == shipped
+    assert openpyxl.load_workbook(work / "blank_workbook.xlsx").sheetnames
+    assert (work / "reports").is_dir()
+    monkeypatch.chdir(work)
+    assert command_line.default_data_dir().resolve() == (work / "data").resolve()
+    assert main(["validate", "data/hwfund"]) == 0
+    assert main(["init", str(work)]) == 2  # never over an existing data folder
+    assert "already exists" in capsys.readouterr().err
+    assert main(["init", "--empty", str(tmp_path / "mine")]) == 0
+    assert list((tmp_path / "mine" / "data").iterdir()) == []
+    assert "fill in blank_workbook.xlsx" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- render (issue 14)
+
+
+def test_render_refuses_a_notebook_that_was_not_run_or_failed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import nbformat
+
+    from planlib.reports import templates as tpl
+
+    assert main(["render", str(tpl.TEMPLATES["swot"].notebook), "--out", str(tmp_path)]) == 2
+    assert "has not been run" in capsys.readouterr().err
+    assert main(["render", str(tmp_path / "none.ipynb")]) == 2
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("1 / 0", execution_count=1)
+    cell.outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero")]
+    nb.cells = [nbformat.v4.new_code_cell("x = 1", execution_count=1), cell]
+    nbformat.write(nb, tmp_path / "failed.ipynb")
+    assert main(["render", str(tmp_path / "failed.ipynb")]) == 1
+    assert "cell 2 stopped with ZeroDivisionError" in capsys.readouterr().err
+    assert not list(tmp_path.glob("failed.*ml"))
+
+
+def test_render_a_notebook_run_with_papermill_as_planlib_report_would(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 14: nothing turned a notebook run with plain papermill into the report's HTML/PDF. `planlib render`
+    writes the HTML, PDF and Word files with the title and subtitle the batch runner gives the same report."""
+    import docx
+    import papermill
+    from pypdf import PdfReader
+
+    from planlib.reports import templates as tpl
+    from planlib.reports.batch import plan_run
+
+    executed = tmp_path / "whatif.ipynb"
+    params = {"org": "ditp", "data_dir": str(tpl.DEFAULT_DATA_DIR)}
+    notebook = str(tpl.TEMPLATES["whatif"].notebook)
+    papermill.execute_notebook(notebook, str(executed), parameters=params, kernel_name="python3", cwd=str(tmp_path))
+    assert main(["render", str(executed), "--out", str(tmp_path / "out")]) == 0
+    assert "wrote" in capsys.readouterr().out
+    (job,) = plan_run(tpl.DEFAULT_DATA_DIR, tmp_path / "reports", requests=[{"template": "whatif", "org": "ditp"}]).jobs
+    page = (tmp_path / "out" / "whatif.html").read_text(encoding="utf-8")
+    assert f"<title>{job.title}</title>" in page and job.subtitle in page
+    assert "ปีงบประมาณ 2569" in job.subtitle  # the plan's year, as the runner names the folder
+    pdf = PdfReader(tmp_path / "out" / "whatif.pdf")
+    assert "What-if analysis of project ranks" in pdf.pages[0].extract_text()
+    document = docx.Document(str(tmp_path / "out" / "whatif.docx"))
+    assert any("What-if" in p.text for p in document.paragraphs)

@@ -211,10 +211,7 @@ Quarter = Annotated[
 CriterionCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,32}$")]
 
 
-PERIOD_ONLY_HELP = (
-    "the report's period: names the output folder (reports/<org>/<fy>[-Q<q>]) and is recorded in the manifest; "
-    "the content is the organisation's plan as loaded"
-)
+PERIOD_ONLY_HELP = "names the report folder (<fy>[-Q<q>]) and goes in the manifest; the content is the plan as loaded"
 
 
 class ReportParams(BaseModel):
@@ -503,8 +500,8 @@ def _type_text(schema: Mapping[str, Any]) -> str:
     low, high = schema.get("minimum", schema.get("ge", "")), schema.get("maximum", schema.get("le", ""))
     if low != "" or high != "":
         kind += f" {low}–{high}"
-    if "pattern" in schema:
-        kind += f" matching {schema['pattern']}"
+    if "pattern" in schema:  # in words, never the pattern itself
+        kind += " (a–z 0–9 _ -)" if schema["pattern"] == rf"^{ORG_PATTERN}$" else " (letters, digits, _ . -)"
     return kind
 
 

@@ -230,6 +230,44 @@ def test_quarter_dates() -> None:
         thai.quarter_end(2568, 5)
 
 
+@pytest.mark.parametrize(
+    ("raw", "year"), [(2568, 2568), ("2568", 2568), (" ๒๕๖๘ ", 2568), (2568.0, 2568), ("2540", 2540), (2700, 2700)]
+)
+def test_check_fiscal_year_accepts_be_years_as_typed(raw: object, year: int) -> None:
+    assert thai.check_fiscal_year(raw) == year
+
+
+def test_check_fiscal_year_names_the_be_year_a_ce_year_means() -> None:
+    """`--fy 2025` (issue 14): the analyst meant 2568; the error says so, in English and Thai."""
+    with pytest.raises(ThaiValueError) as ce:
+        thai.check_fiscal_year(2025)
+    assert ce.value.code == "bad_value_ce_year" and ce.value.values == {"year": 2025, "be": 2568}
+    assert "2025 looks like a CE year" in ce.value.reason_en and "2568" in ce.value.reason_en
+    assert "ค.ศ." in ce.value.reason_th and "2568" in ce.value.reason_th
+    with pytest.raises(ThaiValueError) as late:
+        thai.check_fiscal_year("๒๗๐๑")
+    assert late.value.code == "bad_value_be_year_implausible" and late.value.values["high"] == 2700
+
+
+@pytest.mark.parametrize("raw", [True, "2568.5", 2568.5, "abc", "", None, "25 68"])
+def test_check_fiscal_year_refuses_what_is_not_a_year(raw: object) -> None:
+    with pytest.raises(ThaiValueError) as bad:
+        thai.check_fiscal_year(raw)
+    assert bad.value.code == "bad_value_fiscal_year"
+
+
+@pytest.mark.parametrize(("raw", "quarter"), [(1, 1), ("2", 2), ("๓", 3), (4.0, 4)])
+def test_check_quarter_accepts_1_to_4(raw: object, quarter: int) -> None:
+    assert thai.check_quarter(raw) == quarter
+
+
+@pytest.mark.parametrize("raw", [0, 5, -1, True, "Q2", 2.5, None])
+def test_check_quarter_refuses_the_rest(raw: object) -> None:
+    with pytest.raises(ThaiValueError) as bad:
+        thai.check_quarter(raw)
+    assert bad.value.code == "bad_value_quarter" and "1–4" in bad.value.reason_en
+
+
 def test_be_display_formats() -> None:
     assert thai.format_quarter(2568, 2) == "ไตรมาส 2/2568"
     assert thai.format_quarter(2568, 2, thai_digits=True) == "ไตรมาส ๒/๒๕๖๘"

@@ -79,3 +79,94 @@ def test_list_names_every_template_and_its_parameters(capsys) -> None:
     for name, template in tpl.TEMPLATES.items():
         assert f"{name}: {template.title_th} / {template.title_en}" in listing
     assert "    org " in listing and "fy" in listing
+
+
+def _planned(argv: list[str], data_dir: Path, out: Path):
+    """What `planlib report ARGV` would build: the same steps as cmd_report up to the plan (no kernel starts)."""
+    from planlib.reports.batch import plan_run
+
+    args = _args(*argv)
+    extra = dict(command_line.parse_assignment(p) for p in args.param)
+    extra.update({k: v for k, v in (("fy", args.fy), ("quarter", args.quarter)) if v is not None})
+    requests = command_line.requests_from(args, extra, [])
+    every = not args.template and bool(extra)
+    requests, skipped = command_line.applicable_requests(requests, data_dir, every_template=every)
+    plan = plan_run(data_dir, out, requests=requests, orgs=args.org)
+    return plan, skipped
+
+
+def test_fy_builds_every_template_that_applies(tmp_path) -> None:
+    """Issue 14: `planlib report --org ditp --fy 2569` built nothing (swot, prioritization and whatif refused
+    --fy). Now every template that applies to DITP is planned for FY 2569, and loan_statistics (DITP has no
+    lending tables) is skipped as the default batch skips it, not run to fail."""
+    plan, skipped = _planned(["--org", "ditp", "--fy", "2569"], tpl.DEFAULT_DATA_DIR, tmp_path)
+    assert plan.refused == []
+    assert {job.template: job.period for job in plan.jobs} == {
+        "swot": "2569",
+        "prioritization": "2569",
+        "whatif": "2569",
+        "kpi_scorecard": "2569",
+        "quarterly_progress": "2569-Q1",  # no --quarter: the latest quarter of 2569 with actuals (synthetic/)
+    }
+    assert all(job.params["fy"] == 2569 for job in plan.jobs)  # recorded in the manifest's parameters
+    assert [(r.template, r.status) for r in skipped] == [("loan_statistics", "skipped")]
+    assert "no lending_annual or loans" in skipped[0].reason
+
+
+def test_fy_for_a_plan_template_names_its_folder(tmp_path) -> None:
+    """Issue 14: `planlib report swot --org hwfund --fy 2568` exited 2."""
+    plan, skipped = _planned(["swot", "--org", "hwfund", "--fy", "2568"], tpl.DEFAULT_DATA_DIR, tmp_path)
+    assert plan.refused == [] and skipped == []
+    (job,) = plan.jobs
+    assert (job.template, job.period, job.params["fy"]) == ("swot", "2568", 2568)
+    assert Path(job.folder) == (tmp_path / "hwfund" / "2568").resolve()
+    plan, _ = _planned(["swot", "--org", "hwfund", "--fy", "2568", "--quarter", "2"], tpl.DEFAULT_DATA_DIR, tmp_path)
+    assert [job.period for job in plan.jobs] == ["2568-Q2"]
+
+
+def test_fy_without_org_plans_each_organisation_it_applies_to(tmp_path) -> None:
+    plan, skipped = _planned(["kpi_scorecard", "--fy", "2566"], tpl.DEFAULT_DATA_DIR, tmp_path)
+    assert plan.refused == []
+    orgs = {job.org for job in plan.jobs}
+    assert {"dsdw", "hwfund", "ditp"} <= orgs and "mol" not in orgs  # mol has no KPI tables
+    assert ("kpi_scorecard", "mol") in {(r.template, r.org) for r in skipped}
+    assert {job.period for job in plan.jobs} == {"2566"}
+
+
+def test_a_ce_year_on_the_command_line_is_refused_with_the_be_year(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(pool, "Worker", lambda *a, **k: pytest.fail("a worker was started"))
+    argv = [
+        "report",
+        "--org",
+        "hwfund",
+        "--fy",
+        "2025",
+        "--data-dir",
+        str(tpl.DEFAULT_DATA_DIR),
+        "--out",
+        str(tmp_path),
+    ]
+    assert cli.main(argv) == command_line.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "parameter 'fy' = '2025': 2025 looks like a CE year: did you mean 2568?" in err
+    assert "หมายถึงปี พ.ศ. 2568 หรือไม่" in err
+
+
+def test_data_dir_defaults_to_data_in_the_current_folder(tmp_path, monkeypatch, capsys) -> None:
+    """Issue 14: the data folder was found relative to the source tree, so only an editable install worked.
+    Now it is ./data (or --data-dir); without one the analyst is told where they are and what to do."""
+    monkeypatch.chdir(tmp_path)
+    assert command_line.default_data_dir() == Path("data")
+    assert cli.main(["report", "swot", "--org", "hwfund"]) == command_line.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert f"no data folder data (the current folder is {tmp_path})" in err
+    assert "--data-dir" in err and "planlib init" in err and "ไม่พบโฟลเดอร์ข้อมูล" in err
+    assert not (tmp_path / "reports").exists()
+
+
+def test_report_help_explains_the_periods(capsys) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["report", "--help"])
+    text = capsys.readouterr().out
+    assert "planlib report --org ditp --fy 2569" in text and "periods:" in text
+    assert "describe the plan as loaded" in text and "Buddhist Era" in text

@@ -150,3 +150,93 @@ def test_loan_book_must_be_a_folder(tmp_path):
         template.validate({"org": "hwfund", "fy": 2567, "data_dir": str(DATA), "loan_book": str(tmp_path / "missing")})
     params = template.validate({"org": "hwfund", "fy": 2567, "data_dir": str(DATA), "loan_book": str(tmp_path)})
     assert params.loan_book == str(tmp_path)
+
+
+@pytest.mark.parametrize("name", list(tpl.TEMPLATES))
+def test_every_template_takes_fy_and_quarter(name):
+    """Issue 14: `planlib report --org ditp --fy 2569` was refused by swot, prioritization and whatif ("unknown
+    parameter 'fy'"). Every template takes both now; the period names the report folder."""
+    template = tpl.TEMPLATES[name]
+    params = template.validate({"org": "hwfund", "data_dir": str(DATA), "fy": "2568", "quarter": "๒"})
+    assert (params.fy, params.quarter) == (2568, 2)
+    assert template.period(params, 2569) == (2568, 2)  # the year asked for, not the plan's
+    assert "fy" in {row[0] for row in template.parameter_help()}
+
+
+def test_plan_templates_without_fy_keep_the_plans_year():
+    params = tpl.TEMPLATES["swot"].validate({"org": "hwfund", "data_dir": str(DATA)})
+    assert params.fy is None and tpl.TEMPLATES["swot"].period(params, 2567) == (2567, None)
+
+
+@pytest.mark.parametrize(
+    ("template", "raw", "expected"),
+    [
+        ("swot", {"fy": 2025}, ["2025 looks like a CE year: did you mean 2568?", "หมายถึงปี พ.ศ. 2568 หรือไม่"]),
+        ("loan_statistics", {"fy": "2024"}, ["did you mean 2567?", "2567"]),
+        ("swot", {"org": "Hw Fund"}, ["lower-case a–z, 0–9, '_' or '-'", "อักษรอังกฤษตัวเล็ก"]),
+        ("swot", {"language": "thai"}, ["'language' = 'thai': must be one of: th, en, both", "th, en, both"]),
+        ("prioritization", {"tie_break": "bc"}, ["unknown tie-break 'bc': use shared, budget, code, bc_ratio"]),
+        ("prioritization", {"top_k": 0}, ["'top_k' = 0: must be at least 1", "ต้องไม่น้อยกว่า 1"]),
+        ("whatif", {"weights": {"C 1": 2}}, ["'weights.C 1'", "a criterion code is 1–32 letters"]),
+        ("whatif", {"weights": [2, 1]}, ["must be a mapping such as {C1: 2, C2: 1}"]),
+        ("whatif", {"weights": {"C1": "lots"}}, ["'weights.C1' = 'lots': must be a number", "ต้องเป็นตัวเลข"]),
+        ("quarterly_progress", {"fy": 2568}, ["parameter 'quarter' is required (fiscal quarter, 1 = Oct–Dec)"]),
+        ("swot", {"colour": "red"}, ["unknown parameter 'colour'; swot takes: org, fy, quarter, language"]),
+    ],
+)
+def test_parameter_errors_say_what_is_accepted_in_words(template, raw, expected):
+    """Issue 14: `-p tie_break=…` showed pydantic's raw regex, and a CE year only "≥ 2540"."""
+    with pytest.raises(tpl.ParamError) as info:
+        tpl.TEMPLATES[template].validate({"org": "hwfund", "data_dir": str(DATA), **raw})
+    message = str(info.value)
+    for words in expected:
+        assert words in message
+    for machine in ("^[", "]+$", "pattern", "Input should", "Value error", "[key]", "type=", "pydantic"):
+        assert machine not in message
+    assert " / " in message and any("\u0e00" <= ch <= "\u0e7f" for ch in message)  # English / Thai
+
+
+def test_list_shows_no_pattern(capsys):
+    from planlib import cli
+
+    assert cli.main(["report", "--list"]) == 0
+    listing = capsys.readouterr().out
+    assert "^[" not in listing and "matching" not in listing
+    assert "org          text (a–z 0–9 _ -)" in listing
+
+
+def test_latest_quarter_of_a_year_from_the_actuals(tmp_path):
+    org = tmp_path / "demo"
+    org.mkdir()
+    _write(org, "plan", [["key", "value"], ["org_code", "demo"], ["org_name_th", "ทดสอบ"], ["fiscal_year", "2568"]])
+    rows = [["kpi_code", "fiscal_year", "quarter", "value"], ["K1", "2567", "4", "1"], ["K1", "2568", "2", "3"]]
+    _write(org, "kpi_actuals", rows)
+    data = tpl.scan_org(org)
+    assert tpl.quarters_with_data(data) == [(2567, 4), (2568, 2)]
+    assert (tpl.latest_quarter(data, 2567), tpl.latest_quarter(data, 2568), tpl.latest_quarter(data, 2569)) == (
+        4,
+        2,
+        None,
+    )
+
+
+def test_scan_org_reads_a_changed_folder_again(tmp_path):
+    """scan_org is kept per folder state: the second scan of an unchanged folder is the same object, a changed
+    file (or a new one) is read again."""
+    org = tmp_path / "demo"
+    org.mkdir()
+    _write(org, "plan", [["key", "value"], ["org_code", "demo"], ["org_name_th", "ทดสอบ"], ["fiscal_year", "2568"]])
+    first = tpl.scan_org(org)
+    assert tpl.scan_org(org) is first and first.fiscal_year == 2568
+    _write(org, "plan", [["key", "value"], ["org_code", "demo"], ["org_name_th", "ทดสอบ"], ["fiscal_year", "2569"]])
+    assert tpl.scan_org(org).fiscal_year == 2569
+    _write(org, "swot", [["code", "quadrant", "text_th"], ["S1", "S", "จุดแข็ง"]])
+    assert tpl.scan_org(org).has("swot")
+
+
+def test_notebooks_and_example_data_are_found_in_the_source_tree():
+    """In the repository the template notebooks are notebooks/ and the examples data/ (an installed wheel has them
+    inside the package: tests/test_install.py)."""
+    assert tpl.NOTEBOOK_DIR == tpl.PROJECT_ROOT / "notebooks"
+    assert tpl.EXAMPLE_DATA_DIR == tpl.PROJECT_ROOT / "data"
+    assert all(t.notebook.is_file() for t in tpl.TEMPLATES.values())
