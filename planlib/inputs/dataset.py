@@ -200,24 +200,25 @@ def tables_at(path: str | Path) -> frozenset[str]:
     return frozenset(names & contract.TABLES.keys())
 
 
-def loader_mismatch(dataset: Dataset) -> Problem | None:
+def loader_mismatch(dataset: Dataset) -> list[Problem]:
     """An error when ``dataset`` was read with the other loader: none of its own tables, some of the other's.
 
     ``load_portfolio`` on a folder of plan tables (no lending table read, ``swot``, ``projects``…
-    present) says to use ``load_plan``; ``load_plan`` on a loan book says ``load_portfolio``.
+    present) says to use ``load_plan``; ``load_plan`` on a loan book says ``load_portfolio``. A list
+    (empty, or the one error), so a loader adds it with ``problems.extend(loader_mismatch(dataset))``.
     """
     if isinstance(dataset, Portfolio):
         own, other, code = LENDING_ONLY, PLAN_ONLY, "wrong_loader_plan_folder"
     elif isinstance(dataset, Plan):
         own, other, code = PLAN_ONLY, LENDING_ONLY, "wrong_loader_lending_folder"
     else:
-        return None
+        return []
     if own & dataset.tables.keys():
-        return None
+        return []
     found = tables_at(dataset.path) & other
     present = [name for name in contract.TABLES if name in found]  # contract order: swot, strategies… first
     if not present:
-        return None
+        return []
     path = str(dataset.path)
     tables = ", ".join(present[:6]) + (", …" if len(present) > 6 else "")
-    return Problem.of("error", "", code, file=path, path=path, tables=tables)
+    return [Problem.of("error", "", code, file=path, path=path, tables=tables)]

@@ -191,9 +191,8 @@ def cached(cls: type[D], loader: str, path: str | Path, options: dict[str, objec
 
 def _checked(dataset: D) -> D:
     """The dataset with :func:`loader_mismatch`'s error added (once)."""
-    mismatch = loader_mismatch(dataset)
-    if mismatch is not None and all(p.code != mismatch.code for p in dataset.problems):
-        dataset.problems.add(mismatch)
+    codes = {p.code for p in dataset.problems}
+    dataset.problems.extend(p for p in loader_mismatch(dataset) if p.code not in codes)
     return dataset
 
 

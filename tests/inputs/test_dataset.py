@@ -104,10 +104,10 @@ def test_load_plan_on_a_loan_book_folder_says_use_load_portfolio(data_dir: Path,
 
 def test_loader_mismatch_needs_the_other_tables_present(tmp_path: Path) -> None:
     empty = Portfolio(tmp_path, {}, {}, planlib.Problems())
-    assert dataset.loader_mismatch(empty) is None  # nothing at all there: the loader's own errors say so
+    assert dataset.loader_mismatch(empty) == []  # nothing at all there: the loader's own errors say so
     (tmp_path / "swot.csv").write_text("code,quadrant,text_th\n", encoding="utf-8")
-    assert dataset.loader_mismatch(empty) is not None
-    assert dataset.loader_mismatch(dataset.Dataset(tmp_path, {}, {}, planlib.Problems())) is None
+    assert [p.code for p in dataset.loader_mismatch(empty)] == ["wrong_loader_plan_folder"]
+    assert dataset.loader_mismatch(dataset.Dataset(tmp_path, {}, {}, planlib.Problems())) == []
     assert dataset.tables_at(tmp_path / "swot.csv") == frozenset()
 
 
