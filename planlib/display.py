@@ -54,6 +54,8 @@ RAG_WORDS = {"green": ("green", "เขียว"), "amber": ("amber", "เห�
              "grey": ("grey", "เทา", "no data", "ไม่มีข้อมูล")}
 """How a RAG status starts in a table cell, in English or Thai (``เขียว (ตามเป้า)``, ``red``)."""
 EMPTY_TEXT = frozenset({"", "–", "-", "nan", "None", "<NA>"})
+SHORT_TABLE = 15
+"""A table of at most this many rows is short: ``report.css`` never splits it across pages."""
 NO_LIMIT = "ไม่จำกัด / no limit"
 """What an infinite bound (a weight that can grow without changing the ranking) shows as."""
 
@@ -91,6 +93,7 @@ def html_table(
     formats: Mapping[str, str] | None = None,
     index: bool = False,
     drop_empty: bool = True,
+    css_class: str = "",
 ) -> str:
     """HTML of ``frame`` as a board reads it: escaped text, thousands separators, caption and source.
 
@@ -99,7 +102,9 @@ def html_table(
     with separators. Missing values show as ``–``, an infinite bound as "no limit", ``-0`` as ``0``.
     Columns with no value at all are left out (``drop_empty=False`` keeps them). A cell stating a
     RAG status (``green``, ``เขียว (ตามเป้า)``…) gets its colour; numbers are right-aligned. The source
-    note sits inside the table's wrapper, so a page break never strands it from its table.
+    note sits inside the table's wrapper, so a page break never strands it from its table. The wrapper is
+    ``table-short`` up to 15 rows (``report.css`` keeps it on one page) else ``table-long``; ``css_class``
+    adds a class of its own (``quality``: the data-quality table, whose long texts wrap anywhere).
     """
     formats = dict(formats or {})
     shown = frame.reset_index() if index else frame
@@ -125,8 +130,9 @@ def html_table(
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     src = f'<p class="source">ที่มา: {html.escape(source)}</p>' if source else ""
-    size = "short" if len(shown) <= 15 else "long"
-    return (f'<div class="table-block table-{size}"><table class="planlib">{cap}<thead><tr>{head}</tr></thead>'
+    size = "short" if len(shown) <= SHORT_TABLE else "long"
+    extra = f" {html.escape(css_class, quote=True)}" if css_class else ""
+    return (f'<div class="table-block table-{size}{extra}"><table class="planlib">{cap}<thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table>{src}</div>')
 
 
@@ -229,10 +235,11 @@ def _change_html(figure: KeyFigure) -> str:
             f"{html.escape(th)}{english}</p>")
 
 
-def key_figure_html(figure: KeyFigure) -> str:
+def key_figure_html(figure: KeyFigure, *, period: bool = True) -> str:
     """One card: label (Thai, English small), value with unit (class ``value``), period, change, status chip,
     RAG parts as coloured chips, coverage when partial, and note. Every text comes from the figure's own
     printing methods (:class:`planlib.inputs.key_figure.KeyFigure`), so no ``inf``/``nan``/``None``/``-0``.
+    ``period=False`` leaves the period out (the block's heading states it once for all cards).
     """
     status = figure.status
     rag = STATUS_RAG.get(status or "")
@@ -247,7 +254,7 @@ def key_figure_html(figure: KeyFigure) -> str:
         bits.append(f'<p class="value">{html.escape(value_th)}</p>')
     if value_en != value_th:
         bits.append(f'<p class="kf-en kf-figure-en" lang="en">{html.escape(value_en)}</p>')
-    if figure.period or figure.period_en:
+    if period and (figure.period or figure.period_en):
         bits.append(_both(figure.period_text("th"), figure.period_text("en"), "kf-period"))
     bits.append(_change_html(figure))
     chips = []
@@ -273,18 +280,25 @@ def key_figures_html(figures: Sequence[KeyFigure], verdict: tuple[str, str]) -> 
     """Page 1's key-figures block: a ``div.key-figures`` holding a heading, the cards (:func:`key_figure_html`)
     and the verdict in Thai and in English (``p.verdict``), all direct children.
 
+    When every figure describes the same period, the heading states it once and the cards leave it out.
     The structure is the one :func:`planlib.reports.word.Converter.key_figures` turns into a Word grid:
     the heading first, the cards (each with one element of class ``value``), the verdict paragraphs last.
     The A4 layout (a 3-column grid) and the screen layout are in ``report.css``.
     """
-    cards = "".join(key_figure_html(f) for f in figures)
+    periods = {(f.period_text("th"), f.period_text("en")) for f in figures}
+    shared = len(figures) > 1 and len(periods) == 1 and all(periods.pop())
+    cards = "".join(key_figure_html(f, period=not shared) for f in figures)
+    title = KEY_FIGURES_TITLE
+    if shared:
+        first = figures[0]
+        title = f"{title} · {first.period_text('th')} / {first.period_text('en')}"
     th, en = verdict
     verdicts = "".join(
         f'<p class="verdict{extra}" lang="{lang}">{html.escape(text)}</p>'
         for text, lang, extra in ((th, "th", ""), (en, "en", " verdict-en")) if text
     )
     return (f'<div class="key-figures kf-n{len(figures)}">'
-            f'<h2 class="key-figures-title">{html.escape(KEY_FIGURES_TITLE)}</h2>{cards}{verdicts}</div>')
+            f'<h2 class="key-figures-title">{html.escape(title)}</h2>{cards}{verdicts}</div>')
 
 
 def show_key_figures(figures: Sequence[KeyFigure], verdict: tuple[str, str]) -> None:
@@ -409,4 +423,4 @@ def show_problems(
         note("ไม่พบปัญหาในข้อมูล / No problems found in the data.")
         return
     counts = Problems(p for p in problems if tables is None or p.table in tables)
-    show_table(frame, caption=f"{len(frame)} รายการ / items ({counts.summary()})")
+    show_table(frame, caption=f"{len(frame)} รายการ / items ({counts.summary()})", css_class="quality")

@@ -182,6 +182,11 @@ def test_key_figures_show_values_changes_parts_and_coverage(hwfund_progress: lis
     # budget rests on one project of nine and says so
     assert budget.coverage is not None and (budget.coverage.reported, budget.coverage.total) == (1, 9)
     assert "รายงาน 1 จาก 9 โครงการ" in page_text(budget_card) and "1 of 9 projects reported" in page_text(budget_card)
+    # one period for all the figures: stated once, in the block's heading
+    period = kpis.period_text("th")
+    assert {f.period_text("th") for f in figures} == {period} and page_text(page).count(period) == 1
+    assert re.search(rf'<h2 class="key-figures-title">[^<]*· {re.escape(html.escape(period))} / ', page)
+    assert kpis.period_text("en") in page_text(page)
     # the verdict, Thai then English, after the cards
     assert verdict[0] and verdict[1]
     assert f'<p class="verdict" lang="th">{html.escape(verdict[0])}</p>' in page
@@ -249,4 +254,16 @@ def test_key_figures_html_becomes_a_word_grid(hwfund_progress: list[KeyFigure], 
         assert figure.label("th") in cell.text
     texts = [p.text for p in document.paragraphs]
     assert texts[-2:] == [verdict[0], verdict[1]]
-    assert display.KEY_FIGURES_TITLE in texts
+    assert any(t.startswith(display.KEY_FIGURES_TITLE) for t in texts)
+
+
+def test_short_tables_are_marked_to_stay_on_one_page_and_the_quality_table_wraps() -> None:
+    short = display.html_table(pd.DataFrame({"n": range(display.SHORT_TABLE)}))
+    long = display.html_table(pd.DataFrame({"n": range(display.SHORT_TABLE + 1)}))
+    assert short.startswith('<div class="table-block table-short">')
+    assert long.startswith('<div class="table-block table-long">')
+    quality = display.html_table(pd.DataFrame({"x": ["a"]}), css_class="quality")
+    assert quality.startswith('<div class="table-block table-short quality">')
+    css = (Path(display.__file__).parent / "reports" / "report.css").read_text(encoding="utf-8")
+    assert ".table-block.table-short { break-inside: avoid;" in css and ".table-block.quality td" in css
+    assert "print-color-adjust: exact" in css and "h2.appendix { break-before: page;" in css
