@@ -156,7 +156,11 @@ def stability_intervals(
     ``binds_low`` / ``binds_high`` (the pair that swaps just beyond each end, ``i ≻ j``), and
     ``width`` = share_high − share_low. Solved from pairwise crossing points (module docstring).
     """
-    prob = prepare(scoring, weights, tie_break)
+    return intervals_of(prepare(scoring, weights, tie_break), top_k)
+
+
+def intervals_of(prob: Arrays, top_k: int | None = None) -> pd.DataFrame:
+    """:func:`stability_intervals` of prepared arrays (a what-if session passes its own, without pandas ranking)."""
     upper, lower = deciding_pairs(prob.order, top_k)
     low, high, arg_low, arg_high = interval_bounds(prob.a, prob.w, upper, lower)
     total_w = prob.w.sum()
@@ -369,6 +373,138 @@ class Acceptability:
     top_k: int
 
 
+def draw_weights(
+    n_samples: int,
+    shares: np.ndarray,
+    method: str = "dirichlet",
+    seed: int | None = 2568,
+    concentration: float = 50.0,
+    batch: int = 2_000,
+) -> np.ndarray:
+    """All ``n_samples`` weight draws of :func:`rank_acceptability` (N × m), from ``default_rng(seed)``.
+
+    Drawn batch by batch with :func:`sample_weights` exactly as :func:`rank_acceptability` draws
+    them, so the same seed gives the same draws; a what-if session keeps them and reuses them for
+    every recompute whose draws do not depend on the weights (``dirichlet``, ``uniform``).
+    """
+    rng = np.random.default_rng(seed)
+    parts = []
+    done = 0
+    while done < n_samples:
+        size = min(batch, n_samples - done)
+        parts.append(sample_weights(size, shares, method, rng, concentration))
+        done += size
+    return np.concatenate(parts) if parts else np.zeros((0, len(shares)))
+
+
+KEY_BITS = 62
+"""Bits of an int64 sort key (sign bit spare): rounded total and column index must fit together."""
+
+BLOCK_CELLS = 2**18
+"""Draws × projects × criteria per block of :func:`acceptability_of`: small enough for the block to stay in cache
+and for OpenBLAS to multiply it on one thread (threads cost more than they save at this size)."""
+
+
+def sorted_ranks(totals: np.ndarray, ties: str = "shared") -> tuple[np.ndarray, np.ndarray]:
+    """(project column, rank − 1) at every sorted place of every row of ``totals`` (N × n), best first.
+
+    Totals are compared rounded to 9 decimals (q = rint(10⁹ · T), as :func:`ranks_of` and
+    :func:`planlib.plans.priority.rank`); equal q share the first place of their group (``shared``)
+    or keep column order (``order``). One row-wise sort of int64 keys −q · 2ᵇ + column (b bits hold
+    a column), which packs the rounded total and the column into one integer, replaces an argsort
+    (numpy sorts integers with SIMD, several times faster than it argsorts floats); totals too
+    large to pack fall back to a stable argsort of −q.
+    """
+    n_rows, n = totals.shape
+    bits = max(1, (n - 1).bit_length())
+    q = np.rint(totals * 1e9)
+    limit = 2.0 ** (KEY_BITS - bits)
+    positions = np.arange(n)
+    if q.size and float(np.abs(q).max()) < limit:
+        key = (-q).astype(np.int64)
+        key <<= bits
+        key |= positions
+        key.sort(axis=1)
+        order = key & (2**bits - 1)
+        group = key >> bits
+    else:
+        order = np.argsort(-q, axis=1, kind="stable")
+        group = np.take_along_axis(-q, order, axis=1)
+    if ties == "order" or n < 2:
+        return order, np.broadcast_to(positions, order.shape)
+    same = group[:, 1:] == group[:, :-1]  # place p + 1 ties with place p
+    if not same.any():
+        return order, np.broadcast_to(positions, order.shape)
+    rows, cols = np.nonzero(same)
+    first = np.tile(positions, (n_rows, 1))
+    while True:  # ties are few: pass each group's first place down its run (one step per extra member)
+        start = first[rows, cols]
+        if np.array_equal(first[rows, cols + 1], start):
+            return order, first
+        first[rows, cols + 1] = start
+
+
+def acceptability_of(
+    prob: Arrays,
+    draws: np.ndarray,
+    *,
+    method: str = "dirichlet",
+    seed: int | None = 2568,
+    top_k: int = 3,
+    ties: str = "shared",
+) -> Acceptability:
+    """Rank acceptability of the projects of ``prob`` under given weight ``draws`` (N × m rows summing to 1).
+
+    b_i^r = #{draws where i has rank r} / N (SMAA-2, Lahdelma & Salminen 2001). Totals T = W Aᵀ
+    per block of draws (:data:`BLOCK_CELLS`), ranks by :func:`sorted_ranks` (rounded to 9
+    decimals; ``shared``: equal totals share the best rank), counted with one ``bincount`` per
+    block; central weights = mean draw among the draws where i ranks first. Columns are taken in
+    natural code order so that ``order`` ties break by code; rows of the result follow ``prob.order``.
+    """
+    n_samples = len(draws)
+    code_order = np.array(sorted(range(len(prob.codes)), key=lambda i: natural_key(prob.codes[i])))
+    a = prob.a[code_order]
+    n, m = a.shape
+    # projects with the same scores always share a rank (shared ties): rank the distinct score rows once each, a
+    # row's rank counting the projects of every row above it (multiplicities)
+    unique, inverse, mult = np.unique(a, axis=0, return_inverse=True, return_counts=True)
+    collapse = ties != "order" and len(unique) < n
+    rows_a = unique if collapse else a
+    u = len(rows_a)
+    counts = np.zeros(u * n, dtype=np.int64)
+    first_weights = np.zeros((u, m))
+    block = max(1, BLOCK_CELLS // max(1, u * m))
+    for start in range(0, n_samples, block):
+        w = draws[start : start + block]
+        order, first = sorted_ranks(w @ rows_a.T, ties)
+        if collapse:
+            above = mult[order]
+            above = np.cumsum(above, axis=1) - above  # projects at the places before each place
+            first = above if first.strides[0] == 0 else np.take_along_axis(above, first, axis=1)
+        counts += np.bincount((order * n + first).ravel(), minlength=u * n)
+        if first.strides[0] == 0 or not (first[:, 1:] == 0).any():  # one winner per draw: the first place
+            winners, rows = order[:, 0], np.arange(len(w))
+        else:
+            rows, places = np.nonzero(first == 0)
+            winners = order[rows, places]
+        for j in range(m):
+            first_weights[:, j] += np.bincount(winners, weights=w[rows, j], minlength=u)
+    if collapse:
+        counts = counts.reshape(u, n)[inverse].ravel()
+        first_weights = first_weights[inverse]
+    prob_rank = counts.reshape(n, n) / max(n_samples, 1)
+    k = max(1, min(int(top_k), n))
+    codes = [prob.codes[i] for i in code_order]
+    table = pd.DataFrame(prob_rank, index=pd.Index(codes, name="project_code"), columns=list(range(1, n + 1)))
+    table["top_k"] = prob_rank[:, :k].sum(axis=1)
+    table["expected_rank"] = prob_rank @ np.arange(1, n + 1)
+    wins = prob_rank[:, 0] * n_samples
+    with np.errstate(invalid="ignore", divide="ignore"):
+        central = pd.DataFrame(first_weights / wins[:, None], index=table.index, columns=prob.criteria)
+    ranked = [prob.codes[i] for i in prob.order]
+    return Acceptability(table.loc[ranked], central.loc[ranked], n_samples, method, seed, k)
+
+
 def rank_acceptability(
     scoring: Scoring,
     weights: Mapping[str, float] | None = None,
@@ -383,55 +519,19 @@ def rank_acceptability(
 ) -> Acceptability:
     """Monte-Carlo rank acceptability (SMAA-2): b_i^r = P(rank of i = r) over sampled weights.
 
-    Weights from :func:`sample_weights` (``method`` dirichlet / uniform / around the weights in
+    Weights from :func:`draw_weights` (``method`` dirichlet / uniform / around the weights in
     use), seeded with ``numpy.random.default_rng(seed)``; totals T = W Aᵀ for a batch of draws at
-    once, one argsort per batch, ranks as in :func:`ranks_of` (``shared`` ties by default: totals
-    within 1e-9 share the best rank, so the two DITP plans with the same scores, 1.4.1 and 2.1.1,
-    always share a rank), counted with one ``bincount`` per batch.
+    once, one sort per block, ranks as in :func:`ranks_of` (``shared`` ties by default: totals
+    equal to 9 decimals share the best rank, so the two DITP plans with the same scores, 1.4.1 and
+    2.1.1, always share a rank), counted with one ``bincount`` per block (:func:`acceptability_of`);
+    ``batch`` is how many weights are drawn at a time (the draws do not depend on it).
     ``top_k`` column = P(rank ≤ k); ``expected_rank`` = Σ r · b_i^r. Rows are in the current
     ranking order.
     """
     prob = prepare(scoring, weights)
-    rng = np.random.default_rng(seed)
     shares = prob.w / prob.w.sum()
-    # columns in natural code order so that "order" ties break by code
-    code_order = np.array(sorted(range(len(prob.codes)), key=lambda i: natural_key(prob.codes[i])))
-    a = prob.a[code_order]
-    n = a.shape[0]
-    counts = np.zeros(n * n, dtype=np.int64)
-    first_weights = np.zeros((n, len(shares)))
-    done = 0
-    positions = np.arange(n)
-    while done < n_samples:
-        size = min(batch, n_samples - done)
-        w = sample_weights(size, shares, method, rng, concentration)
-        totals = w @ a.T
-        # sort each draw once; the rank of the project at sorted position p is p + 1 (order) or the
-        # first position of its group of equal totals + 1 (shared): no scatter back needed
-        order = np.argsort(-totals, axis=1, kind="stable" if ties == "order" else None)
-        first = np.broadcast_to(positions, order.shape)
-        if ties != "order":
-            sorted_t = np.take_along_axis(totals, order, axis=1)
-            new = np.ones(order.shape, dtype=bool)
-            new[:, 1:] = (sorted_t[:, :-1] - sorted_t[:, 1:]) > 1e-9 * max(1.0, float(np.abs(a).max()))
-            first = np.maximum.accumulate(np.where(new, positions, 0), axis=1)
-        counts += np.bincount((order * n + first).ravel(), minlength=n * n)
-        winners = first == 0
-        rows = np.nonzero(winners)[0]
-        for j in range(w.shape[1]):
-            first_weights[:, j] += np.bincount(order[winners], weights=w[rows, j], minlength=n)
-        done += size
-    prob_rank = counts.reshape(n, n) / n_samples
-    k = max(1, min(int(top_k), n))
-    codes = [prob.codes[i] for i in code_order]
-    table = pd.DataFrame(prob_rank, index=pd.Index(codes, name="project_code"), columns=list(range(1, n + 1)))
-    table["top_k"] = prob_rank[:, :k].sum(axis=1)
-    table["expected_rank"] = prob_rank @ np.arange(1, n + 1)
-    wins = prob_rank[:, 0] * n_samples
-    with np.errstate(invalid="ignore", divide="ignore"):
-        central = pd.DataFrame(first_weights / wins[:, None], index=table.index, columns=prob.criteria)
-    ranked = [prob.codes[i] for i in prob.order]
-    return Acceptability(table.loc[ranked], central.loc[ranked], n_samples, method, seed, k)
+    draws = draw_weights(n_samples, shares, method, seed, concentration, batch)
+    return acceptability_of(prob, draws, method=method, seed=seed, top_k=top_k, ties=ties)
 
 
 # ---------------------------------------------------------------- chart

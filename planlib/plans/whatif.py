@@ -10,6 +10,7 @@ over the projects present in both (Kendall 1945, *Biometrika* 33:239; τ-b corre
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,10 +20,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from planlib import charts
-from planlib.display import note, show_table
+from planlib.display import note, show_figure, show_table
 from planlib.inputs.problems import DataError, Problem, Problems
-from planlib.plans import priority
-from planlib.plans.bands import natural_key
+from planlib.plans import kpi, priority, sensitivity
+from planlib.plans.bands import band_of, natural_key
 from planlib.plans.priority import Scoring
 
 ScoreEdits = Mapping[str, Mapping[str, float]]
@@ -155,11 +156,14 @@ def compare(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     """Old and new ranks, totals and bands side by side, from two :func:`priority.prioritize` results.
 
     Columns: project_code, name_th, total_before, total_after, rank_before, rank_after,
-    movement = rank_before − rank_after (+ moved up), band_before, band_after, band_changed,
-    status (``kept``, ``added``, ``removed``). Sorted by the new rank, removed projects last.
+    movement = rank_before − rank_after (+ moved up), band_before, total_plan_scale_after (the new
+    total on the plan's own range, which band_after is read on: :func:`priority.on_plan_scale`),
+    band_after, band_changed, status (``kept``, ``added``, ``removed``). Sorted by the new rank, removed projects last.
     """
     cols = ["project_code", "name_th", "total", "rank", "band"]
-    merged = before[cols].merge(after[cols], on="project_code", how="outer", suffixes=("_before", "_after"))
+    after = after.rename(columns={"total_plan_scale": "total_plan_scale_after"})
+    merged = before[cols].merge(after[[*cols, "total_plan_scale_after"]], on="project_code", how="outer",
+                                suffixes=("_before", "_after"))
     merged["name_th"] = merged["name_th_after"].fillna(merged["name_th_before"])
     merged["movement"] = (merged["rank_before"] - merged["rank_after"]).astype("Int64")
     differs = merged["band_before"].astype("string") != merged["band_after"].astype("string")
@@ -170,7 +174,7 @@ def compare(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     merged["_removed"] = merged["status"] == "removed"
     merged = merged.sort_values(["_removed", "rank_after", "rank_before", "_nat"]).reset_index(drop=True)
     keep = ["project_code", "name_th", "total_before", "total_after", "rank_before", "rank_after", "movement"]
-    keep += ["band_before", "band_after", "band_changed", "status"]
+    keep += ["band_before", "total_plan_scale_after", "band_after", "band_changed", "status"]
     return merged[keep]
 
 
@@ -242,14 +246,300 @@ def summary_text(result: WhatIf) -> tuple[str, str]:
     )
 
 
+# ---------------------------------------------------------------- a what-if session: one scoring, weights changing
+
+
+def tau_b(x: np.ndarray, y: np.ndarray) -> float:
+    """Kendall's τ-b of two aligned rank arrays (see :func:`kendall_tau`); NaN when undefined."""
+    if len(x) < 2:
+        return float("nan")
+    iu = np.triu_indices(len(x), 1)
+    sx = np.sign(x[:, None] - x[None, :])[iu]
+    sy = np.sign(y[:, None] - y[None, :])[iu]
+    denom = np.sqrt((sx**2).sum() * (sy**2).sum())
+    return float((sx * sy).sum() / denom) if denom > 0 else float("nan")
+
+
+@dataclass(frozen=True)
+class Recomputed:
+    """Everything that depends on the weights, for one weight vector of a :class:`Session`.
+
+    Each part equals what the one-off functions give for the same weights:
+    ``ranking`` = :func:`priority.prioritize`, ``comparison`` = :func:`compare` against the
+    session's baseline, ``tau`` = :func:`kendall_tau`, ``intervals`` =
+    :func:`sensitivity.stability_intervals`, ``acceptability`` = :func:`sensitivity.rank_acceptability`
+    (the session's seed, sample size, method and top k).
+    """
+
+    weights: pd.Series
+    ranking: pd.DataFrame
+    comparison: pd.DataFrame
+    tau: float
+    intervals: pd.DataFrame
+    acceptability: sensitivity.Acceptability
+
+    @property
+    def changed(self) -> bool:
+        return bool((self.comparison["movement"].fillna(0) != 0).any())
+
+
+class Session:
+    """A what-if session: one scoring, the weights changing (a slider, a loop over scenarios).
+
+    Everything that does not depend on the weights is computed once: the oriented score matrix,
+    the tie-break order of the projects (the policy's keys, ranked once with every total equal,
+    so ranking under new weights is one ``lexsort`` on the rounded totals and that order), the
+    baseline ranking, and the weight draws of the rank acceptability (seeded; drawn once for
+    ``dirichlet``/``uniform``, whose draws do not depend on the weights, and kept per weight vector
+    for ``around``). :meth:`recompute` then needs numpy only, and its results equal the one-off
+    functions' (tests). Totals are the WSM of :mod:`planlib.plans.priority`, total_i = Σ_j w_j s'_ij.
+    """
+
+    def __init__(
+        self,
+        scoring: Scoring,
+        base_weights: Mapping[str, float] | None = None,
+        *,
+        tie_break: str | Sequence[str] = "shared",
+        top_k: int = 5,
+        seed: int | None = 2568,
+        n_samples: int = 10_000,
+        method: str = "around",
+        concentration: float = 50.0,
+        cache_size: int = 32,
+    ) -> None:
+        self.scoring = scoring
+        self.tie_break = tie_break
+        self.top_k, self.seed, self.n_samples = top_k, seed, n_samples
+        self.method, self.concentration, self.cache_size = method, concentration, cache_size
+        self.base_weights = priority.weight_vector(scoring, base_weights)
+        self.criteria = [str(c) for c in self.base_weights.index]
+        self.codes = scoring.codes
+        self.a = priority.oriented_scores(scoring)[self.criteria].to_numpy(float)
+        natural = sorted(range(len(self.codes)), key=lambda i: natural_key(self.codes[i]))
+        self.natural_pos = np.empty(len(self.codes), dtype=np.int64)
+        self.natural_pos[natural] = np.arange(len(self.codes))
+        flat = pd.Series(0.0, index=scoring.scores.index)
+        self.key_rank = priority.rank(scoring, flat, tie_break)["rank"].to_numpy(np.int64)
+        crit = scoring.criteria.loc[self.criteria]
+        self.scale_low = crit["scale_min"].astype(float).fillna(scoring.scores.min()).to_numpy(float)
+        self.scale_high = crit["scale_max"].astype(float).fillna(scoring.scores.max()).to_numpy(float)
+        self.plan_range = priority.total_range(scoring)
+        self.baseline = priority.prioritize(scoring, base_weights, tie_break)
+        base = self.baseline.set_index("project_code").reindex(self.codes)
+        self._base_rank = base["rank"].to_numpy(np.int64)
+        self._base_total = base["total"].to_numpy(float)
+        self._base_band = base["band"].to_numpy(object)
+        same = compare(self.baseline, self.baseline)  # the dtypes compare() gives its flag and status columns
+        self._changed_dtype, self._status_dtype = same["band_changed"].dtype, same["status"].dtype
+        self._static = self._static_columns()
+        self._draws: dict[tuple[float, ...] | None, np.ndarray] = {}
+        self._results: dict[tuple[float, ...], Recomputed] = {}
+
+    def _static_columns(self) -> dict[str, pd.api.extensions.ExtensionArray]:
+        """The columns of :func:`priority.prioritize` that do not depend on the weights, with their dtypes."""
+        frame = self.baseline.set_index("project_code").reindex(self.codes)
+        cols = ["name_th", "name_en", *map(str, self.scoring.scores.columns), "printed_total", "printed_rank"]
+        columns = {col: frame[col].array for col in [*cols, "printed_band"]}
+        columns["project_code"] = pd.Index(self.codes, name="project_code").to_series().array
+        return columns
+
+    def weight_vector(self, weights: Mapping[str, float] | None = None) -> pd.Series:
+        """The base weights with ``weights`` replacing some (checked as :func:`priority.weight_vector`)."""
+        merged = {str(k): float(v) for k, v in self.base_weights.items()}
+        merged.update(weights or {})
+        return priority.weight_vector(self.scoring, merged)
+
+    def draws(self, shares: np.ndarray) -> np.ndarray:
+        """The acceptability's weight draws for these shares: drawn once per session, or per shares for ``around``."""
+        key = tuple(np.round(shares, 15)) if self.method == "around" else None
+        if key not in self._draws:
+            if len(self._draws) >= self.cache_size:
+                self._draws.pop(next(iter(self._draws)))
+            self._draws[key] = sensitivity.draw_weights(self.n_samples, shares, self.method, self.seed,
+                                                        self.concentration)
+        return self._draws[key]
+
+    def _order(self, rounded: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Projects best first (rounded total, tie-break key, natural code), their competition ranks, still tied?
+
+        As :func:`priority.rank`: rank_i = 1 + the number of projects strictly ahead on (total, keys).
+        """
+        order = np.lexsort((self.natural_pos, keys, -rounded))
+        r, k = rounded[order], keys[order]
+        new = np.ones(len(order), dtype=bool)
+        new[1:] = (r[1:] != r[:-1]) | (k[1:] != k[:-1])
+        positions = np.arange(len(order))
+        first = np.maximum.accumulate(np.where(new, positions, 0))
+        group = np.cumsum(new) - 1
+        ranks = np.empty(len(order), dtype=np.int64)
+        ranks[order] = first + 1
+        still = np.empty(len(order), dtype=bool)
+        still[order] = np.bincount(group)[group] > 1
+        return order, ranks, still
+
+    def recompute(self, weights: Mapping[str, float] | None = None) -> Recomputed:
+        """Ranking, comparison with the baseline, τ-b, stability intervals and acceptability under ``weights``.
+
+        ``weights``: criterion → weight; criteria not named keep the session's base weights.
+        Results for a weight vector seen before come from a small cache.
+        """
+        wv = self.weight_vector(weights)
+        w = wv.to_numpy(float)
+        cache_key = tuple(w)
+        if cache_key in self._results:
+            return self._results[cache_key]
+        total = self.a @ w
+        rounded = np.round(total, 9)
+        order, ranks, still = self._order(rounded, self.key_rank)
+        ranking, plan_scale, bands = self._ranking(total, rounded, w, order, ranks, still)
+        comparison = self._comparison(total, plan_scale, bands, ranks)
+        tau = tau_b(self._base_rank.astype(float), ranks.astype(float))
+        arrays = sensitivity.Arrays(self.codes, self.criteria, self.a, w, order)
+        intervals = sensitivity.intervals_of(arrays, self.top_k)
+        shared = order if not priority.parse_tie_break(self.tie_break) else self._order(rounded, self.natural_pos)[0]
+        shares = w / w.sum()
+        acc_arrays = sensitivity.Arrays(self.codes, self.criteria, self.a, w, shared)
+        acc = sensitivity.acceptability_of(acc_arrays, self.draws(shares), method=self.method, seed=self.seed,
+                                          top_k=self.top_k)
+        result = Recomputed(wv, ranking, comparison, tau, intervals, acc)
+        if len(self._results) >= self.cache_size:
+            self._results.pop(next(iter(self._results)))
+        self._results[cache_key] = result
+        return result
+
+    def _ranking(
+        self, total: np.ndarray, rounded: np.ndarray, w: np.ndarray, order: np.ndarray, ranks: np.ndarray,
+        still: np.ndarray,
+    ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+        """:func:`priority.prioritize`'s frame (scale ``own``) from arrays, the plan-scale totals and the bands.
+
+        total_plan_scale = low₀ + (t − low_w)(high₀ − low₀)/(high_w − low_w) (:func:`priority.on_plan_scale`).
+        """
+        low0, high0 = self.plan_range
+        low1, high1 = float((w * self.scale_low).sum()), float((w * self.scale_high).sum())
+        if high1 <= low1 or (math.isclose(low0, low1) and math.isclose(high0, high1)):
+            plan_scale = total.copy()
+        else:
+            plan_scale = low0 + (total - low1) * (high0 - low0) / (high1 - low1)
+        bands = band_of(pd.Series(plan_scale, index=pd.Index(self.codes)), self.scoring.bands)
+        band = bands["band"].to_numpy(object)
+        groups: dict[float, list[str]] = {}
+        for code, value in zip(self.codes, rounded):
+            groups.setdefault(float(value), []).append(code)
+        tied = {v: sorted(g, key=natural_key) for v, g in groups.items() if len(g) > 1}
+        tied_with = [",".join(c for c in tied.get(float(v), []) if c != code) for code, v in zip(self.codes, rounded)]
+        s = self._static
+        columns: dict[str, object] = {"project_code": s["project_code"].take(order)}
+        for col, values in s.items():
+            if col != "project_code" and not col.startswith("printed_"):
+                columns[col] = values.take(order)
+        columns["total"] = total[order]
+        columns["total_shown"] = total[order]
+        columns["total_plan_scale"] = plan_scale[order]
+        columns["band"] = pd.Series(band[order], dtype=object)
+        columns["band_order"] = bands["band_order"].to_numpy(float)[order]
+        columns["rank"] = pd.array(ranks[order], dtype="Int64")
+        columns["tied_with"] = np.array(tied_with, dtype=object)[order]
+        columns["still_tied"] = still[order]
+        for col in ("printed_total", "printed_rank", "printed_band"):
+            columns[col] = s[col].take(order)
+        return pd.DataFrame(columns), plan_scale, band
+
+    def _comparison(
+        self, total: np.ndarray, plan_scale: np.ndarray, band: np.ndarray, ranks: np.ndarray
+    ) -> pd.DataFrame:
+        """:func:`compare` of the baseline with a ranking of the same projects, from arrays."""
+        order = np.lexsort((self.natural_pos, self._base_rank, ranks))
+        before, after = self._base_band, band
+        missing_before, missing_after = pd.isna(before), pd.isna(after)
+        differs = [not (nb or na) and b != a for b, a, nb, na in zip(before, after, missing_before, missing_after)]
+        changed = np.where(missing_before | missing_after, missing_before != missing_after, differs)
+        movement = self._base_rank - ranks
+        return pd.DataFrame({
+            "project_code": self._static["project_code"].take(order),
+            "name_th": self._static["name_th"].take(order),
+            "total_before": self._base_total[order],
+            "total_after": total[order],
+            "rank_before": pd.array(self._base_rank[order], dtype="Int64"),
+            "rank_after": pd.array(ranks[order], dtype="Int64"),
+            "movement": pd.array(movement[order], dtype="Int64"),
+            "band_before": pd.Series(before[order], dtype=object),
+            "total_plan_scale_after": plan_scale[order],
+            "band_after": pd.Series(after[order], dtype=object),
+            "band_changed": pd.array(changed[order], dtype=self._changed_dtype),
+            "status": pd.array(np.full(len(order), "kept", dtype=object), dtype=self._status_dtype),
+        })
+
+
 # ---------------------------------------------------------------- chart
 
 
+LABEL_GAP = 0.55
+"""Smallest vertical distance (in ranks) between two labels of the slope chart; tied projects' labels are offset."""
+
+
+def label_positions(ranks: Sequence[float], gap: float = LABEL_GAP) -> list[float]:
+    """Label heights for points at ``ranks`` (given best first, ties by code): each at its rank, pushed down to
+    at least ``gap`` below the label above it.
+
+    Tied projects share a rank but competition ranking leaves the ranks after a tie of k empty (2, 2, 2, 5),
+    so k labels spaced ``gap`` < 1 apart fit before the next rank and never overlap one another.
+    """
+    out: list[float] = []
+    for r in ranks:
+        out.append(float(r) if not out else max(float(r), out[-1] + gap))
+    return out
+
+
+def movement_summary(comparison: pd.DataFrame) -> tuple[str, str]:
+    """What moved, in words (Thai, English): ``อันดับเปลี่ยน 4 โครงการ: 5 ขึ้น 1 (5→4), …``; "nothing moved" when none."""
+    kept = comparison[comparison["status"] == "kept"]
+    moved = kept[kept["movement"].fillna(0) != 0]
+    added, removed = comparison[comparison["status"] == "added"], comparison[comparison["status"] == "removed"]
+    if moved.empty and added.empty and removed.empty:
+        return "อันดับไม่เปลี่ยน", "no project changed rank"
+    th, en = [], []
+    if not moved.empty:
+        th_items = [f"{c} {'ขึ้น' if m > 0 else 'ลง'} {abs(int(m))} ({int(b)}→{int(a)})"
+                    for c, m, b, a in zip(moved["project_code"], moved["movement"], moved["rank_before"],
+                                          moved["rank_after"])]
+        en_items = [f"{c} {'up' if m > 0 else 'down'} {abs(int(m))} ({int(b)}→{int(a)})"
+                    for c, m, b, a in zip(moved["project_code"], moved["movement"], moved["rank_before"],
+                                          moved["rank_after"])]
+        th.append(f"อันดับเปลี่ยน {len(moved)} โครงการ: " + ", ".join(th_items))
+        en.append(f"{len(moved)} project(s) changed rank: " + ", ".join(en_items))
+    if not added.empty:
+        th.append("เพิ่ม " + ", ".join(map(str, added["project_code"])))
+        en.append("added " + ", ".join(map(str, added["project_code"])))
+    if not removed.empty:
+        th.append("ตัดออก " + ", ".join(map(str, removed["project_code"])))
+        en.append("removed " + ", ".join(map(str, removed["project_code"])))
+    return "; ".join(th), "; ".join(en)
+
+
+def movement_alt(comparison: pd.DataFrame, title: str = "") -> str:
+    """Alt text of :func:`movement_chart`: what the chart shows and what moved, Thai and English."""
+    th, en = movement_summary(comparison)
+    head = title or "การเปลี่ยนอันดับ / Rank movement"
+    return (f"แผนภูมิเส้นความชัน / slope chart: {head} — อันดับเดิม (ซ้าย) เทียบอันดับสมมติ (ขวา) "
+            f"{len(comparison)} โครงการ / baseline rank (left) against what-if rank (right) of {len(comparison)} "
+            f"projects. {th} / {en}")
+
+
 def movement_chart(comparison: pd.DataFrame, *, title: str = "", source: str = "") -> Figure:
-    """Slope chart: each project's rank before (left) and after (right); movers highlighted."""
+    """Slope chart: each project's rank before (left) and after (right); movers highlighted.
+
+    Labels are short Thai names with the code as suffix (:func:`planlib.plans.kpi.short_name`), placed by
+    :func:`label_positions`, so tied projects' labels are offset instead of printed on top of each other
+    (a thin leader joins an offset label to its point). The x-axis label says what moved
+    (:func:`movement_summary`), so the chart's alt text (titles and axis labels) tells it too.
+    """
     n = int(max(comparison["rank_before"].max(skipna=True) or 1, comparison["rank_after"].max(skipna=True) or 1))
     title = title or "การเปลี่ยนอันดับ / Rank movement"
-    fig, ax = charts.figure(title, xlabel="", ylabel="อันดับ / rank", source=source, size=(7, 1.4 + 0.42 * n))
+    th, en = movement_summary(comparison)
+    fig, ax = charts.figure(title, xlabel=charts.wrap_thai(f"{th} / {en}", 110), ylabel="อันดับ / rank",
+                            source=source, size=(9, 1.6 + 0.42 * n))
     ax.grid(False)
     for _, rec in comparison.iterrows():
         before, after = rec["rank_before"], rec["rank_after"]
@@ -261,12 +551,22 @@ def movement_chart(comparison: pd.DataFrame, *, title: str = "", source: str = "
             ax.plot([0], [before], color=charts.PALETTE[3], marker="x")
         else:
             ax.plot([1], [after], color=charts.PALETTE[2], marker="s")
-        if pd.notna(before):
-            ax.text(-0.04, before, str(rec["project_code"]), ha="right", va="center", fontsize=8)
-        if pd.notna(after):
-            label = f"{rec['project_code']}" + (f" ({int(rec['movement']):+d})" if moved else "")
-            ax.text(1.04, after, label, ha="left", va="center", fontsize=8)
-    ax.set_xlim(-0.5, 1.5)
+    names = comparison.set_index("project_code")["name_th"]
+    for side, x, ha in (("before", -0.04, "right"), ("after", 1.04, "left")):
+        placed = comparison[comparison[f"rank_{side}"].notna()].copy()
+        placed["_nat"] = placed["project_code"].map(natural_key)
+        placed = placed.sort_values([f"rank_{side}", "_nat"])
+        ys = label_positions(placed[f"rank_{side}"].astype(float).tolist())
+        for (_, rec), y in zip(placed.iterrows(), ys):
+            code, r = rec["project_code"], float(rec[f"rank_{side}"])
+            label = kpi.short_name(names.get(code), code, limit=24)
+            moved = side == "after" and pd.notna(rec["movement"]) and rec["movement"] != 0
+            if moved:
+                label += f" {int(rec['movement']):+d}"
+            leader = {"arrowprops": {"arrowstyle": "-", "lw": 0.5, "color": "#999999"}} if abs(y - r) > 1e-9 else {}
+            ax.annotate(label, xy=(0.0 if side == "before" else 1.0, r), xytext=(x, y), ha=ha, va="center", fontsize=8,
+                        gid=f"label-{side}-{code}", **leader)  # type: ignore[arg-type]
+    ax.set_xlim(-1.1, 2.1)
     ax.set_ylim(n + 0.6, 0.4)
     ax.set_xticks([0, 1], ["เดิม / baseline", "สมมติ / what-if"])
     ax.set_yticks(range(1, n + 1))
@@ -292,42 +592,136 @@ def live_session() -> bool:
     return True
 
 
-def live_sliders(
-    scoring: Scoring, weights: Mapping[str, float] | None = None, *, tie_break: str = "shared", step: float = 0.1
-) -> object:
-    """Sliders (ipywidgets) for every criterion weight; moving one re-ranks and redraws the comparison.
+def slider_label(scoring: Scoring, criterion: str) -> str:
+    """A slider's label: the criterion's short Thai name with its code as suffix, ``ความเร่งด่วน (user_need)``."""
+    return kpi.short_name(scoring.criteria.loc[criterion, "name_th"], criterion, limit=30)
 
-    Only for a live JupyterLab kernel (see :func:`live_session`); returns the widget box. The
-    baseline is the plan's weights; the sliders start at ``weights``.
+
+def live_acceptability_table(acc: sensitivity.Acceptability) -> pd.DataFrame:
+    """A narrow acceptability table for the live view: P(rank 1), P(top k) in % and the expected rank per project."""
+    table = acc.table
+    return pd.DataFrame({
+        "รหัส / code": table.index,
+        "อันดับ 1 (%) / rank 1 (%)": 100 * table[1].to_numpy(),
+        f"{acc.top_k} อันดับแรก (%) / top {acc.top_k} (%)": 100 * table["top_k"].to_numpy(),
+        "อันดับเฉลี่ย / expected rank": table["expected_rank"].to_numpy(),
+    })
+
+
+class LiveWhatIf:
+    """Weight sliders (ipywidgets) that update everything depending on the weights, with a reset button.
+
+    One slider per criterion, labelled with its Thai name and code (:func:`slider_label`). Moving one calls
+    :meth:`update`, which recomputes through a :class:`Session` (ranking, comparison, τ-b, stability intervals,
+    10⁴-draw acceptability around the new weights) and redraws the summary, the comparison table (with the total
+    the new band is read on), the movement chart, the stability intervals and the acceptability. The reset
+    button puts every slider back to the plan's weights and redraws once. Only for a live JupyterLab kernel
+    (:func:`live_session`); tests call :meth:`update` and :meth:`reset` directly, as the widgets do.
     """
-    import ipywidgets as widgets  # optional, JupyterLab only (see live_session)
-    from IPython.display import display
 
-    start = priority.weight_vector(scoring, weights)
-    top = float(max(5.0, 2 * start.max()))
-    sliders = {
-        c: widgets.FloatSlider(value=float(v), min=0.0, max=top, step=step, description=str(c), continuous_update=False)
-        for c, v in start.items()
-    }
-    out = widgets.Output()
+    def __init__(
+        self,
+        scoring: Scoring,
+        weights: Mapping[str, float] | None = None,
+        *,
+        tie_break: str = "shared",
+        top_k: int = 5,
+        seed: int | None = 2568,
+        step: float = 0.1,
+        n_samples: int = 10_000,
+    ) -> None:
+        import ipywidgets as widgets  # optional, JupyterLab only (see live_session)
 
-    def render(_: object = None) -> None:
-        with out:
-            out.clear_output(wait=True)
+        self.scoring = scoring
+        self.session = Session(scoring, tie_break=tie_break, top_k=top_k, seed=seed, n_samples=n_samples)
+        start = self.session.weight_vector(weights)
+        top = float(max(5.0, 2 * start.max()))
+        style, layout = {"description_width": "16em"}, widgets.Layout(width="40em")
+        self.sliders = {
+            c: widgets.FloatSlider(value=float(v), min=0.0, max=top, step=step, description=slider_label(scoring, c),
+                                   continuous_update=False, style=style, layout=layout)
+            for c, v in start.items()
+        }
+        self.reset_button = widgets.Button(description="คืนน้ำหนักของแผน / reset", icon="undo")
+        self.output = widgets.Output()
+        self.result: Recomputed | None = None
+        self.tables: dict[str, pd.DataFrame] = {}
+        self._holding = False
+        for slider in self.sliders.values():
+            slider.observe(self.update, names="value")
+        self.reset_button.on_click(self.reset)
+        heading = widgets.HTML("<b>น้ำหนักเกณฑ์ / criterion weights</b>")
+        self.box = widgets.VBox([heading, *self.sliders.values(), self.reset_button, self.output])
+
+    def weights(self) -> dict[str, float]:
+        """The weights the sliders show now."""
+        return {c: float(s.value) for c, s in self.sliders.items()}
+
+    def update(self, _: object = None) -> Recomputed | None:
+        """Recompute for the sliders' weights and redraw the output (the sliders' callback)."""
+        if self._holding:
+            return self.result
+        with self.output:
+            self.output.clear_output(wait=True)
             try:
-                result = whatif(scoring, {c: s.value for c, s in sliders.items()}, tie_break=tie_break)
+                result = self.session.recompute(self.weights())
             except DataError as exc:
                 note(str(exc), kind="warning")
-                return
-            note(" / ".join(summary_text(result)))
-            show_table(comparison_table(result))
+                return None
+            self.result = result
+            self._show(result)
+        return result
 
-    for slider in sliders.values():
-        slider.observe(render, names="value")
-    render()
-    box = widgets.VBox([widgets.HTML("<b>น้ำหนักเกณฑ์ / criterion weights</b>"), *sliders.values(), out])
-    display(box)
-    return box
+    def reset(self, _: object = None) -> Recomputed | None:
+        """Every slider back to the plan's weights, then one redraw (the reset button's callback)."""
+        self._holding = True
+        try:
+            for c, slider in self.sliders.items():
+                slider.value = float(self.session.base_weights[c])
+        finally:
+            self._holding = False
+        return self.update()
+
+    def _show(self, result: Recomputed) -> None:
+        source = self.scoring.source
+        self.tables = {
+            "comparison": comparison_table(result),
+            "intervals": sensitivity.intervals_table(result.intervals),
+            "acceptability": live_acceptability_table(result.acceptability),
+        }
+        moved = " / ".join(movement_summary(result.comparison))
+        tau = "–" if np.isnan(result.tau) else f"{result.tau:.3f}"
+        note(f"Kendall τ-b = {tau}; {moved}")
+        show_table(self.tables["comparison"], source=source)
+        show_figure(movement_chart(result.comparison, source=source), alt=movement_alt(result.comparison))
+        top_k = self.session.top_k
+        show_table(self.tables["intervals"], source=source,
+                   caption=f"ช่วงน้ำหนักที่ {top_k} อันดับแรกไม่เปลี่ยน / top-{top_k} weight stability intervals")
+        th, en = sensitivity.method_text(result.acceptability)
+        show_table(self.tables["acceptability"], source=source, caption=f"{th} / {en}")
+
+
+def live_sliders(
+    scoring: Scoring,
+    weights: Mapping[str, float] | None = None,
+    *,
+    tie_break: str = "shared",
+    step: float = 0.1,
+    top_k: int = 5,
+    seed: int | None = 2568,
+) -> object:
+    """Show a :class:`LiveWhatIf` for the scoring and return its widget box (sliders are its direct children).
+
+    Only for a live JupyterLab kernel (see :func:`live_session`). The baseline is the plan's weights; the
+    sliders start at ``weights``.
+    """
+    from IPython.display import display  # optional, JupyterLab only (see live_session)
+
+    live = LiveWhatIf(scoring, weights, tie_break=tie_break, top_k=top_k, seed=seed, step=step)
+    live.update()
+    display(live.box)
+    live.box.live = live  # type: ignore[attr-defined]  # the controller, for tests and for code in the notebook
+    return live.box
 
 
 COMPARISON_HEADERS = {
@@ -339,15 +733,24 @@ COMPARISON_HEADERS = {
     "rank_after": "อันดับใหม่ / rank after",
     "movement": "เลื่อน / moved",
     "band_before": "ระดับเดิม / band before",
+    "total_plan_scale_after": "คะแนนใหม่บนช่วงของแผน (ใช้อ่านระดับ) / new total on the plan's range (banded)",
     "band_after": "ระดับใหม่ / band after",
     "band_changed": "ระดับเปลี่ยน / band changed",
     "status": "สถานะ / status",
 }
 
 
-def comparison_table(result: WhatIf) -> pd.DataFrame:
-    """:attr:`WhatIf.comparison` with Thai/English headers, for reports."""
+def comparison_table(result: WhatIf | Recomputed) -> pd.DataFrame:
+    """The comparison of a :class:`WhatIf` or a session's :class:`Recomputed`, Thai/English headers, for reports.
+
+    The new band is read on the new total mapped onto the plan's own total range (:func:`priority.on_plan_scale`);
+    where that differs from the new total (the weights' range is not the plan's), the table shows it next to the
+    band, so a reader sees which total the band is read on.
+    """
     shown = result.comparison.copy()
+    scaled, after = shown["total_plan_scale_after"], shown["total_after"]
+    if np.allclose(scaled.to_numpy(float), after.to_numpy(float), equal_nan=True):
+        shown = shown.drop(columns="total_plan_scale_after")
     shown["band_changed"] = shown["band_changed"].map({True: "เปลี่ยน / changed", False: ""})
     shown["status"] = shown["status"].map({"kept": "", "added": "เพิ่ม / added", "removed": "ตัดออก / removed"})
     return shown.rename(columns=COMPARISON_HEADERS)

@@ -248,3 +248,51 @@ def test_percent_top_example_from_the_issue() -> None:
     table = se.critical_table(changes)
     marked = table.set_index("คู่ / pair")["เกณฑ์วิกฤตของ T&S / T&S critical"]
     assert marked["P3 ≻ P4"].startswith("PT") and marked["P3 ≻ P2"] == ""
+
+
+# ---------------------------------------------------------------- the fast acceptability core
+
+
+def test_sorted_ranks_match_ranks_of() -> None:
+    """Packed-key sort ranks equal the argsort ranks of :func:`ranks_of`, ties and all, and the large-total fallback."""
+    rng = np.random.default_rng(12)
+    totals = rng.integers(0, 5, (300, 9)).astype(float) / 3  # many exact ties
+    for ties in ("shared", "order"):
+        order, first = se.sorted_ranks(totals, ties)
+        ranks = np.empty_like(order)
+        np.put_along_axis(ranks, order, first + 1, axis=1)
+        assert (ranks == se.ranks_of(totals, ties)).all()
+    huge = totals * 1e12  # too large to pack: the argsort path
+    order, first = se.sorted_ranks(huge)
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, first + 1, axis=1)
+    assert (ranks == se.ranks_of(totals)).all()
+
+
+def test_draw_weights_are_the_acceptability_draws() -> None:
+    shares = np.array([0.5, 0.3, 0.2, 0.0])
+    all_at_once = se.draw_weights(5000, shares, "around", seed=4, batch=5000)
+    assert np.array_equal(se.draw_weights(5000, shares, "around", seed=4, batch=700), all_at_once)
+    assert (all_at_once[:, 3] == 0).all() and np.allclose(all_at_once.sum(axis=1), 1)
+
+
+def test_acceptability_with_equal_projects_equals_a_per_sample_loop() -> None:
+    """Projects with equal scores are ranked once and share their rank; a zero weight stays zero (around): the
+    counts equal a loop over the same draws ranking every project with pandas (ties to 9 decimals share)."""
+    scores = pd.DataFrame(
+        {"a": [5, 4, 4, 3, 4, 2, 4], "b": [1, 3, 3, 5, 2, 2, 3], "c": [2, 2, 2, 1, 4, 5, 5]},
+        index=["P1", "P2", "P3", "P4", "P5", "P6", "P7"], dtype=float,
+    )  # P2 and P3 identical; P7 differs from them only on c
+    sc = pr.make_scoring(scores, weights=[1.0, 2.0, 0.0], scale=(1, 5))
+    acc = se.rank_acceptability(sc, n_samples=3000, seed=3, top_k=2, method="around", concentration=5)
+    draws = se.draw_weights(3000, np.array([1 / 3, 2 / 3, 0.0]), "around", seed=3, concentration=5)
+    counts = pd.DataFrame(0, index=scores.index, columns=range(1, 8))
+    for w in draws:
+        ranks = (scores @ w).round(9).rank(method="min", ascending=False).astype(int)
+        for code, r in ranks.items():
+            counts.loc[code, r] += 1
+    assert np.array_equal(acc.table[list(range(1, 8))].to_numpy(), (counts / 3000).reindex(acc.table.index).to_numpy())
+    assert acc.table.loc["P2"].equals(acc.table.loc["P3"]) and acc.table.loc["P7"].equals(acc.table.loc["P2"])
+    winners = [np.flatnonzero((scores @ w).round(9) == (scores @ w).round(9).max()) for w in draws]
+    first_p1 = np.array([w for w, won in zip(draws, winners) if 0 in won])
+    assert np.allclose(acc.central_weights.loc["P1"].to_numpy(), first_p1.mean(axis=0))

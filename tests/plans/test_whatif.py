@@ -1,7 +1,9 @@
-"""What-if scenarios on hwfund and DITP: new weights, edited/added/removed projects, Kendall τ-b, band changes."""
+"""What-if scenarios on hwfund and DITP: new weights, edited/added/removed projects, Kendall τ-b, band changes,
+the what-if session (equal to the one-off functions), the live sliders' callbacks and the slope chart."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 
@@ -11,14 +13,10 @@ import pytest
 
 import planlib
 from planlib.plans import priority as pr
+from planlib.plans import sensitivity as se
 from planlib.plans import whatif as wi
 
 DATA = Path(__file__).resolve().parents[2] / "data"
-
-
-@pytest.fixture(scope="module")
-def hwfund() -> pr.Scoring:
-    return pr.scoring(planlib.load_plan(DATA / "hwfund"))
 
 
 def test_dropping_the_cost_criterion(hwfund: pr.Scoring) -> None:
@@ -98,7 +96,12 @@ def test_live_sliders_only_in_a_jupyter_server_kernel(monkeypatch: pytest.Monkey
     assert wi.live_session()
     box = wi.live_sliders(hwfund, {"cost": 0})
     sliders = [c for c in box.children if hasattr(c, "value") and isinstance(c.value, float)]
-    assert [s.description for s in sliders] == hwfund.criterion_codes and sliders[-1].value == 0
+    assert [s.description.rsplit(" (", 1)[1] for s in sliders] == [f"{c})" for c in hwfund.criterion_codes]
+    assert sliders[-1].value == 0
+    # the criteria's Thai names, code as suffix
+    names = hwfund.criteria["name_th"]
+    assert all(s.description.startswith(str(names[c])[:10]) for s, c in zip(sliders, hwfund.criterion_codes))
+    assert box.live.result.weights["cost"] == 0  # type: ignore[attr-defined]  # drawn once at the start
 
 
 def test_movement_chart(hwfund: pr.Scoring) -> None:
@@ -141,3 +144,142 @@ def test_notebook_runs_with_weights_under_papermill(tmp_path: Path, monkeypatch:
     widget = "application/vnd.jupyter.widget-view+json"
     assert not any(widget in o.get("data", {}) for o in outputs)  # no widget without a live kernel
     assert html.count('<img alt="') == html.count("data:image/png;base64,") == 3  # movement, intervals, heatmap
+
+
+# ---------------------------------------------------------------- the what-if session equals the one-off functions
+
+
+def _random_scoring(n: int, seed: int) -> pr.Scoring:
+    rng = np.random.default_rng(seed)
+    scores = rng.integers(1, 6, (n, 4)).astype(float)
+    scores[1] = scores[0]  # two projects with the same scores always tie
+    return pr.make_scoring(scores, weights=rng.uniform(0.5, 2.0, 4), directions=["benefit", "cost", "benefit",
+                                                                               "benefit"], scale=(1, 5))
+
+
+@pytest.mark.parametrize("org", ["hwfund", "ditp", "random"])
+def test_session_recompute_equals_the_one_off_functions(hwfund: pr.Scoring, ditp: pr.Scoring, org: str) -> None:
+    sc = {"hwfund": hwfund, "ditp": ditp, "random": _random_scoring(30, 4)}[org]
+    rng = np.random.default_rng(16)
+    policies = ["shared", "code", "budget", f"criterion:{sc.criterion_codes[1]},code"]
+    for tie_break in policies:
+        session = wi.Session(sc, tie_break=tie_break, top_k=3, n_samples=1500, seed=9)
+        for _ in range(3):
+            weights = {c: float(rng.choice([0.0, 0.5, 1.0, 2.0, 3.5])) for c in sc.criterion_codes}
+            weights[sc.criterion_codes[0]] = 1.0  # never all zero
+            got = session.recompute(weights)
+            pd.testing.assert_frame_equal(got.ranking, pr.prioritize(sc, weights, tie_break), check_exact=True)
+            one_off = wi.whatif(sc, weights, tie_break=tie_break)
+            pd.testing.assert_frame_equal(got.comparison, one_off.comparison, check_exact=True)
+            assert got.tau == pytest.approx(one_off.tau, nan_ok=True)
+            intervals = se.stability_intervals(sc, weights, top_k=3, tie_break=tie_break)
+            pd.testing.assert_frame_equal(got.intervals, intervals, check_exact=True)
+            acc = se.rank_acceptability(sc, weights, n_samples=1500, seed=9, top_k=3, method="around")
+            pd.testing.assert_frame_equal(got.acceptability.table, acc.table, check_exact=True)
+            pd.testing.assert_frame_equal(got.acceptability.central_weights, acc.central_weights)
+
+
+def test_session_reuses_draws_and_results(hwfund: pr.Scoring) -> None:
+    session = wi.Session(hwfund, method="dirichlet", n_samples=500)
+    first = session.recompute({"cost": 0})
+    assert session.recompute({"cost": 0}) is first  # the same weights again: from the cache
+    draws = session.draws(np.full(6, 1 / 6))
+    assert session.draws(np.array([0.5, 0.1, 0.1, 0.1, 0.1, 0.1])) is draws  # flat Dirichlet: drawn once
+    around = wi.Session(hwfund, method="around", n_samples=500)
+    assert around.draws(np.full(6, 1 / 6)) is not around.draws(np.array([0.5, 0.1, 0.1, 0.1, 0.1, 0.1]))
+    with pytest.raises(planlib.DataError):
+        session.recompute({"speed": 1})
+
+
+# ---------------------------------------------------------------- live sliders: the callbacks without a browser
+
+
+def test_live_slider_move_updates_everything_and_reset_restores(
+    monkeypatch: pytest.MonkeyPatch, hwfund: pr.Scoring
+) -> None:
+    monkeypatch.setenv("JPY_SESSION_NAME", "notebooks/whatif.ipynb")
+    live = wi.LiveWhatIf(hwfund, n_samples=2000)
+    assert live.update() is not None and not live.result.changed  # type: ignore[union-attr]
+    live.sliders["cost"].value = 0.0  # what a slider move does: the observer calls live.update
+    result = live.result
+    assert result is not None and result.weights["cost"] == 0
+    comp = result.comparison.set_index("project_code")
+    # ranks, movement and bands as in test_dropping_the_cost_criterion
+    assert comp["rank_after"].reindex([str(i) for i in range(1, 10)]).tolist() == [1, 2, 3, 4, 4, 7, 6, 7, 9]
+    assert result.tau == pytest.approx(32 / math.sqrt(36 * 34))
+    # the band is read on the plan's 6–30 range: 23 → 27.6 (level 2), 21 → 25.2, 19 → 22.8; the table shows it
+    assert comp.loc["2", "total_plan_scale_after"] == pytest.approx(27.6)
+    table = live.tables["comparison"].set_index("รหัส / code")
+    banded = wi.COMPARISON_HEADERS["total_plan_scale_after"]
+    assert table.loc["3", banded] == pytest.approx(25.2) and table.loc["3", "ระดับใหม่ / band after"].endswith("2")
+    # stability intervals follow the new weights (top 5): cost's share is 0 and may rise to 3/13 before 5 ≻ 6 swaps
+    intervals = result.intervals.set_index("criterion")
+    assert intervals.loc["cost", "share"] == 0 and intervals.loc["cost", "share_high"] == pytest.approx(3 / 13)
+    assert intervals.loc["cost", "binds_high"] == "5 ≻ 6"
+    assert intervals.loc["risk", "share_high"] == pytest.approx(0.2) and intervals.loc["risk", "binds_high"] == "4 ≻ 5"
+    shown = live.tables["intervals"].set_index("เกณฑ์ / criterion")
+    assert shown.loc["cost", "สูงสุด (%) / highest (%)"] == pytest.approx(100 * 3 / 13)
+    # acceptability around the new weights (10⁴ draws by default, 2,000 here): project 1 (5 on every benefit
+    # criterion) always first; 4 and 5, tied at the slider's weights, split rank 4 between them
+    acc = result.acceptability.table
+    expected = se.rank_acceptability(hwfund, {"cost": 0}, n_samples=2000, seed=2568, top_k=5, method="around")
+    pd.testing.assert_frame_equal(acc, expected.table)
+    assert acc.loc["1", 1] == 1.0 and 0.3 < acc.loc["4", 4] < 0.7 and 0.3 < acc.loc["5", 4] < 0.7
+    # reset: every slider back to the plan's weight 1, one recompute, nothing moved
+    live.reset_button.click()
+    assert live.weights() == dict.fromkeys(hwfund.criterion_codes, 1.0)
+    assert live.result is not None and not live.result.changed and live.result.intervals.loc[5, "share"] == 1 / 6
+    assert wi.COMPARISON_HEADERS["total_plan_scale_after"] not in live.tables["comparison"]  # plan weights: same total
+
+
+def test_live_weight_change_on_ditp(monkeypatch: pytest.MonkeyPatch, ditp: pr.Scoring) -> None:
+    """DITP with finance at 3: 1.2.1 (finance 9) leaves the tie at 33 and leads the three; a zero weight set on
+    every criterion is refused with a located error, not a crash."""
+    monkeypatch.setenv("JPY_SESSION_NAME", "notebooks/whatif.ipynb")
+    live = wi.LiveWhatIf(ditp, tie_break="code", top_k=3, n_samples=1000)
+    live.sliders["finance"].value = 3.0
+    result = live.result
+    assert result is not None
+    expected = wi.whatif(ditp, {"finance": 3.0}, tie_break="code")
+    pd.testing.assert_frame_equal(result.comparison, expected.comparison)
+    ranks = result.ranking.set_index("project_code")["rank"]
+    assert ranks.loc["1.2.1"] < ranks.loc["1.4.1"] and ranks.loc["1.2.1"] < ranks.loc["2.1.1"]
+    intervals = se.stability_intervals(ditp, {"finance": 3.0}, top_k=3, tie_break="code")
+    pd.testing.assert_frame_equal(result.intervals, intervals)
+    live._holding = True
+    for slider in live.sliders.values():
+        slider.value = 0.0
+    live._holding = False
+    assert live.update() is None and live.result is result  # all-zero weights: a warning, the last result kept
+
+
+# ---------------------------------------------------------------- slope chart: tied labels, short names, alt text
+
+
+def test_label_positions_offset_ties() -> None:
+    assert wi.label_positions([1, 2, 2, 2, 5]) == pytest.approx([1, 2, 2.55, 3.1, 5])
+    assert wi.label_positions([1, 2, 3]) == [1, 2, 3]
+
+
+def test_movement_chart_offsets_tied_labels_and_describes_itself(hwfund: pr.Scoring) -> None:
+    comparison = wi.whatif(hwfund, {"cost": 0}).comparison
+    fig = wi.movement_chart(comparison, source="test")
+    ax = fig.axes[0]
+    labels = {t.get_gid(): t for t in ax.texts if (t.get_gid() or "").startswith("label-")}
+    after = {gid.rsplit("-", 1)[1]: t.get_position()[1] for gid, t in labels.items() if gid.startswith("label-after")}
+    # 4 and 5 share rank 4, 6 and 8 share rank 7: their labels are offset, the first of each stays on its rank
+    assert after["4"] == 4 and after["5"] == pytest.approx(4 + wi.LABEL_GAP)
+    assert after["6"] == 7 and after["8"] == pytest.approx(7 + wi.LABEL_GAP)
+    heights = sorted(after.values())
+    assert min(b - a for a, b in itertools.pairwise(heights)) >= wi.LABEL_GAP - 1e-9
+    # short Thai names with the code as suffix, the movement after the mover's name
+    text = labels["label-after-5"].get_text()
+    assert text.startswith(str(hwfund.projects.loc["5", "name_th"])[:8]) and text.endswith("(5) +1")
+    assert len(text) < 40
+    from planlib.display import figure_alt
+
+    alt = figure_alt(fig)
+    assert "5 up 1 (5→4)" in alt and "6 ลง 1 (6→7)" in alt
+    assert "4 project(s) changed rank" in wi.movement_alt(comparison)
+    unchanged = wi.movement_chart(wi.whatif(hwfund).comparison)
+    assert "no project changed rank" in unchanged.axes[0].get_xlabel()
