@@ -12,7 +12,7 @@ Every number comes from the functions the report's tables use, at the report's a
   :func:`planlib.loans.portfolio.collection_total` (the year row of the report's collection table;
   CGAP Occasional Paper 3);
 * **disbursement against the credit line** = the fiscal year's disbursement rate of the main published
-  source (:func:`planlib.loans.lending.yearly`, actual ÷ credit line × 100; Table 2-2 of seed 000).
+  source (:func:`planlib.loans.lending.yearly`, actual ÷ credit line × 100; Table 2-1 for the Homeworkers Fund).
 
 The change is against the previous period: the previous fiscal year's end (or the previous quarter's
 end, Q4 of the year before for Q1) for stocks and rates, the previous fiscal year for the published
