@@ -32,6 +32,16 @@ LENDING_ONLY = frozenset(n for n, t in contract.TABLES.items() if t.group == "le
 
 REPR_WIDTH = 100
 """Characters per line of a dataset's text representation."""
+HTML_HEADERS = {
+    "table": "ตาราง / table",
+    "rows": "แถว / rows",
+    "columns": "คอลัมน์ / columns",
+    "file": "ไฟล์ / file",
+    "error": "ข้อผิดพลาด / errors",
+    "warning": "คำเตือน / warnings",
+    "change": "ปรับแก้ / changes",
+}
+"""Column headers of a dataset's HTML view (the severities worded as in :data:`planlib.display.SEVERITY_TH`)."""
 
 
 class TableAbsent(KeyError, AttributeError):
@@ -135,7 +145,7 @@ class Dataset:
     def _repr_html_(self) -> str:
         """A small HTML table for JupyterLab: each table's rows, columns, file and problem counts."""
         summary = self.table_summary()
-        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in ["table", *summary.columns])
+        head = "".join(f"<th>{html.escape(HTML_HEADERS[c])}</th>" for c in ["table", *summary.columns])
         rows = []
         for name, row in summary.iterrows():
             mark = " <em>(synthetic)</em>" if name in self.synthetic else ""

@@ -82,6 +82,7 @@ import pyarrow.parquet as pq
 
 from planlib import display
 from planlib.inputs import messages, thai
+from planlib.inputs.dataset import expect
 from planlib.inputs.problems import DataError, Problem, Problems
 from planlib.loans import portfolio, schedule
 from planlib.loans.portfolio import BUCKETS, NPL_DAYS, STATES
@@ -850,6 +851,8 @@ class LargeBook:
         memory_limit: str | None = None,
         progress: Progress | bool | None = None,
     ) -> None:
+        for source in (loans, payments):
+            expect(source, (pd.DataFrame, str, os.PathLike), "LargeBook", "books.open_book(portfolio)")
         self.method = method
         self.relief_rounds = relief_rounds
         self.batch_loans = int(batch_loans)

@@ -54,7 +54,9 @@ def test_repr_html_shows_each_table_with_rows_and_problems(plans, hwfund_portfol
             assert summary.loc[table, severity] == n
     assert summary[["error", "warning", "change"]].to_numpy().sum() <= len(plan.problems)
     frame = pd.read_html(io.StringIO(page))[0]
-    assert len(frame) == len(plan.tables) and frame["rows"].sum() == sum(len(f) for f in plan.tables.values())
+    assert len(frame) == len(plan.tables)
+    assert frame["แถว / rows"].sum() == sum(len(f) for f in plan.tables.values())
+    assert list(frame.columns) == list(dataset.HTML_HEADERS.values())
     assert "activity_status</code> <em>(synthetic)</em>" in page
     book = hwfund_portfolio._repr_html_()
     assert "<code>loans</code>" in book and f"<td>{len(hwfund_portfolio.loans)}</td>" in book

@@ -331,3 +331,5 @@ def test_wrong_objects_are_refused_with_the_call_that_makes_the_right_one(book):
         books.open_book(book[0])
     with pytest.raises(TypeError, match=r"metrics\(\) expects Book or LargeBook, not tuple: .*open_book\(portfolio\)"):
         books.metrics(book, AS_OF)
+    with pytest.raises(TypeError, match=r"LargeBook\(\) expects DataFrame or str or PathLike, not Plan"):
+        lb.LargeBook(plan, book[1])
