@@ -583,7 +583,7 @@ DIRECTION_TH = {"higher": "ยิ่งมากยิ่งดี", "lower": "�
 
 
 def scorecard_table(card: Scorecard) -> pd.DataFrame:
-    """The scorecard's KPI rows with bilingual headers, the method printed on every row."""
+    """The scorecard's KPI rows with bilingual headers (the method is printed once, in :attr:`Scorecard.rule`)."""
     rows = card.kpis
     if rows.empty:
         return pd.DataFrame()
@@ -598,7 +598,6 @@ def scorecard_table(card: Scorecard) -> pd.DataFrame:
         "คะแนน / score": rows["score"],
         "ถ่วงน้ำหนัก / weighted": rows["weighted"],
         "ต่ำกว่าระดับต่ำสุด / below lowest": rows["below_lowest"],
-        "วิธี / method": rows["method"],
     })
 
 
