@@ -1,7 +1,9 @@
 """Committing finished reports (main process only): all-or-nothing moves, atomic writes, manifests and hashes.
 
 * Every report is written into a staging folder beside its destination and moved into place with
-  ``os.replace`` only when the notebook, HTML and PDF are all complete. A failed, timed-out,
+  ``os.replace`` only when the notebook, HTML and PDF are all complete (and the Word document, unless its
+  own step failed: the report is then installed without it, an older ``.docx`` is removed so it never
+  stands beside a newer HTML, and the Word error is in the manifest). A failed, timed-out,
   crashed or interrupted run never touches the previous good report; a failed run's executed
   notebook (papermill marks the failing cell) is kept as ``<template>.failed.ipynb`` and the
   error (cell index, execution count, exception, message) goes into ``manifest.json``.
@@ -36,6 +38,16 @@ PACKAGES = tuple(
     "pythainlp".split()
 )
 """Packages whose versions a manifest records: the ones that shape a report's numbers and pages."""
+
+
+OUTPUT_ORDER = (".html", ".pdf", ".docx", ".xlsx", ".ipynb")
+"""The order a report's files are listed in: what a reader opens first, the notebook last."""
+
+
+def output_order(name: str) -> tuple[int, str]:
+    """Sort key of an output file name: by :data:`OUTPUT_ORDER` of its extension, then by name."""
+    suffix = Path(name).suffix.lower()
+    return (OUTPUT_ORDER.index(suffix) if suffix in OUTPUT_ORDER else len(OUTPUT_ORDER), name)
 
 
 def move_into_place(source: Path, target: Path) -> None:
@@ -93,8 +105,12 @@ def commit(job: Job, result: Result, manifest: Callable[[Job, Result], None] | N
         if result.status == "ok":
             files = sorted(p for p in staging.iterdir() if p.is_file()) if staging.exists() else []
             outputs = install(files, folder, backup)  # extras (.xlsx…) first, the notebook, the HTML and the PDF last
-            with contextlib.suppress(FileNotFoundError):
-                (folder / f"{job.template}.failed.ipynb").unlink()
+            stale = [f"{job.template}.failed.ipynb"]
+            if f"{job.template}.docx" not in outputs:  # its Word step failed: an older .docx would not match
+                stale.append(f"{job.template}.docx")
+            for name in stale:
+                with contextlib.suppress(FileNotFoundError):
+                    (folder / name).unlink()
         else:
             executed = staging / f"{job.template}.ipynb"
             if executed.exists() and is_json(executed):

@@ -6,17 +6,34 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from planlib.reports.jobs import Result
+from planlib.reports.outputs import output_order
 
 HEADER = ("report", "status", "time", "outputs / error")
 
 
+def shown_folder(folder: Path) -> str:
+    """``folder`` relative to the current directory when it is inside it (shorter, still a path), else as given."""
+    try:
+        return str(folder.relative_to(Path.cwd()))
+    except ValueError:
+        return str(folder)
+
+
 def result_detail(result: Result, out: Path | None = None) -> str:
-    """The last column: the files written (ok), the reason (skipped), or the first line of the error."""
+    """The last column: the files written (ok), the reason (skipped), or the first line of the error.
+
+    Files are real paths: the first with its folder (``reports/ditp/2569/swot.html``), the others by name,
+    in the same folder (``swot.pdf, swot.docx, swot.ipynb``). A report that is ok but whose Word document
+    failed says so after its files.
+    """
     if result.status == "ok":
-        folder = f"{out / result.org / result.period}/" if out else ""
-        own = [o.rsplit(".", 1)[-1] for o in result.outputs if o.startswith(result.template + ".")]
-        extras = [o for o in result.outputs if not o.startswith(result.template + ".")]
-        return folder + ", ".join(own) + (" + " + ", ".join(extras) if extras else "")
+        names = sorted(result.outputs, key=output_order)
+        if names and out is not None:
+            names[0] = str(Path(shown_folder(out / result.org / result.period)) / names[0])
+        detail = ", ".join(names)
+        if result.error:
+            detail += f" ({result.error.get('message', '')})"
+        return detail
     if result.status == "skipped":
         return result.reason
     message = (result.error or {}).get("message") or result.reason or ""

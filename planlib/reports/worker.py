@@ -1,4 +1,4 @@
-"""One report in a pool process: executed notebook, then HTML, then PDF, all inside the job's staging folder.
+"""One report in a pool process: executed notebook, then HTML, PDF and Word, all inside the job's staging folder.
 
 :func:`worker_main` is the body of a pool process (:mod:`planlib.reports.pool` starts it): it imports
 the heavy packages once, then runs :func:`execute` for each job it receives until told to stop. A
@@ -38,7 +38,7 @@ from typing import Any
 import psutil
 
 from planlib.display import PROGRESS_ENV, TABLE_METADATA
-from planlib.reports import render
+from planlib.reports import render, word
 from planlib.reports import templates as tpl
 from planlib.reports.jobs import PROGRESS_FILE, Job, Result, error_record, now
 
@@ -180,7 +180,7 @@ def result_tables(nb: Any) -> dict[str, Any]:
 
 
 def execute(job: Job | Mapping[str, Any]) -> Result:
-    """Run one job into its staging folder: executed notebook, then HTML, then PDF.
+    """Run one job into its staging folder: executed notebook, then HTML, PDF and Word (:func:`write_exports`).
 
     Nothing outside ``job.staging`` is written; the main process moves the files into place.
     """
@@ -236,13 +236,28 @@ def execute(job: Job | Mapping[str, Any]) -> Result:
 
 
 def write_exports(job: Job, executed: Path, result: Result) -> None:
-    """The HTML (and, unless turned off, the PDF) of an executed notebook, beside it; the result's table hash."""
+    """The HTML, the PDF (unless turned off) and the Word document of an executed notebook, beside it.
+
+    Also the result's table hash. The three are made from one report page (:func:`planlib.reports.render.page`).
+    A Word document that cannot be written does not fail the report: its HTML, PDF and notebook are kept,
+    any partial ``.docx`` is removed, and the error goes into the result (stage ``word``), so the manifest,
+    the index and the summary say why the ``.docx`` is missing.
+    """
     import nbformat  # heavy: workers only
 
     nb = nbformat.read(executed, as_version=4)
     result.tables = result_tables(nb)
-    page = render.notebook_html(nb, title=job.title, subtitle=job.subtitle)
+    body = render.body_html(nb)
+    page = render.page(body, title=job.title, subtitle=job.subtitle, embed_font=True)
     (executed.parent / f"{job.template}.html").write_text(page, encoding="utf-8")
+    doc = render.page(body, title=job.title, subtitle=job.subtitle, embed_font=False)
     if job.settings.pdf:
-        doc = render.page(render.body_html(nb), title=job.title, subtitle=job.subtitle, embed_font=False)
         render.write_pdf(doc, executed.parent / f"{job.template}.pdf")
+    target = executed.parent / f"{job.template}.docx"
+    try:
+        word.write_docx(doc, target, title=job.title, subtitle=job.subtitle)
+    except Exception as exc:  # one failing .docx never costs the report its other outputs
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()
+        record = error_record("word", "export_failed", detail=f"Word (.docx): {type(exc).__name__}: {exc}"[:500])
+        result.error = {**record, "ename": type(exc).__name__, "traceback": traceback.format_exc(limit=6)[-3000:]}

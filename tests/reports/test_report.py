@@ -57,7 +57,7 @@ def batch(tmp_path_factory):
 def test_a_failing_template_fails_the_batch_but_the_others_are_written(batch):
     code, _, folder, manifest = batch
     assert code == 1
-    written = {"ok_report.ipynb", "ok_report.html", "ok_report.pdf", "manifest.json"}
+    written = {"ok_report.ipynb", "ok_report.html", "ok_report.pdf", "ok_report.docx", "manifest.json"}
     failed = {"failing.failed.ipynb", "dies.failed.ipynb", "hangs.failed.ipynb"}
     assert {p.name for p in folder.iterdir()} == written | failed
     statuses = {name: entry["status"] for name, entry in manifest["reports"].items()}
@@ -78,12 +78,12 @@ def test_manifest_names_the_failing_cell(batch):
 def test_manifest_records_parameters_inputs_versions_and_times(batch):
     _, _, _, manifest = batch
     entry = manifest["reports"]["ok_report"]
-    assert entry["parameters"] == {"org": "hwfund", "data_dir": str(tpl.DEFAULT_DATA_DIR), "fy": 2568}
+    assert entry["parameters"] == {"org": "hwfund", "data_dir": str(tpl.DEFAULT_DATA_DIR), "fy": 2568, "quarter": None}
     assert re.fullmatch(r"[0-9a-f]{64}", entry["inputs"]["hwfund/plan.csv"])
     assert "notebooks/ok_report.ipynb" in entry["inputs"]
     assert entry["packages"]["papermill"] and entry["packages"]["weasyprint"] != "not installed"
     assert entry["started"] <= entry["finished"] and entry["error"] is None
-    assert entry["outputs"] == ["ok_report.html", "ok_report.ipynb", "ok_report.pdf"]
+    assert entry["outputs"] == ["ok_report.docx", "ok_report.html", "ok_report.ipynb", "ok_report.pdf"]
 
 
 def test_html_is_self_contained_without_code(batch):
@@ -115,6 +115,7 @@ def test_index_links_every_report(batch):
     _, out, _, _ = batch
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "hwfund/2568/ok_report.html" in index and "hwfund/2568/ok_report.pdf" in index
+    assert "hwfund/2568/ok_report.docx" in index and "hwfund/2568/ok_report.ipynb" in index
     assert "hwfund/2568/failing.failed.ipynb" in index and "ปีงบประมาณ 2568" in index
 
 
@@ -123,7 +124,8 @@ def test_a_failed_rerun_keeps_the_previous_good_report(batch, tmp_path, monkeypa
     out = tmp_path / "reports"
     assert fx.build(out, ["ok_report"]) == 0
     folder = out / "hwfund" / "2568"
-    before = {name: (folder / name).read_bytes() for name in ("ok_report.ipynb", "ok_report.html", "ok_report.pdf")}
+    kept = ("ok_report.ipynb", "ok_report.html", "ok_report.pdf", "ok_report.docx")
+    before = {name: (folder / name).read_bytes() for name in kept}
     # determinism: this second run of ok_report shows the very same tables as the batch's run
     first = batch[3]["reports"]["ok_report"]["result_tables"]
     again = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["reports"]["ok_report"]["result_tables"]
@@ -239,7 +241,8 @@ def test_ctrl_c_keeps_finished_reports_and_leaves_no_half_files(tmp_path, case):
     while _left_behind(proc.pid, tmp_path) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _left_behind(proc.pid, tmp_path) == []
-    assert {"ok_report.html", "ok_report.pdf", "ok_report.ipynb"} <= {p.name for p in folder.iterdir()}
+    written = {p.name for p in folder.iterdir()}
+    assert {"ok_report.html", "ok_report.pdf", "ok_report.docx", "ok_report.ipynb"} <= written
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["reports"]
     assert manifest["ok_report"]["status"] == "ok" and manifest["hangs"]["status"] == "interrupted"
@@ -393,7 +396,7 @@ def test_a_long_report_shows_its_steps_beside_the_bar_and_not_in_the_report(tmp_
     assert "hwfund/2568/steps: ขั้นที่ 1 จาก 3 / step 1 of 3" in shown and "step 3 of 3" in shown
     folder = out / "hwfund" / "2568"
     written = sorted(p.name for p in folder.iterdir() if p.name.startswith("steps"))
-    assert written == ["steps.html", "steps.ipynb", "steps.pdf"]
+    assert written == ["steps.docx", "steps.html", "steps.ipynb", "steps.pdf"]
     assert not (folder / PROGRESS_FILE).exists()
     page = (folder / "steps.html").read_text(encoding="utf-8")
     assert "เสร็จ / done" in page and "step 1 of 3" not in page  # stderr is shown in JupyterLab, never in the report
