@@ -15,6 +15,7 @@ from matplotlib.patches import Patch
 
 from planlib import charts
 from planlib.inputs import thai
+from planlib.plans import kpi
 from planlib.plans.progress import check_fiscal_year, check_quarter, quarter_months
 
 PLANNED, DONE = "■", "✓"
@@ -42,19 +43,11 @@ def chart_months(progress: pd.DataFrame, fiscal_year: int) -> pd.PeriodIndex:
 def activity_label(row: pd.Series, width: int = 48) -> str:
     """``K1-3 เสนอแผน…``: owner and number, then the Thai text cut to ``width`` display columns.
 
-    Columns are :func:`planlib.inputs.thai.display_width` (Thai marks above and below take none), so
-    a mark is never cut from its consonant; a cut text ends in ``…``.
+    Cut by :func:`planlib.plans.kpi.cut_to_width` (Thai marks above and below take no column, so a mark
+    is never cut from its consonant); a cut text ends in ``…``.
     """
     text = row.get("text_th") if isinstance(row.get("text_th"), str) else row.get("text_en") or ""
-    text = str(text)
-    if thai.display_width(text) > width:
-        kept = ""
-        for ch in text:
-            if thai.display_width(kept + ch) > width - 1:
-                break
-            kept += ch
-        text = kept.rstrip() + "…"
-    return f"{row['owner_code']}-{row['activity_no']} {text}"
+    return f"{row['owner_code']}-{row['activity_no']} {kpi.cut_to_width(str(text), width)}"
 
 
 def gantt_grid(progress: pd.DataFrame, fiscal_year: int) -> pd.DataFrame:

@@ -449,16 +449,22 @@ def short_name(name: object, code: object, limit: int = 30) -> str:
     only the code when there is no name.
     """
     text = " ".join(str(name).split()) if isinstance(name, str) and name.strip() else ""
-    if not text:
-        return str(code)
-    if thai.display_width(text) > limit:
-        kept = ""
-        for ch in text:
-            if thai.display_width(kept + ch) > limit - 1:
-                break
-            kept += ch
-        text = kept.rstrip() + "…"
-    return f"{text} ({code})"
+    return f"{cut_to_width(text, limit)} ({code})" if text else str(code)
+
+
+def cut_to_width(text: str, width: int) -> str:
+    """``text`` cut to ``width`` display columns (:func:`planlib.inputs.thai.display_width`), ending in ``…``.
+
+    Thai marks above and below take no column, so a mark is never cut from its consonant.
+    """
+    if thai.display_width(text) <= width:
+        return text
+    kept = ""
+    for ch in text:
+        if thai.display_width(kept + ch) > width - 1:
+            break
+        kept += ch
+    return kept.rstrip() + "…"
 
 
 def other_unit(plan: Dataset, history: pd.DataFrame) -> pd.Series:
