@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-import nbformat
 import pandas as pd
 
 from planlib import __version__
@@ -315,6 +314,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     document (:func:`planlib.reports.word.write_docx`) as the batch runner. Exit 2 when the file is not a notebook or
     was never run, 1 when a cell stopped with an error (nothing written).
     """
+    import nbformat  # heavy (jsonschema's format checkers take seconds): only when a notebook is rendered
+
     path = Path(args.notebook)
     try:
         nb = nbformat.read(path, as_version=4)

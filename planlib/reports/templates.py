@@ -217,7 +217,7 @@ PERIOD_ONLY_HELP = "names the report folder (<fy>[-Q<q>]) and goes in the manife
 class ReportParams(BaseModel):
     """Parameters every template takes: which organisation, and where the data folders are."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on first use: a fast CLI start
 
     org: OrgCode
     data_dir: PlainText = Field(default=str(DEFAULT_DATA_DIR), description="folder holding one folder per organisation")
