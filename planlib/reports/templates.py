@@ -380,15 +380,24 @@ def _scan_org(path: Path, files: tuple[tuple[str, int, int], ...]) -> OrgData:
     problems = Problems()
     tables, files, _ = read_tables(path, contract.TABLES, problems, synthetic=True)
     info = plan_info(tables["plan"], files["plan"], problems) if "plan" in tables else {}
-    fy = info.get("fiscal_year")
-    fiscal_year = int(fy) if isinstance(fy, int | float) and FY_MIN <= int(fy) <= FY_MAX else None
+    fiscal_year = valid_or_none(thai.check_fiscal_year, info.get("fiscal_year"))
     return OrgData(path.name, path, fiscal_year, {k: v for k, v in tables.items() if len(v)})
+
+
+def valid_or_none(check: Callable[[object], int], value: object) -> int | None:
+    """``check(value)`` (:func:`~planlib.inputs.thai.check_fiscal_year` or ``check_quarter``), or None when refused:
+    a year or quarter in the data that the report parameters would refuse gives no default period."""
+    try:
+        return check(value)
+    except ValueError:
+        return None
 
 
 def _years(frame: Any, column: str = "fiscal_year") -> list[int]:
     if frame is None or column not in frame:
         return []
-    return sorted({int(v) for v in frame[column].dropna() if FY_MIN <= int(v) <= FY_MAX})
+    years = (valid_or_none(thai.check_fiscal_year, v) for v in frame[column].dropna())
+    return sorted({y for y in years if y is not None})
 
 
 def _plan_year(org: OrgData) -> list[dict[str, Any]]:
@@ -411,8 +420,9 @@ def quarters_with_data(org: OrgData) -> list[tuple[int, int]]:
         frame = org.tables.get(name)
         if frame is not None and "quarter" in frame and "fiscal_year" in frame:
             for y, q in zip(frame["fiscal_year"], frame["quarter"]):
-                if y == y and q == q and FY_MIN <= int(y) <= FY_MAX and 1 <= int(q) <= 4:
-                    found.add((int(y), int(q)))
+                year, quarter = valid_or_none(thai.check_fiscal_year, y), valid_or_none(thai.check_quarter, q)
+                if year is not None and quarter is not None:
+                    found.add((year, quarter))
     return sorted(found)
 
 
