@@ -15,13 +15,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from planlib.inputs import checks, contract, thai
+from planlib.inputs import checks, contract, read, thai
 from planlib.inputs.dataset import Dataset, Plan, Portfolio
 from planlib.inputs.problems import DataError, Problem, Problems
 from planlib.inputs.read import RawTable, read_source
@@ -111,12 +116,265 @@ class Add(Protocol):
     ) -> None: ...
 
 
+FAST = True
+"""Parse clean cells column-wise (False: every cell through :func:`_parse_cell`, the reference the tests compare)."""
+
+_WS = read.RE2_WHITESPACE
+_UNCLEAN_RE = f"^[{_WS}]|[{_WS}]$|\t|  |[\\x{{a0}}\\x{{200b}}\\x{{feff}}]"
+"""A text cell :func:`thai.clean_text` would change: outer whitespace (Python's), a tab, a double or odd space."""
+_NUMBER_RE = r"^[+-]?(?:[0-9]{1,15}(?:\.[0-9]{0,12})?|\.[0-9]{1,12})$"
+"""A plain number: ``float(text)`` reads it, it is below 10^15 and, with ≤ 27 digits, exact in a Decimal."""
+_PLAIN_COUNT = re.compile(r"[0-9]{0,15}\Z")
+_LONGEST_NUMBER = 28
+"""Longest plain number read column-wise (characters): at most 27 digits, exact in the parser's 28-digit Decimal."""
+_LONGEST_MARKER = max(len(m.encode()) for m in thai.MISSING_MARKERS)
+_CODES_RE = r"^[A-Za-z0-9_.\-]+(?:,[A-Za-z0-9_.\-]+)*$"
+_CE_YEARS = (thai.CE_RANGE[0], thai.CE_RANGE[1])
+_INT_KINDS = ("int", "stars", "count", "fiscal_year")
+_TEXT_KINDS = ("text", "code", "slug", "codes", "enum")
+
+
+@dataclass
+class _Fast:
+    """The cells of one column the column-wise path read: ``done`` (value or empty) and their ``values``."""
+
+    done: np.ndarray
+    values: np.ndarray | pa.Array
+    dtype: str
+
+
+def _mask(array: pa.Array) -> np.ndarray:
+    return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _in_range(values: np.ndarray, spec: contract.Column) -> np.ndarray:
+    """True where a number can be stored without a problem: finite, below 10^15, within ``low``/``high``."""
+    with np.errstate(invalid="ignore"):
+        ok = np.abs(values) < MAX_MAGNITUDE
+        if spec.low is not None:
+            ok &= values >= spec.low
+        if spec.high is not None:
+            ok &= values <= spec.high
+    return ok
+
+
+_DIGITS = read.byte_table(b"0123456789")
+_NOT_NUMBER = ~read.byte_table(b"0123456789.+-")
+_NOT_DIGIT = ~_DIGITS
+_NOT_PRINTABLE = ~read.byte_table(low=0x20, high=0x7E)
+_NOT_ASCII = read.byte_table(low=0x80, high=0xFF)
+_SPACE = read.byte_table(b" ")
+
+
+def _plain_text(strs: pa.Array, cells: read.ByteCells, kind: str) -> np.ndarray:
+    """True for text cells :func:`thai.clean_text` keeps as they are and that are no missing marker.
+
+    Printable ASCII is decided on its bytes (no space at either end, no double space); any other
+    cell by a regular expression over Python's whitespace and an NFC comparison.
+    """
+    ascii_ok = cells.count(_NOT_PRINTABLE) == 0
+    spaced = np.zeros(len(cells.lengths), dtype=bool)
+    if len(cells.data) > 1:
+        double = np.flatnonzero((cells.data[:-1] == 0x20) & (cells.data[1:] == 0x20))
+        spaced[np.searchsorted(cells.offsets, double, side="right") - 1] = True
+    first = cells.at(0)
+    last = cells.data[np.maximum(cells.offsets[1:].astype(np.int64) - 1, 0)] if len(cells.data) else first
+    ok = ascii_ok & ~spaced & (first != 0x20) & (last != 0x20) & (cells.lengths > 0)
+    other = np.flatnonzero(~ascii_ok & (cells.lengths > 0))
+    if kind in ("code", "slug", "codes"):
+        other = other[:0]  # a code with Thai or other non-ASCII characters is read cell by cell
+    if len(other):
+        subset = pc.take(strs, pa.array(other))
+        good = ~_mask(pc.match_substring_regex(subset, _UNCLEAN_RE))
+        good &= _mask(pc.equal(pc.utf8_normalize(subset, "NFC"), subset))
+        ok[other] = good
+    short = np.flatnonzero(ok & (cells.lengths <= _LONGEST_MARKER))
+    if len(short):
+        subset = pc.utf8_lower(pc.take(strs, pa.array(short)))
+        ok[short] &= ~_mask(pc.is_in(subset, pa.array(sorted(thai.MISSING_MARKERS), pa.string())))
+    if kind == "slug":
+        ok &= cells.count(~read.byte_table(b"abcdefghijklmnopqrstuvwxyz0123456789_-")) == 0
+    if kind == "codes":
+        ok &= cells.count(~read.byte_table(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-,")) == 0
+        candidates = np.flatnonzero(ok & (cells.count(read.byte_table(b",")) > 0))
+        if len(candidates):
+            ok[candidates] = _mask(pc.match_substring_regex(pc.take(strs, pa.array(candidates)), _CODES_RE))
+    return ok
+
+
+def _fixed_form(cells: read.ByteCells, form: str) -> np.ndarray:
+    """True for cells of exactly the shape ``form`` (``9`` a digit, any other character itself)."""
+    ok = cells.lengths == len(form)
+    for i, ch in enumerate(form.encode()):
+        byte = cells.at(i)
+        ok &= _DIGITS[byte] if ch == ord("9") else byte == ch
+    return ok
+
+
+def _fast_column(spec: contract.Column, column: read.Column, has_era: bool) -> _Fast | None:
+    """Read the plain cells of a column at once; every other cell is left to :func:`_parse_cell`.
+
+    A cell is read here only when the per-cell path would give the same value *and no problem*:
+    an empty cell of an optional column; clean text (what :func:`thai.clean_text` leaves as is,
+    not a missing marker, Arabic digits for codes); a stored choice as spelt in the contract; a
+    plain number in range (``float(text)``, no separators, Thai digits or words); a BE fiscal
+    year of four digits; an ISO CE date ``YYYY-MM-DD`` or month ``YYYY-MM``; and in a workbook a
+    native number or date. Anything else (Thai digits, BE dates, ``ล้านบาท``, mixed counts, a
+    missing marker, an out-of-range value) is read cell by cell, which also logs its problem.
+    Most tests run on the cells' UTF-8 bytes with numpy (:class:`read.ByteCells`).
+    """
+    kind, dtype = spec.kind, contract.KINDS[spec.kind].dtype
+    if kind == "bool" or (kind == "fiscal_year" and has_era):
+        return None
+    n = len(column)
+    if isinstance(column, pa.Array):
+        strs, natives = column, None
+    else:
+        strs = pa.array([v if type(v) is str else None for v in column], pa.string())
+        natives = [i for i, v in enumerate(column) if v is not None and type(v) is not str]
+    cells = read.ByteCells(strs)
+    is_str = cells.valid if cells.valid is not None else np.ones(n, dtype=bool)
+    if spec.required:
+        empty = np.zeros(n, dtype=bool)
+    else:
+        empty = cells.lengths == 0
+        if natives is not None:
+            empty &= np.fromiter((v is None or v == "" for v in column), bool, n)  # type: ignore[arg-type]
+    if kind in _TEXT_KINDS:
+        if kind == "enum":
+            choices = spec.choices or {}
+            stored = sorted(v for v in set(choices.values()) if choices.get(v.lower()) == v)
+            ok = _mask(pc.is_in(strs, pa.array(stored, pa.string())))
+        else:
+            ok = _plain_text(strs, cells, kind)
+        ok &= is_str & ~empty
+        return _Fast(ok | empty, pc.if_else(pa.array(ok), strs, pa.scalar(None, pa.string())), dtype)
+    if kind in ("number", "amount", "int", "stars", "count", "fiscal_year"):
+        if kind == "count":
+            ok = (cells.count(_NOT_DIGIT) == 0) & (cells.lengths > 0) & (cells.lengths <= 15)
+        elif kind == "fiscal_year":
+            ok = (cells.count(_NOT_DIGIT) == 0) & (cells.lengths == 4)
+        else:
+            ok = (cells.count(_NOT_NUMBER) == 0) & (cells.lengths > 0) & (cells.lengths <= _LONGEST_NUMBER)
+        ok &= is_str
+        numbers = np.full(n, np.nan)
+        if ok.any():
+            texts = pc.filter(strs, pa.array(ok))
+            try:
+                numbers[ok] = pc.cast(texts, pa.float64()).to_numpy(zero_copy_only=False)
+            except pa.ArrowInvalid:  # some cell such as "1.2.3" or "+-": only the plain ones
+                ok[ok] = good = _mask(pc.match_substring_regex(texts, _NUMBER_RE))
+                numbers[ok] = pc.cast(pc.filter(texts, pa.array(good)), pa.float64()).to_numpy(zero_copy_only=False)
+        for i in natives or ():
+            value = column[i]
+            if type(value) in (int, float) and abs(value) < MAX_MAGNITUDE:  # type: ignore[arg-type]
+                numbers[i], ok[i] = float(value), True  # type: ignore[arg-type]
+        if kind == "fiscal_year":
+            with np.errstate(invalid="ignore"):
+                ok &= (numbers >= thai.BE_RANGE[0]) & (numbers <= thai.BE_RANGE[1])
+        if kind in _INT_KINDS:
+            with np.errstate(invalid="ignore"):
+                ok &= np.floor(numbers) == numbers
+        ok &= _in_range(numbers, spec)
+        return _Fast(ok | empty, np.where(ok, numbers, np.nan), dtype)
+    if kind in ("date", "month"):
+        stamps = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
+        ok = is_str & _fixed_form(cells, "9999-99-99" if kind == "date" else "9999-99")
+        if ok.any():
+            texts = pc.filter(strs, pa.array(ok))
+            if kind == "month":
+                texts = pc.binary_join_element_wise(texts, "-01", "")
+            stamps[ok] = _iso_dates(texts)
+        for i in natives or ():
+            value = column[i]
+            if type(value) is dt.datetime:
+                stamps[i], ok[i] = np.datetime64(dt.date(value.year, value.month, value.day), "us"), True
+        years = stamps.astype("datetime64[Y]").astype("int64") + 1970
+        ok &= ~np.isnat(stamps) & (years >= _CE_YEARS[0]) & (years <= _CE_YEARS[1])
+        return _Fast(ok | empty, np.where(ok, stamps, np.datetime64("NaT")), dtype)
+    return None
+
+
+def _iso_dates(texts: pa.Array) -> np.ndarray:
+    """``YYYY-MM-DD`` texts as datetime64[us]; a date that does not exist (2023-02-29) is NaT."""
+    try:
+        return pc.cast(texts, pa.timestamp("us")).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, OverflowError):  # some date does not exist: find which, one by one
+        parsed = pd.to_datetime(pd.Series(texts.to_pylist()), format="%Y-%m-%d", errors="coerce")
+        return parsed.to_numpy(dtype="datetime64[us]")
+
+
+def _python_values(fast: _Fast) -> list[object]:
+    """The column-wise values as the per-cell parser gives them (int, float, str, Timestamp, Period, None)."""
+    if isinstance(fast.values, pa.Array):
+        return fast.values.to_pylist()
+    if fast.dtype == "float64":
+        return [None if math.isnan(v) else v for v in fast.values.tolist()]
+    if fast.dtype == "Int64":
+        return [None if math.isnan(v) else int(v) for v in fast.values.tolist()]
+    if fast.dtype == "period[M]":
+        return [None if pd.isna(v) else pd.Period(v, freq="M") for v in pd.DatetimeIndex(fast.values)]
+    return [None if pd.isna(v) else v for v in pd.DatetimeIndex(fast.values)]
+
+
+def _typed_series(fast: _Fast, index: pd.Index) -> pd.Series:
+    """The column-wise values as the Series :func:`_series` builds from the same values."""
+    if isinstance(fast.values, pa.Array):
+        return pd.Series(pd.array(fast.values, dtype="str"), index=index)
+    if fast.dtype == "float64":
+        return pd.Series(fast.values, index=index, dtype="float64")
+    if fast.dtype == "Int64":
+        missing = np.isnan(fast.values)
+        ints = np.where(missing, 0, fast.values).astype("int64")
+        return pd.Series(pd.arrays.IntegerArray(ints, missing), index=index)
+    if fast.dtype == "period[M]":
+        return pd.Series(pd.DatetimeIndex(fast.values).to_period("M"), index=index)
+    return pd.Series(fast.values, index=index).astype(fast.dtype)
+
+
+def _read_column(
+    spec: contract.Column,
+    cells: read.Column,
+    numbers: list[int],
+    eras: list[str | None] | None,
+    add: Add,
+    index: pd.Index,
+    *,
+    as_list: bool = False,
+) -> list[object] | pd.Series:
+    """A column's values, each cell read column-wise (:func:`_fast_column`) or by :func:`_parse_cell`.
+
+    Problems of cells read one by one are logged in row order, as the per-cell path logs them; the
+    cells read column-wise have none. Returns a typed Series when no cell needed the per-cell parser
+    (and ``as_list`` is false), else the list of values for :func:`_series`.
+    """
+    fast = _fast_column(spec, cells, eras is not None) if FAST else None
+    if fast is not None and not as_list and fast.done.all():
+        return _typed_series(fast, index)
+    raw = cells.to_pylist() if isinstance(cells, pa.Array) else cells
+    values: list[object] = _python_values(fast) if fast is not None else [None] * len(raw)
+    todo = range(len(raw)) if fast is None else np.flatnonzero(~fast.done).tolist()
+    for i in todo:
+        raw_value, row = raw[i], numbers[i]
+        value, reason = _parse_cell(spec, raw_value, eras[i] if eras is not None else None)
+        if reason is not None:
+            add("error", row, spec.name, raw_value, reason[0], **reason[1])
+        elif value is None and spec.required:
+            add("error", row, spec.name, raw_value, "required", name=spec.name)
+        elif _changed(spec.kind, raw_value, value):
+            shown = value.strftime("%Y-%m-%d") if isinstance(value, pd.Timestamp) else value
+            add("change", row, spec.name, raw_value, "normalised", shown=shown)
+        values[i] = value
+    return values
+
+
 def normalise_table(raw: RawTable, problems: Problems) -> pd.DataFrame:
     """Read every cell of a raw table through its contract column; collect all problems.
 
     Unknown columns are kept as text. On ``scores`` (wide) they are criterion scores and
     are read as numbers. Mixed count cells fill their individual/group columns when those
     are empty, and conflicts are warned. Every problem names the table's file and sheet.
+    Clean cells are read column-wise; the rest one by one (:func:`_read_column`).
     """
     spec = contract.TABLES[raw.name]
 
@@ -131,7 +389,8 @@ def normalise_table(raw: RawTable, problems: Problems) -> pd.DataFrame:
     seen: dict[str, int] = {}
     for i, name in enumerate(header):
         if not name:
-            if any(i < len(cells) and not thai.is_missing(cells[i]) for _, cells in raw.rows):
+            column = raw.column(i)
+            if any(not thai.is_missing(v) for v in (column.to_pylist() if isinstance(column, pa.Array) else column)):
                 add("error", raw.header_row, f"#{i + 1}", "", "no_header", number=i + 1)
             continue
         if name in seen:
@@ -142,41 +401,31 @@ def normalise_table(raw: RawTable, problems: Problems) -> pd.DataFrame:
         if required not in seen:
             add("error", raw.header_row, required, "", "missing_column", name=required)
 
-    index = pd.Index([row for row, _ in raw.rows], name="row", dtype="int64")
-    era_col = seen.get("year_era")
-    columns: dict[str, pd.Series] = {}
+    index = pd.Index(raw.numbers, name="row", dtype="int64")
+    eras: list[str | None] | None = None
+    if "year_era" in seen:
+        era_cells = raw.column(seen["year_era"])
+        eras = [thai.clean_text(v) for v in (era_cells.to_pylist() if isinstance(era_cells, pa.Array) else era_cells)]
     kinds: dict[str, str] = {}
-    parsed_cols: dict[str, list[object]] = {}
+    parsed_cols: dict[str, list[object] | pd.Series] = {}
+    with_parts = any(c.parts for c in spec.columns if c.name in seen)
     for name, pos in seen.items():
         col_spec = spec.column(name)
         if col_spec is None:
             kind = "number" if spec.wide_numeric and name not in ("source", "note") else "text"
             col_spec = contract.Column(name, kind)
-        values: list[object] = []
-        for row, cells in raw.rows:
-            raw_value = cells[pos] if pos < len(cells) else None
-            era = None
-            if era_col is not None and era_col < len(cells):
-                era = thai.clean_text(cells[era_col])
-            value, reason = _parse_cell(col_spec, raw_value, era)
-            if reason is not None:
-                add("error", row, name, raw_value, reason[0], **reason[1])
-            elif value is None and col_spec.required:
-                add("error", row, name, raw_value, "required", name=name)
-            elif _changed(col_spec.kind, raw_value, value):
-                shown = value.strftime("%Y-%m-%d") if isinstance(value, pd.Timestamp) else value
-                add("change", row, name, raw_value, "normalised", shown=shown)
-            values.append(value)
-        parsed_cols[name] = values
+        parsed_cols[name] = _read_column(col_spec, raw.column(pos), raw.numbers, eras, add, index, as_list=with_parts)
         kinds[name] = col_spec.kind
     for name, pos in seen.items():
         col_spec = spec.column(name)
         if col_spec is not None and col_spec.parts:
-            _split_counts(raw, pos, col_spec, parsed_cols, add)
+            _split_counts(raw, pos, col_spec, parsed_cols, add)  # type: ignore[arg-type]
             for part in col_spec.parts:
                 kinds[part] = spec.column(part).kind  # type: ignore[union-attr]
-    for name, values in parsed_cols.items():
-        columns[name] = _series(values, contract.KINDS[kinds[name]].dtype, index)
+    columns = {
+        name: values if isinstance(values, pd.Series) else _series(values, contract.KINDS[kinds[name]].dtype, index)
+        for name, values in parsed_cols.items()
+    }
     frame = pd.DataFrame(columns, index=index)
     ordered = [c.name for c in spec.columns if c.name in frame] + [c for c in frame if spec.column(c) is None]
     return frame[ordered]
@@ -186,11 +435,13 @@ def _split_counts(raw: RawTable, pos: int, spec: contract.Column, parsed: dict[s
     """Fill individuals/groups columns from mixed count cells; warn on conflicts."""
     assert spec.parts is not None
     ind_name, grp_name = spec.parts
-    n = len(raw.rows)
+    n = len(raw.numbers)
     inds = parsed.setdefault(ind_name, [None] * n)
     grps = parsed.setdefault(grp_name, [None] * n)
-    for i, (row, cells) in enumerate(raw.rows):
-        raw_value = cells[pos] if pos < len(cells) else None
+    cells = raw.column(pos)
+    for i, (row, raw_value) in enumerate(zip(raw.numbers, cells.to_pylist() if isinstance(cells, pa.Array) else cells)):
+        if FAST and (type(raw_value) in (int, float, type(None)) or _PLAIN_COUNT.match(str(raw_value))):
+            continue  # a plain count or an empty cell has no parts: nothing to split, nothing to log
         try:
             mixed = thai.parse_mixed_count(raw_value)
         except thai.ThaiValueError:

@@ -26,21 +26,37 @@ Hostile input (issue 9):
   device named ``*.csv``) are refused without being opened.
 * **One table, one source**: two sheets or files that both read as the same table
   (``Swot`` and ``swot ``) are an error, never one silently replacing the other.
+
+Speed (issue 16.2): cell values come from python-calamine (Rust), about 50× faster than openpyxl.
+Formulas without a cached value and error cells (``#N/A``), which calamine reads as empty, are
+found by a cheap pass over the XML of the sheets planlib reads (:func:`sheet_needs_openpyxl`);
+such a sheet is read by openpyxl exactly as before. A CSV file with no quote character is split
+column-wise by pyarrow (one record per line, so row numbers stay line numbers); any other CSV by
+:mod:`csv`. ``FAST = False`` forces the reference readers (openpyxl, :mod:`csv`) for every file:
+the equality tests compare both.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import re
 import stat
 import unicodedata
+import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+import python_calamine
 
 from planlib.inputs.problems import Problem
 
@@ -48,19 +64,95 @@ MAX_CSV_BYTES = 200 * 1024**2
 MAX_XLSX_BYTES = 100 * 1024**2
 MAX_XLSX_UNZIPPED = 1024**3
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+FAST = True
+"""Read with calamine and pyarrow (False: openpyxl and :mod:`csv` for every file, the reference readers)."""
+CSV_FIELD_LIMIT = csv.field_size_limit()
+"""The :mod:`csv` module refuses a longer field; the fast CSV path leaves such a file to it, so both agree."""
+RE2_WHITESPACE = "".join(f"\\x{{{c:x}}}" for c in range(0x110000) if chr(c).isspace())
+"""Python's whitespace (what ``str.strip()`` removes) as the body of an RE2 character class (RE2's ``\\s`` is ASCII)."""
+_BLANK_RE = f"^[{RE2_WHITESPACE}]*$"
+_NOT_CSV_BREAKS = "\x00\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+"""NUL, and line breaks of :meth:`str.splitlines` that :mod:`csv` keeps inside a field: the fast path leaves them."""
+
+
+Column = pa.Array | list[object]
+"""The cells of one column below the header: a pyarrow string array (fast CSV) or a list of raw values."""
+
+
+class ByteCells:
+    """The UTF-8 bytes of a pyarrow string array, for per-cell tests done on all bytes at once with numpy.
+
+    ``count(table)`` counts, per cell, the bytes for which the 256-entry boolean ``table`` is true;
+    ``at(i)`` is the byte ``i`` places into each cell (only meaningful where ``lengths > i``).
+    """
+
+    def __init__(self, strings: pa.Array) -> None:
+        strings = strings.cast(pa.string()) if strings.type != pa.string() else strings
+        _, offsets, data = strings.buffers()
+        self.offsets = np.frombuffer(offsets, dtype=np.int32)[strings.offset : strings.offset + len(strings) + 1]
+        self.data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+        self.lengths = np.diff(self.offsets).astype(np.int64)
+        self.valid = strings.is_valid().to_numpy(zero_copy_only=False) if strings.null_count else None
+
+    def count(self, table: np.ndarray) -> np.ndarray:
+        flags = np.concatenate([[0], np.cumsum(table[self.data], dtype=np.int64)])
+        return flags[self.offsets[1:]] - flags[self.offsets[:-1]]
+
+    def at(self, i: int) -> np.ndarray:
+        where = np.minimum(self.offsets[:-1].astype(np.int64) + i, max(len(self.data) - 1, 0))
+        return self.data[where] if len(self.data) else np.zeros(len(self.lengths), np.uint8)
+
+
+def byte_table(chars: bytes = b"", *, low: int = 0, high: int = -1) -> np.ndarray:
+    """A 256-entry boolean table, true for the bytes in ``chars`` and the range ``low``..``high``."""
+    table = np.zeros(256, dtype=bool)
+    table[list(chars)] = True
+    if high >= low:
+        table[low : high + 1] = True
+    return table
+
+
+_VISIBLE_ASCII = byte_table(low=0x21, high=0x7E)
 
 
 @dataclass
 class RawTable:
-    """One table as typed: ``header`` names, ``rows`` of ``(row_number, cells)``."""
+    """One table as typed: ``header`` names and, column by column, the cells of the rows below it.
+
+    ``numbers`` holds each row's number as the analyst sees it; ``columns[i]`` the raw cells of
+    column ``i`` (a cell beyond a short row is ``None``). :attr:`rows` gives them row by row.
+    """
 
     name: str
     file: str
     header: list[str]
     header_row: int = 1
-    rows: list[tuple[int, list[object]]] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    columns: list[Column] = field(default_factory=list)
     name_as_typed: str = ""  # the sheet title or file name before normalising
     sheet: str = ""  # the sheet title as typed, for a table read from a workbook
+
+    @classmethod
+    def from_rows(
+        cls, name: str, file: str, header: list[str], rows: list[tuple[int, list[object]]], **kw: Any
+    ) -> RawTable:
+        """A table from ``(row_number, cells)`` pairs; short rows are padded with ``None``."""
+        width = max([len(header), *(len(cells) for _, cells in rows)])
+        columns: list[Column] = [[None] * len(rows) for _ in range(width)]
+        for i, (_, cells) in enumerate(rows):
+            for j, value in enumerate(cells):
+                columns[j][i] = value  # type: ignore[index]
+        return cls(name, file, header, numbers=[n for n, _ in rows], columns=columns, **kw)
+
+    @property
+    def rows(self) -> list[tuple[int, list[object]]]:
+        """``(row_number, cells)`` of every row below the header."""
+        columns = [c.to_pylist() if isinstance(c, pa.Array) else c for c in self.columns]
+        return [(number, [c[i] for c in columns]) for i, number in enumerate(self.numbers)]
+
+    def column(self, pos: int) -> Column:
+        """The cells of column ``pos`` (all ``None`` beyond the widest row)."""
+        return self.columns[pos] if pos < len(self.columns) else [None] * len(self.numbers)
 
 
 def normalise_header(name: object) -> str:
@@ -149,25 +241,89 @@ def read_csv_table(path: Path, name: str, problems: list[Problem]) -> RawTable |
     if not text.strip():
         problems.append(_error(name, file, "empty"))
         return None
+    table = _fast_csv(text, name, file) if FAST else None
+    if table is not None:
+        return table
     reader = csv.reader(io.StringIO(text, newline=""))
-    table: RawTable | None = None
+    header: list[str] | None = None
+    header_row = 1
+    rows: list[tuple[int, list[object]]] = []
     try:
         start = 1
         for cells in reader:
-            if table is None:
+            if header is None:
                 if not any(c.strip() for c in cells):
                     start = reader.line_num + 1
                     continue
-                table = RawTable(name, file, [normalise_header(c) for c in cells], header_row=start)
+                header, header_row = [normalise_header(c) for c in cells], start
             elif any(c.strip() for c in cells):
-                table.rows.append((start, list(cells)))
+                rows.append((start, list(cells)))
             start = reader.line_num + 1
     except csv.Error as exc:
         problems.append(_error(name, file, "csv", row=reader.line_num, line=reader.line_num, reason=str(exc)))
         return None
-    if table is None:
+    if header is None:
         problems.append(_error(name, file, "empty"))
-    return table
+        return None
+    return RawTable.from_rows(name, file, header, rows, header_row=header_row)
+
+
+def _fast_csv(text: str, name: str, file: str) -> RawTable | None:
+    """The table of a CSV text split column-wise by pyarrow, or None to leave the file to :mod:`csv`.
+
+    Only a text without quote characters (each record is then one line, so its row number is its
+    line number), without NUL or characters that :meth:`str.splitlines` but not :mod:`csv` breaks
+    on, whose every line has the header line's number of fields and no field longer than
+    :data:`CSV_FIELD_LIMIT`: on such a text :mod:`csv` splits at every comma and line end, exactly
+    as here. A line whose cells are all blank (``str.strip``) is skipped, as there.
+    """
+    if '"' in text or text.startswith("\ufeff") or any(c in text for c in _NOT_CSV_BREAKS):
+        return None
+    first = text.split("\n", 1)[0].split("\r", 1)[0]
+    width = first.count(",") + 1
+    names = [f"c{i}" for i in range(width)]
+    try:
+        arrow = pa_csv.read_csv(
+            pa.BufferReader(text.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(column_names=names),
+            parse_options=pa_csv.ParseOptions(quote_char=False, escape_char=False, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False, null_values=[]
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    columns = [arrow.column(i).combine_chunks() for i in range(width)]
+    if arrow.num_rows and max(pc.max(pc.utf8_length(c)).as_py() for c in columns) > CSV_FIELD_LIMIT:
+        return None
+    lines = text.count("\n") + (not text.endswith(("\n", "\r")))
+    if "\r" in text:
+        lines += text.count("\r") - text.count("\r\n")
+    if arrow.num_rows != lines:  # pragma: no cover - a line pyarrow read otherwise: leave it to csv
+        return None
+    blank = np.ones(arrow.num_rows, dtype=bool)
+    for c in columns:  # a row is blank when every cell is; a visible ASCII byte decides most cells at once
+        visible = ByteCells(c).count(_VISIBLE_ASCII) > 0
+        blank &= ~visible
+        unsure = np.flatnonzero(blank & (ByteCells(c).lengths > 0))
+        if len(unsure):
+            cells = pc.take(c, pa.array(unsure))
+            blank[unsure] = pc.match_substring_regex(cells, _BLANK_RE).to_numpy(zero_copy_only=False)
+    kept = np.flatnonzero(~blank)
+    if not len(kept):
+        return None  # csv reports the empty file
+    head = int(kept[0])
+    header = [normalise_header(c[head].as_py()) for c in columns]
+    body = kept[1:]
+    contiguous = len(body) == arrow.num_rows - head - 1
+    return RawTable(
+        name,
+        file,
+        header,
+        header_row=head + 1,
+        numbers=(body + 1).tolist(),
+        columns=[c.slice(head + 1) if contiguous else pc.take(c, pa.array(body)) for c in columns],
+    )
 
 
 def read_workbook(path: Path, problems: list[Problem], *, wanted: Collection[str] | None = None) -> dict[str, RawTable]:
@@ -208,6 +364,17 @@ def read_workbook(path: Path, problems: list[Problem], *, wanted: Collection[str
         problems.append(Problem.of("warning", "", "macros", file=file))
     if any(m.startswith("xl/externalLinks/") for m in members):
         problems.append(Problem.of("warning", "", "external_links", file=file))
+    if FAST:
+        tables = _read_workbook_fast(path, file, problems, wanted)
+        if tables is not None:
+            return tables
+    return _read_workbook_openpyxl(path, file, problems, wanted)
+
+
+def _read_workbook_openpyxl(
+    path: Path, file: str, problems: list[Problem], wanted: Collection[str] | None, only: str | None = None
+) -> dict[str, RawTable]:
+    """Every sheet (or the sheet titled ``only``) read by openpyxl: the reference reader."""
     import openpyxl  # heavy: imported only when a workbook is read
 
     try:
@@ -219,6 +386,8 @@ def read_workbook(path: Path, problems: list[Problem], *, wanted: Collection[str
     tables: dict[str, RawTable] = {}
     try:
         for sheet in values.worksheets:
+            if only is not None and sheet.title != only:
+                continue
             name = normalise_header(sheet.title)
             checked = wanted is None or name in wanted
             table = _read_sheet(sheet, formulas[sheet.title] if checked else None, name, file, problems)
@@ -236,25 +405,136 @@ def read_workbook(path: Path, problems: list[Problem], *, wanted: Collection[str
     return tables
 
 
+_CELL_RE = re.compile(rb"<(?:\w+:)?c[ >](?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?f[ >/].*?</(?:\w+:)?c>", re.S)
+_VALUE_RE = re.compile(rb"<(?:\w+:)?v>[^<]")
+_ERROR_RE = re.compile(rb"""<(?:\w+:)?c [^>]*\bt=["']e["']""")
+
+
+def sheet_needs_openpyxl(xml: bytes) -> bool:
+    """True when a worksheet's XML has a formula cell without a cached value, or an error cell.
+
+    Calamine reads both as empty, where openpyxl gives no value (reported as a formula without a
+    saved value) or the error text (``#N/A``, read as a bad value): such a sheet is read by
+    openpyxl. The pass is cheap: a byte search, and a regular expression only over formula cells.
+    """
+    if _ERROR_RE.search(xml):
+        return True
+    if b"<f" not in xml and b":f" not in xml:
+        return False
+    return any(not _VALUE_RE.search(cell.group()) for cell in _CELL_RE.finditer(xml))
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title → zip member of its XML, from ``xl/workbook.xml`` and its relationships."""
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    book = ET.fromstring(archive.read("xl/workbook.xml"))
+    rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    parts: dict[str, str] = {}
+    for sheet in book.iter(f"{main}sheet"):
+        target = targets.get(sheet.get(f"{rel_ns}id"), "")
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        parts[sheet.get("name", "")] = os.path.normpath(member).replace(os.sep, "/")
+    return parts
+
+
+def _read_workbook_fast(
+    path: Path, file: str, problems: list[Problem], wanted: Collection[str] | None
+) -> dict[str, RawTable] | None:
+    """Every worksheet's values by calamine; None (openpyxl reads the workbook) when calamine cannot open it.
+
+    A sheet planlib reads whose XML has a formula without a cached value or an error cell
+    (:func:`sheet_needs_openpyxl`) is read by openpyxl, so its problems are exactly the reference's.
+    """
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(path)
+        with zipfile.ZipFile(path) as archive:
+            parts = sheet_parts(archive)
+            members = set(archive.namelist())
+            titles = [m.name for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+            checked = {
+                t for t in titles if (wanted is None or normalise_header(t) in wanted) and parts.get(t) in members
+            }
+            if any(parts.get(t) not in members for t in titles):
+                return None
+            flagged = {t for t in checked if sheet_needs_openpyxl(archive.read(parts[t]))}
+        grids = {
+            t: None if t in flagged else book.get_sheet_by_name(t).to_python(skip_empty_area=False) for t in titles
+        }
+        book.close()
+    except Exception:  # calamine or the zip refused the file: the reference reader reports it
+        return None
+    tables: dict[str, RawTable] = {}
+    for title in titles:
+        name = normalise_header(title)
+        grid = grids[title]
+        if grid is None:
+            table = _read_workbook_openpyxl(path, file, problems, wanted, only=title).get(name)
+        else:
+            table = _grid_table(grid, name, file, title)
+        if table is not None and name in tables:
+            first, second = tables[name].name_as_typed, title
+            problems.append(
+                _error(name, file, "duplicate_table_sheet", sheet=second, name=name, first=first, second=second)
+            )
+        elif table is not None:
+            tables[name] = table
+    return tables
+
+
+def _excel_value(value: object) -> object:
+    """A calamine cell as openpyxl gives it: empty is None, a whole-day date is a midnight datetime."""
+    if value == "":
+        return None
+    if type(value) is dt.date:
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def _grid_table(grid: list[list[object]], name: str, file: str, title: str) -> RawTable | None:
+    """The table of one sheet's cell grid (row 1 first): the first non-blank row is the header."""
+    rows: list[tuple[int, list[object]]] = []
+    header: list[str] | None = None
+    header_row = 1
+    for number, cells in enumerate(grid, start=1):
+        if not any(c != "" and str(c).strip() for c in cells):
+            continue
+        if header is None:
+            header, header_row = [normalise_header(_excel_value(c)) for c in cells], number
+            continue
+        rows.append((number, cells))
+    if header is None:
+        return None
+    width = max([len(header), *(len(cells) for _, cells in rows)])
+    columns: list[Column] = []
+    for j in range(width):
+        values = [cells[j] if j < len(cells) else None for _, cells in rows]
+        columns.append([_excel_value(v) if v == "" or type(v) is dt.date else v for v in values])
+    numbers = [n for n, _ in rows]
+    return RawTable(name, file, header, header_row, numbers, columns, name_as_typed=title, sheet=title)
+
+
 def _read_sheet(sheet: Any, formulas: Any, name: str, file: str, problems: list[Problem]) -> RawTable | None:
     """One worksheet's header and rows; with its ``formulas`` twin, report formulas that have no saved value.
 
     ``sheet`` and ``formulas`` are openpyxl read-only worksheets (values and formulas) of the same sheet.
     """
     formula_rows = formulas.iter_rows(values_only=True) if formulas is not None else None
-    table: RawTable | None = None
+    header: list[str] | None = None
+    header_row = 1
+    rows: list[tuple[int, list[object]]] = []
     for row_number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
         raw_formulas = next(formula_rows, ()) if formula_rows is not None else ()
         cells = list(row)
         if not any(c is not None and str(c).strip() for c in cells):
             continue
-        if table is None:
-            header = [normalise_header(c) for c in cells]
-            table = RawTable(name, file, header, header_row=row_number, name_as_typed=sheet.title, sheet=sheet.title)
+        if header is None:
+            header, header_row = [normalise_header(c) for c in cells], row_number
             continue
         for i, (val, form) in enumerate(zip(cells, raw_formulas)):
             if val is None and isinstance(form, str) and form.startswith("="):
-                column = (table.header[i] if i < len(table.header) else "") or f"#{i + 1}"
+                column = (header[i] if i < len(header) else "") or f"#{i + 1}"
                 problems.append(
                     Problem.of(
                         "error",
@@ -268,8 +548,12 @@ def _read_sheet(sheet: Any, formulas: Any, name: str, file: str, problems: list[
                         formula=form,
                     )
                 )
-        table.rows.append((row_number, cells))
-    return table
+        rows.append((row_number, cells))
+    if header is None:
+        return None
+    return RawTable.from_rows(
+        name, file, header, rows, header_row=header_row, name_as_typed=sheet.title, sheet=sheet.title
+    )
 
 
 def read_source(

@@ -530,3 +530,125 @@ def test_every_contract_table_never_crashes_the_loader(table: tuple[str, list[st
             except planlib.DataError as err:
                 _located(err)
         assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+# ---------------------------------------------------------------- the column-wise loader equals the per-cell one
+
+BORDER_CELLS = [
+    *NASTY_CELLS,
+    "1.",
+    ".5",
+    "+.5",
+    "-0",
+    "007",
+    "1e5",
+    "1.2.3",
+    "+-1",
+    "1" * 15,
+    "1" * 16,
+    "0." + "1" * 12,
+    "2024-02-29",
+    "2023-02-29",
+    "2024-1-5",
+    "2024-10",
+    "2024-13",
+    "2567-10-01",
+    "1849-12-31",
+    " x",
+    "x ",
+    "a  b",
+    "a\tb",
+    "\u00a0x",
+    "x\u200by",
+    "ก\u0e48\u0e38",
+    "N/A",
+    "None",
+    "group",
+    "Group",
+    "S",
+    "strength",
+    "SO",
+    "๒๕๖๘",
+    "P๑",
+]
+"""Cells on the border of the column-wise path (plain numbers, ISO dates, clean text) and just across it."""
+
+
+@st.composite
+def border_table(draw: st.DrawFn) -> tuple[str, list[str], list[list[str]]]:
+    from planlib.inputs import contract
+
+    name = draw(st.sampled_from(sorted(contract.TABLES)))
+    header = [c.name for c in contract.TABLES[name].columns]
+    plain = st.sampled_from(["", "1", "2568", "2024-10-01", "2024-10", "S1", "group", "x", "12.5"])
+    cell = st.one_of(plain, st.sampled_from(BORDER_CELLS), st.text(alphabet="0123456789.,-+ ๑ตค", max_size=10))
+    rows = draw(st.lists(st.lists(cell, min_size=len(header), max_size=len(header)), min_size=1, max_size=8))
+    return name, header, rows
+
+
+@seed(20261203)
+@settings(max_examples=max(EXAMPLES // 4, 60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(border_table())
+def test_column_wise_loader_equals_the_per_cell_loader(table: tuple[str, list[str], list[list[str]]]) -> None:
+    """Same frames and the same located problems, in the same order, whichever path reads a cell (issue 16.1)."""
+    from planlib.inputs import contract, load, read
+    from planlib.inputs.problems import Problems
+
+    name, header, rows = table
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{name}.csv"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows([header, *rows])
+        results = []
+        try:
+            for fast in (True, False):
+                load.FAST = read.FAST = fast
+                problems = Problems()
+                tables, _, _ = load.read_tables(path.parent, contract.PLAN_TABLES + contract.LENDING_TABLES, problems)
+                results.append((tables, list(problems)))
+        finally:
+            load.FAST = read.FAST = True
+    (fast_tables, fast_problems), (slow_tables, slow_problems) = results
+    assert fast_tables.keys() == slow_tables.keys()
+    for key in fast_tables:
+        pd.testing.assert_frame_equal(fast_tables[key], slow_tables[key], check_exact=True)
+    assert fast_problems == slow_problems
+
+
+@st.composite
+def rectangular_csv(draw: st.DrawFn) -> str:
+    """Lines of one width (so pyarrow splits them), blank and space-only lines among them, any line ends."""
+    width = draw(st.integers(1, 4))
+    cell = st.text(alphabet=["a", "ก", "1", " ", "\t", "\u3000", "\u00a0"], max_size=4)
+    lines = draw(st.lists(st.lists(cell, min_size=width, max_size=width).map(",".join), max_size=8))
+    ends = draw(st.lists(st.sampled_from(["\n", "\r", "\r\n"]), min_size=len(lines), max_size=len(lines)))
+    last = draw(st.booleans())
+    return "".join(line + end for line, end in zip(lines, ends))[: None if last else -1]
+
+
+UNQUOTED = st.one_of(
+    st.text(alphabet=["a", "ก", "1", " ", ",", "\n", "\r", "\t", "\u3000", "\x1c", "๑"], max_size=60),
+    rectangular_csv(),
+)
+
+
+@seed(20261203)
+@settings(max_examples=max(EXAMPLES // 4, 100), deadline=None)
+@given(UNQUOTED)
+def test_fast_csv_split_equals_the_csv_module(text: str) -> None:
+    """Any unquoted text: pyarrow's split gives csv's rows, line numbers, header row and blank-line skipping."""
+    from planlib.inputs import read
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.csv"
+        path.write_bytes(text.encode("utf-8"))
+        results = []
+        try:
+            for fast in (True, False):
+                read.FAST = fast
+                problems: list[object] = []
+                table = read.read_csv_table(path, "t", problems)  # type: ignore[arg-type]
+                results.append((table and (table.header, table.header_row, table.rows), problems))
+        finally:
+            read.FAST = True
+    assert results[0] == results[1]

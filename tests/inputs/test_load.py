@@ -6,12 +6,15 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 
 import planlib
 from planlib import DataError
+from planlib.inputs import contract, load, read
 from planlib.inputs.blank_workbook import write_template
+from planlib.inputs.problems import Problem, Problems
 
 PLAN_CSV = {
     "plan.csv": "key,value\norg_code,demo\norg_name_th,กองทุนทดสอบ\nfiscal_year,๒๕๖๘\n",
@@ -233,3 +236,123 @@ def test_a_plan_table_without_its_key_column_is_one_located_error(tmp_path: Path
         planlib.load_plan(tmp_path)
     found = [(p.file, p.column, p.reason_en) for p in err.value.problems.errors]
     assert found == [("plan.csv", "key", "required column 'key' is missing")]
+
+
+# ---------------------------------------------------------------- column-wise loader = per-cell loader (issue 16.1)
+
+EVERY_TABLE = contract.PLAN_TABLES + contract.LENDING_TABLES
+
+
+def _read_both(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[tuple[dict[str, pd.DataFrame], list[Problem]], tuple[dict[str, pd.DataFrame], list[Problem]]]:
+    """``read_tables`` of ``path`` column-wise (calamine, pyarrow) and per cell (openpyxl, csv): frames, problems."""
+    results = []
+    for fast in (True, False):
+        monkeypatch.setattr(load, "FAST", fast)
+        monkeypatch.setattr(read, "FAST", fast)
+        problems = Problems()
+        tables, _, _ = load.read_tables(path, EVERY_TABLE, problems, synthetic=True)
+        results.append((tables, list(problems)))
+    return results[0], results[1]
+
+
+def assert_same_load(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """The two loaders give the same frames (values, dtypes, row numbers) and the same problems, in order."""
+    (fast, fast_problems), (slow, slow_problems) = _read_both(path, monkeypatch)
+    assert fast.keys() == slow.keys()
+    for name in fast:
+        pd.testing.assert_frame_equal(fast[name], slow[name], check_exact=True, obj=name)
+    assert fast_problems == slow_problems
+    return fast, fast_problems
+
+
+@pytest.mark.parametrize("org", ["hwfund", "ditp", "dsdw", "mol", "tfund"])
+def test_column_wise_and_per_cell_loaders_agree_on_every_shipped_dataset(
+    org: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tables, problems = assert_same_load(data_dir / org, monkeypatch)
+    assert tables and all(len(frame) for frame in tables.values())
+    if org == "hwfund":  # the synthetic loan book is part of it, and its changes are logged the same way
+        assert {"loans", "payments", "lending_annual"} <= tables.keys() and len(tables["payments"]) > 20_000
+        assert any(p.severity == "change" for p in problems)
+
+
+HELD_OUT = {
+    "loans.csv": (
+        "loan_id,borrower_type,contract_date,principal,term_months,annual_rate,members,status,relief_fiscal_year,"
+        "province,work_type,grace_installments,first_due_date,borrower_id,status_date\n"
+        "L1,group,2024-10-01,50000,24,3,5,active,2567,นครปฐม,sewing,0,2024-11-01,B1,\n"
+        "L2,กลุ่ม,1 ต.ค. 2567,\"1,000\",๒๔,3.0,5.5,ปิดบัญชี,๒๕๖๗,นครปฐม ,a  b,-1,2024-02-30,๑๒,2024-1-5\n"
+        "L3,individual,2567-10-01,1.5 ล้านบาท,24.0,101,0,written-off,2025,ก\u0e48\u0e38,\tx,+2,N/A,none,2024-10-01\n"
+        ",person,2024-10-01 ,1e5,1.2.3,+.5,-0,Active,FY2567,\u00a0นนทบุรี,x\u200by,,,-,30/9/2567\n"
+        "L5,group,2024-10-01,0,12,0,1,closed,2400,,x,,,B5,\n"
+        "L6,group,2024-10-01,999999999999999.5,12,-.5,1000000000000000,,2800,,  ,,,B6,\n"
+    ),
+    "payments.csv": (
+        "loan_id,paid_date,amount,principal,interest,source\n"
+        "L1,2024-11-01,100.00,90.00,10.00,synthetic\n"
+        "L1,2024-12-01,๑๐๐,90,(10),synthetic\n"
+        "\n"
+        " , ,,,,\n"
+        "L2,2024-12-01,100,90,10,x\n"
+        "L2,ธ.ค. 67,100 บาท,90,10,\n"
+    ),
+    "lending_annual.csv": (
+        "fiscal_year,actual_count,actual_individuals,actual_groups,target_count,as_of,arrears_count\n"
+        "2567,45 (4 ราย/41 กลุ่ม),,,45,2024-07-31,7\n"
+        "2566,29,3,26,๒๙,31 ก.ค. 2566,4 ราย 29 กลุ่ม\n"
+        "2565,23 (22 กลุ่ม 1 ราย),2,,23,2023-07-31,1,000\n"
+    ),
+    "activities.csv": (
+        "owner_code,activity_no,text_th,start_month,end_month,done_month,progress_pct\n"
+        "P1,1,ประชุม,2024-10,2024-13,ต.ค. 67,50\n"
+        "P1,2,อบรม,2567-10,2024-1,2024-10-15,101\n"
+    ),
+    "tows.csv": "code,type,text_th,factors\nSO1,SO,รุก,S1,O2\nST1,s-t,กัน,S1;O2\nWO1,WO,แก้,S1\n",
+    "budgets.csv": "project_code,fiscal_year,amount,year_era\nP1,2025,100,CE\nP1,2568,100,\nP2,2025,5,พ.ศ.\n",
+}
+
+
+def test_column_wise_and_per_cell_loaders_agree_on_held_out_cells(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hand-made cells on the border of the column-wise path: each read the same way, with the same problem."""
+    folder = _write_csvs(tmp_path / "held_out", HELD_OUT)
+    (folder / "tows.csv").write_text(HELD_OUT["tows.csv"].replace("S1,O2\n", '"S1,O2"\n', 1), encoding="utf-8")
+    tables, problems = assert_same_load(folder, monkeypatch)
+    loans = tables["loans"]
+    assert loans.loc[2, "principal"] == 50000.0 and loans.loc[3, "principal"] == 1000.0
+    assert loans.loc[3, "borrower_type"] == "group" and loans.loc[3, "term_months"] == 24
+    assert str(loans["contract_date"].dtype) == "datetime64[us]" and loans["term_months"].dtype == "Int64"
+    codes = {(p.table, p.row, p.column, p.code) for p in problems}
+    assert ("loans", 4, "annual_rate", "bad_value_above_maximum") in codes
+    assert ("loans", 3, "first_due_date", "bad_value_no_such_date") in codes
+    assert ("loans", 5, "loan_id", "required") in codes
+    assert ("payments", 3, "principal", "normalised") not in codes and len(tables["payments"]) == 4
+    assert tables["lending_annual"]["actual_individuals"].tolist() == [4, 3, 2]
+
+
+def test_column_wise_and_per_cell_loaders_agree_on_a_workbook_of_native_cells(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Native numbers, dates (also BE years typed into a date cell), booleans and times, read by both readers."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "loans"
+    sheet.append(["loan_id", "borrower_type", "contract_date", "principal", "term_months", "annual_rate", "members"])
+    sheet.append(["L1", "group", dt.datetime(2024, 10, 1), 50000, 24, 3.5, 5])
+    sheet.append([7, "group", dt.datetime(2567, 10, 1), 1.5, 24.0, 3, 2.5])
+    sheet.append(["L3", "group", dt.datetime(2024, 10, 1, 13, 30), True, dt.time(5, 0), 1e16, None])
+    sheet.append(["L4", "individual", "2024-10-01", "๑,๐๐๐", "24", "-", 0])
+    payments = book.create_sheet("payments")
+    payments.append(["loan_id", "paid_date", "amount"])
+    for i in range(200):
+        payments.append([f"L{i % 4 + 1}", dt.datetime(2024, 11, 1) + dt.timedelta(days=i), 100.0 + i])
+    path = tmp_path / "native.xlsx"
+    book.save(path)
+    tables, problems = assert_same_load(path, monkeypatch)
+    assert tables["loans"].loc[3, "loan_id"] == "7"
+    assert tables["loans"].loc[3, "contract_date"] == pd.Timestamp("2024-10-01")
+    assert tables["payments"]["amount"].sum() == pytest.approx(sum(100.0 + i for i in range(200)))
+    assert {(p.row, p.column, p.code) for p in problems if p.row == 4} >= {(4, "annual_rate", "bad_value_too_large")}

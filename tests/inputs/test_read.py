@@ -238,3 +238,76 @@ def test_formula_like_csv_cells_stay_text_and_are_neutralised_in_the_board_pack(
     assert all(c.data_type == "s" and str(c.value).startswith("'") for c in cells)
     assert _digest(folder) == before
     assert pd.read_excel(path, sheet_name="lending")["actual_amount"].tolist() == [100.0] * len(rows)
+
+
+# ---------------------------------------------------------------- calamine reads what openpyxl read (issue 16.2)
+
+
+def _both_readers(path: Path, monkeypatch: pytest.MonkeyPatch, wanted: tuple[str, ...] | None = None) -> list:
+    """``read_workbook`` by calamine and by openpyxl: the tables (header, header row, rows, sheet) and problems."""
+    results = []
+    for fast in (True, False):
+        monkeypatch.setattr(read, "FAST", fast)
+        problems: list[Problem] = []
+        tables = read.read_workbook(path, problems, wanted=wanted)
+        shown = {n: (t.header, t.header_row, t.rows, t.sheet, t.name_as_typed) for n, t in tables.items()}
+        results.append((shown, problems))
+    return results
+
+
+def _workbook_from_folder(folder: Path, path: Path, max_rows: int = 3000) -> Path:
+    """Every CSV of ``folder`` and ``synthetic/`` as a sheet (its first ``max_rows``); numbers stored as numbers."""
+    book = openpyxl.Workbook(write_only=True)
+    for csv_path in sorted(folder.glob("*.csv")) + sorted((folder / "synthetic").glob("*.csv")):
+        frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False).head(max_rows)
+        sheet = book.create_sheet(csv_path.stem)
+        sheet.append(list(frame.columns))
+        numbers = frame.apply(lambda c: pd.to_numeric(c.where(c != ""), errors="coerce"))
+        for texts, values in zip(frame.to_numpy().tolist(), numbers.to_numpy().tolist()):
+            sheet.append([None if t == "" else t if pd.isna(v) else float(v) for t, v in zip(texts, values)])
+    book.save(path)
+    return path
+
+
+def test_calamine_reads_the_blank_template_as_openpyxl_did(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from planlib.inputs.blank_workbook import write_template
+
+    path = write_template(tmp_path / "template.xlsx")
+    book = openpyxl.load_workbook(path)
+    book["swot"].append(["S1", "จุดแข็ง", "ข้อความ", None, "๓.๖๒", 0.6, 4])
+    book["loans"].append(["L1", "กลุ่ม", "2024-10-01", 50000, 24, 3])
+    book["budgets"].append(["P1", 2568, "1.5 ล้านบาท"])
+    book.save(path)
+    fast, slow = _both_readers(path, monkeypatch)
+    assert fast == slow
+    assert fast[0]["swot"][2] == [(2, ["S1", "จุดแข็ง", "ข้อความ", None, "๓.๖๒", 0.6, 4, None, None])]
+
+
+def test_calamine_reads_a_workbook_of_shipped_data_as_openpyxl_did(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _workbook_from_folder(Path(__file__).resolve().parents[2] / "data" / "hwfund", tmp_path / "hwfund.xlsx")
+    fast, slow = _both_readers(path, monkeypatch)
+    assert fast == slow
+    assert len(fast[0]["payments"][2]) == 3000 and len(fast[0]) == 24 and not fast[1]
+
+
+def test_formulas_without_values_and_error_cells_are_read_by_openpyxl(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Calamine shows both as empty; the cheap XML pass sends such a sheet planlib reads to openpyxl."""
+    path = _workbook(tmp_path / "book.xlsx", [["fiscal_year", "actual_amount", "note"], [2567, "=1+1", "#N/A"]])
+    book = openpyxl.load_workbook(path)
+    other = book.create_sheet("notes")
+    other.append(["topic", "count"])
+    other.append(["x", "=2*2"])
+    book.save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = read.sheet_parts(archive)
+        assert read.sheet_needs_openpyxl(archive.read(parts["lending_annual"]))
+        assert read.sheet_needs_openpyxl(archive.read(parts["notes"]))
+    fast, slow = _both_readers(path, monkeypatch, wanted=("lending_annual",))
+    assert fast == slow
+    assert fast[0]["lending_annual"][2] == [(2, [2567, None, "#N/A"])]
+    assert [(p.code, p.sheet, p.value) for p in fast[1]] == [("formula", "lending_annual", "=1+1")]
+    assert not read.sheet_needs_openpyxl(b'<c r="B2"><f>1+1</f><v>2</v></c><c r="C2" t="s"><v>0</v></c>')
