@@ -963,11 +963,14 @@ def _kpi_figure(
         if before["green"] + before["amber"] + before["red"]:
             change = Change(before["green"], *_previous_period(previous))
     status = "red" if rag["red"] else "amber" if rag["amber"] else "green"
-    note = (
-        (f"ยังไม่มีผลหรือเป้า {rag['grey']} ตัว", f"{rag['grey']} without a result or target yet")
-        if rag["grey"]
-        else ("", "")
-    )
+    later = int((report.kpis["judged"] == "year end").sum()) if "judged" in report.kpis else 0
+    notes = []
+    if later:
+        notes.append((f"วัดผลสิ้นปี {later} ตัว (แบบระดับ/ผลผลิต)", f"{later} judged at year end (level/milestone)"))
+    if rag["grey"] - later:
+        unknown = rag["grey"] - later
+        notes.append((f"ยังไม่มีผลหรือเป้า {unknown} ตัว", f"{unknown} without a result or target yet"))
+    note = ("; ".join(th for th, _ in notes), "; ".join(en for _, en in notes))
     return figure(
         "kpis",
         KPIS_LABEL,
@@ -1218,7 +1221,7 @@ def _kpi_clause(kpis: KeyFigure | None) -> Pair:
     if kpis.missing:
         return "ยังไม่มีผลตัวชี้วัดที่ประเมินได้", "no KPI can be assessed yet"
     green, assessed, grey = int(kpis.number or 0), int(kpis.of or 0), dict(kpis.parts).get("grey", 0)
-    extra = (f" (ยังไม่มีผล {grey} ตัว)", f" ({grey} not yet assessed)") if grey else ("", "")
+    extra = (f" (ยังไม่ประเมิน {grey} ตัว)", f" ({grey} not yet assessed)") if grey else ("", "")
     return (
         f"ตัวชี้วัด {green} จาก {assessed} ตัวเป็นไปตามเป้าหมาย{extra[0]}",
         f"{green} of {assessed} KPIs on track{extra[1]}",

@@ -533,7 +533,7 @@ def test_progress_lending_figure_comes_from_the_reports_lending_table(plans: dic
             figure("kpis", 2, "ตัว", of=3, parts=(("green", 2), ("amber", 0), ("red", 1), ("grey", 2))),
             figure("activities", 5, "กิจกรรม", of=5, parts=(("done", 5), ("overdue", 0))),
             figure("budget", 10.0, decimals=1, coverage=Coverage(2, 5)),
-            "ตัวชี้วัด 2 จาก 3 ตัวเป็นไปตามเป้าหมาย (ยังไม่มีผล 2 ตัว); กิจกรรมที่ถึงกำหนดเสร็จครบ 5 รายการ; "
+            "ตัวชี้วัด 2 จาก 3 ตัวเป็นไปตามเป้าหมาย (ยังไม่ประเมิน 2 ตัว); กิจกรรมที่ถึงกำหนดเสร็จครบ 5 รายการ; "
             "เบิกจ่าย 10.0 % ของงบประมาณทั้งปี (รายงาน 2 จาก 5 โครงการ)",
         ),
         (
@@ -565,3 +565,15 @@ def test_nothing_forbidden_on_any_page_one(plans: dict[str, planlib.Plan]) -> No
             assert clean(figures, verdict(figures)) == [], org
     change = KeyFigure("x", "x", 1.0, "%", "p", Change(1.004, "q"))
     assert change.change_short("en") == "unchanged"
+
+
+def test_progress_level_kpis_judged_at_year_end_are_said_so(quarterly: dict) -> None:
+    """hwfund Q2: 6 level KPIs below their year-end target are grey "judged at year end", not "no result"."""
+    report, figures = quarterly["hwfund"]
+    kpis = find(figures, "kpis")
+    assert (kpis.value, kpis.of) == (11, 13) and dict(kpis.parts)["grey"] == 6
+    assert kpis.note_en == "6 judged at year end (level/milestone)"
+    assert int((report.kpis["judged"] == "year end").sum()) == 6
+    th, en = kf.progress_verdict(figures)
+    assert th.startswith("ตัวชี้วัด 11 จาก 13 ตัวเป็นไปตามเป้าหมาย (ยังไม่ประเมิน 6 ตัว)")
+    assert en.startswith("11 of 13 KPIs on track (6 not yet assessed)")
