@@ -15,14 +15,25 @@ subset and keeps the text extractable.
 
 from __future__ import annotations
 
+import atexit
 import base64
+import contextlib
 import copy
+import hashlib
 import html
+import io
 import logging
+import os
 import re
+import shutil
+import tempfile
+from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+import fontTools
+from fontTools.ttLib import TTFont
 
 from planlib.fonts import THAI_FONT_FAMILY, thai_font_path
 from planlib.reports import pdf_text
@@ -109,11 +120,6 @@ def _embedded_font_face() -> str:
     )
 
 
-def _file_font_face() -> str:
-    source = f"url('{thai_font_path().as_uri()}')"
-    return f"@font-face {{ font-family: '{THAI_FONT_FAMILY}'; font-weight: 100 900; src: {source}; }}"
-
-
 def page(body: str, *, title: str, subtitle: str = "", embed_font: bool = True) -> str:
     """A complete HTML document around ``body``: title, stylesheet and (optionally) the embedded font."""
     fonts = _embedded_font_face() if embed_font else ""
@@ -133,20 +139,159 @@ def notebook_html(nb: Any, *, title: str, subtitle: str = "") -> str:
     return page(body_html(nb), title=title, subtitle=subtitle, embed_font=True)
 
 
+STATIC_WEIGHTS = (400, 600, 700)
+"""Weights of the Thai font the house style uses (text, ``600`` captions and labels, bold): each is a static
+instance of the variable font made once and kept on disk (:func:`static_thai_font`)."""
+OTHER_WEIGHTS = (100, 200, 300, 500, 800, 900)
+"""The other CSS weights: rare in reports (a notebook's own styling), drawn from the variable font as before."""
+
+
+def font_cache_dir() -> Path:
+    """Where static font instances are kept: ``$XDG_CACHE_HOME/planlib/fonts`` (``~/.cache/planlib/fonts``)."""
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "planlib" / "fonts"
+
+
+@cache
+def _private_font_dir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="planlib-fonts-"))
+
+
+@cache
+def static_thai_font(weight: int) -> Path:
+    """A static instance of the variable Noto Sans Thai at ``weight`` (``wdth`` at its default 100), as a file.
+
+    WeasyPrint turns a variable font into a static one for every weight a PDF uses, in every PDF: about
+    2 s per weight of fontTools' instancer (issue 16). The instance is the same every time, so it is made
+    once per machine, keyed by the font file's sha256 and the fontTools version, written atomically
+    (temporary file, then ``os.replace``) and reused by every worker; where the cache folder cannot be
+    written, once per process in a private temporary folder. Outlines, metrics and glyph ids are the
+    instancer's, exactly what WeasyPrint embedded before (``fontTools.varLib.instancer``, ``static=True``).
+    """
+    source = thai_font_path()
+    data = source.read_bytes()
+    key = f"{hashlib.sha256(data).hexdigest()[:16]}-fonttools{fontTools.version}"
+    name = f"NotoSansThai-{key}-wght{weight}.ttf"
+    for where in (font_cache_dir, _private_font_dir):
+        target = where() / name
+        if target.is_file() and target.stat().st_size > 0:
+            return target
+        temp = target.with_name(f".{name}.{os.getpid()}.tmp")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # heavy (0.7 s to import, part of WeasyPrint's stack): only when an instance is not on disk yet
+            from fontTools.varLib.instancer import instantiateVariableFont
+
+            font = instantiateVariableFont(TTFont(io.BytesIO(data)), {"wght": weight, "wdth": 100}, static=True)
+            font.save(str(temp))
+            os.replace(temp, target)
+            return target
+        except OSError:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            continue
+    raise OSError(f"no folder to keep a static instance of {source.name} in")
+
+
+def pdf_font_faces() -> str:
+    """``@font-face`` rules of the Thai font for PDFs: static instances for :data:`STATIC_WEIGHTS`, the variable
+    font itself for each of :data:`OTHER_WEIGHTS`."""
+    rules = []
+    for weight in sorted(STATIC_WEIGHTS + OTHER_WEIGHTS):
+        path = static_thai_font(weight) if weight in STATIC_WEIGHTS else thai_font_path()
+        src = f"url('{path.as_uri()}')"
+        rules.append(f"@font-face {{ font-family: '{THAI_FONT_FAMILY}'; font-weight: {weight}; src: {src}; }}")
+    return "\n".join(rules)
+
+
+SUBSET_MEMO_SIZE = 64
+"""Font subsets a process keeps (each a few tens of kB): the symbols a template draws from its fallback font (✓,
+→ from DejaVu Sans) are the same in every report, and a rerun of a report uses the same glyphs again."""
+
+
+FONT_SUBSETS: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+"""The subsets kept by :func:`share_font_subsets`: (sha256 of the font, index, glyph ids, hinting, notdef) → bytes."""
+
+
+def share_font_subsets() -> bool:
+    """Let WeasyPrint reuse a font subset it already made in this process, byte for byte; False when not possible.
+
+    WeasyPrint subsets every embedded font in every PDF with fontTools (HarfBuzz's subsetter is not in the pip
+    wheels), and fontTools reads the whole font each time: 0.3–1.5 s for DejaVu Sans, the fallback for a
+    single ✓ or →. A subset depends only on the font's bytes, its index in the file, the glyph ids kept, and
+    the hinting and ``.notdef`` options, so the result is kept under exactly those (sha256 of the bytes) and
+    handed back when the same subset is asked for again. Nothing else of WeasyPrint changes.
+    """
+    from weasyprint.pdf.fonts import Font  # heavy: only when a PDF is written
+
+    original = getattr(Font, "subset", None)
+    if original is None:
+        return False
+    if getattr(original, "planlib_shared", False):
+        return True
+    def subset(self: Any, to_unicode: Any, hinting: Any) -> None:
+        if not to_unicode:
+            return original(self, to_unicode, hinting)
+        memo = FONT_SUBSETS  # looked up at each call: a test may give the module a fresh one
+        digest = hashlib.sha256(self.file_content).digest()
+        key = (digest, self.index, tuple(sorted(to_unicode)), bool(hinting), bool(self.missing))
+        if key in memo:
+            memo.move_to_end(key)
+            self.file_content = memo[key]
+            return None
+        original(self, to_unicode, hinting)
+        memo[key] = self.file_content
+        if len(memo) > SUBSET_MEMO_SIZE:
+            memo.popitem(last=False)
+        return None
+
+    subset.planlib_shared = True  # type: ignore[attr-defined]
+    Font.subset = subset
+    return True
+
+
+def _remove_font_folder(fonts: Any) -> None:
+    """At exit, while ``shutil`` is still there: the font copies of a process-wide ``FontConfiguration``.
+
+    WeasyPrint removes them in ``__del__``, which for an object that lives as long as the process runs
+    during interpreter shutdown, when its ``rmtree`` may already be gone ("Exception ignored in …").
+    """
+    folder = getattr(fonts, "_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        fonts._folder = None
+
+
+@cache
+def _pdf_setup() -> tuple[Any, Any]:
+    """The ``FontConfiguration`` and page stylesheet of this process's PDFs, made once per process (worker).
+
+    WeasyPrint copies every ``@font-face`` file into a Fontconfig configuration; one configuration serves every
+    PDF the process writes, so the copying and Fontconfig's scan happen once, and Pango's font and shaping
+    caches carry over from one report to the next. Each PDF still embeds its own subset of the glyphs it uses.
+    """
+    from weasyprint import CSS  # heavy: only when a PDF is written
+    from weasyprint.text.fonts import FontConfiguration
+
+    share_font_subsets()
+    fonts = FontConfiguration()
+    atexit.register(_remove_font_folder, fonts)
+    css = CSS(string=pdf_font_faces() + "\n@page { size: A4; }", font_config=fonts)
+    return fonts, css
+
+
 def write_pdf(document: str, target: str | Path, *, base_url: str | Path | None = None) -> None:
     """Write ``document`` (HTML text) as an A4 PDF with the Thai font embedded.
 
-    The ``@font-face`` for the pip font and the page rules go in a stylesheet built with the same
-    ``FontConfiguration`` that ``write_pdf`` gets (feasibility.md pitfall 4). The finisher
-    :func:`planlib.reports.pdf_text.finish` makes the Thai text searchable (per-glyph ``ToUnicode``
-    and ``/ActualText`` spans around Thai clusters).
+    The ``@font-face`` rules for the pip font (:func:`pdf_font_faces`) and the page rules go in a stylesheet
+    built with the same ``FontConfiguration`` that ``write_pdf`` gets (feasibility.md pitfall 4); both are
+    made once per process (:func:`_pdf_setup`). The finisher :func:`planlib.reports.pdf_text.finish` makes the
+    Thai text searchable (per-glyph ``ToUnicode`` and ``/ActualText`` spans around Thai clusters).
     """
-    from weasyprint import CSS, HTML  # heavy: only when a PDF is written
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint import HTML  # heavy: only when a PDF is written
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)  # CSS it does not support is harmless noise
-    fonts = FontConfiguration()
-    css = CSS(string=_file_font_face() + "\n@page { size: A4; }", font_config=fonts)
+    fonts, css = _pdf_setup()
     HTML(string=document, base_url=str(base_url) if base_url else None).write_pdf(
         str(target), stylesheets=[css], font_config=fonts, finisher=pdf_text.finish
     )

@@ -44,7 +44,6 @@ from pathlib import Path
 from typing import Any
 
 import docx
-import nbformat
 from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -1100,6 +1099,9 @@ def _source_page(source: str | os.PathLike[str] | Mapping[str, Any], title: str,
         return source
     path = Path(source)
     if path.suffix.lower() == ".ipynb":
+        # heavy: nbformat imports jsonschema and its URI grammar (~1.8 s of CPU); only for a notebook given as a path
+        import nbformat
+
         return notebook_page(nbformat.read(path, as_version=4), title=title or path.stem, subtitle=subtitle)
     return path.read_text(encoding="utf-8")
 

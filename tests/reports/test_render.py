@@ -17,6 +17,7 @@ import pytest
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
+from planlib.fonts import thai_font_path
 from planlib.reports import pdf_text, render
 
 # sara am (also after a tone mark), tone marks over upper and lower vowels, plain consonant clusters
@@ -151,3 +152,98 @@ def test_spans_leave_every_pixel_in_place(tmp_path: Path, monkeypatch: pytest.Mo
         assert spans.size == plain.size
         assert ImageChops.difference(spans.convert("RGB"), plain.convert("RGB")).getbbox() is None
     assert [_span_count(tmp_path / f"{name}.pdf") > 0 for name in ("spans", "plain")] == [True, False]
+
+
+# ---------------------------------------------------------------- the PDF step near its floor (issue 16 item 4)
+
+WEIGHTS_BODY = (
+    "<p>ตัวชี้วัดกำหนดน้ำหนัก ✓ → 12.5 %</p>"
+    "<p style='font-weight:600'>ผลต่ำกว่าเกณฑ์ ✓ →</p>"
+    "<p><b>ผู้รับงานทำกิจกรรม ✓ →</b></p>"
+)
+
+
+def _variable_font_pdf(document: str, target: Path) -> None:
+    """The PDF as written before static instances: the variable font in one ``@font-face`` for all weights."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    source = thai_font_path().as_uri()
+    face = f"@font-face {{ font-family: 'Noto Sans Thai'; font-weight: 100 900; src: url('{source}'); }}"
+    css = CSS(string=face + "\n@page { size: A4; }", font_config=fonts)
+    HTML(string=document).write_pdf(str(target), stylesheets=[css], font_config=fonts, finisher=pdf_text.finish)
+
+
+def _font_files(path: Path) -> dict[str, bytes]:
+    reader = PdfReader(path)
+    files = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            files[str(font["/BaseFont"]).split("+", 1)[1]] = descriptor["/FontFile2"].get_object().get_data()
+    return files
+
+
+def test_static_instances_are_the_variable_font_at_one_weight(tmp_path, monkeypatch) -> None:
+    from fontTools.ttLib import TTFont
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    render.static_thai_font.cache_clear()
+    try:
+        path = render.static_thai_font(600)
+        assert path.parent == tmp_path / "planlib" / "fonts" and path.is_file()
+        assert render.static_thai_font(600) == path
+        made = path.stat().st_mtime_ns
+        render.static_thai_font.cache_clear()
+        assert render.static_thai_font(600) == path and path.stat().st_mtime_ns == made  # reused from disk
+    finally:
+        render.static_thai_font.cache_clear()
+    static, variable = TTFont(str(path)), TTFont(str(thai_font_path()))
+    assert "fvar" not in static and "gvar" not in static and "fvar" in variable
+    assert static.getGlyphOrder() == variable.getGlyphOrder()  # glyph ids, so pdf_text's ToUnicode fix holds
+    assert static["OS/2"].usWeightClass == 600
+    assert static.getBestCmap() == variable.getBestCmap()
+
+
+def test_static_instances_draw_and_extract_what_the_variable_font_did(tmp_path) -> None:
+    """Same Thai text from pdfium and poppler, page for page, and the same glyphs drawn (80 dpi, poppler).
+
+    Not quite pixel for pixel: at weight 600 one stacked mark sits up to a pixel off (anchors in whole units).
+    """
+    document = render.page(_body() + WEIGHTS_BODY, title=TITLE, embed_font=False)
+    _variable_font_pdf(document, tmp_path / "variable.pdf")
+    render.write_pdf(document, tmp_path / "static.pdf")
+    for extract in (_pdfium_text, *([_poppler_text] if shutil.which("pdftotext") else [])):
+        assert extract(tmp_path / "static.pdf") == extract(tmp_path / "variable.pdf")
+    assert sorted(_font_files(tmp_path / "static.pdf")) == sorted(_font_files(tmp_path / "variable.pdf"))
+    thai = {"Noto-Sans-Thai", "Noto-Sans-Thai-Semi-Bold", "Noto-Sans-Thai-Bold"}
+    assert thai <= set(_font_files(tmp_path / "static.pdf"))
+    if shutil.which("pdftoppm"):
+        for name in ("static", "variable"):
+            command = ["pdftoppm", "-r", "80", "-png", "-singlefile", f"{name}.pdf", name]
+            subprocess.run(command, cwd=tmp_path, check=True)
+        with Image.open(tmp_path / "static.png") as static, Image.open(tmp_path / "variable.png") as variable:
+            assert static.size == variable.size
+            difference = ImageChops.difference(static.convert("L"), variable.convert("L"))
+            # the instancer rounds mark anchors to whole font units where the variable font kept fractions:
+            # the mark of ต่ำ at 600 moves by under a pixel, nothing else changes
+            box = difference.getbbox()
+            assert box is None or (box[2] - box[0]) * (box[3] - box[1]) <= 100, box
+
+
+def test_a_subset_made_once_is_shared_by_the_next_pdf(tmp_path, monkeypatch) -> None:
+    from fontTools import subset
+
+    calls = []
+    original = subset.Subsetter.subset
+    monkeypatch.setattr(subset.Subsetter, "subset", lambda self, font: calls.append(1) or original(self, font))
+    monkeypatch.setattr(render, "FONT_SUBSETS", type(render.FONT_SUBSETS)())  # empty, this test's own
+    document = render.page(_body() + WEIGHTS_BODY, title=TITLE, embed_font=False)
+    render.write_pdf(document, tmp_path / "first.pdf")
+    made = len(calls)
+    render.write_pdf(document, tmp_path / "second.pdf")
+    assert made >= 4 and len(calls) == made  # Thai 400/600/700 and DejaVu Sans for ✓ →: none made again
+    assert _font_files(tmp_path / "second.pdf") == _font_files(tmp_path / "first.pdf")
+    assert _pdfium_text(tmp_path / "second.pdf") == _pdfium_text(tmp_path / "first.pdf")
