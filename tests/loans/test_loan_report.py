@@ -71,6 +71,9 @@ def test_runs_for_hwfund_with_synthetic_book(tmp_path):
     assert -1 not in places and places == sorted(places), dict(zip(order, places))
     assert page.find("2548 (พิมพ์ / printed 2558)*") > page.find("Roll rates")  # the history no longer opens it
     assert 'class="appendix"' in text
+    quality = page[page.find("Appendix: data quality"):]
+    assert "lending_annual.csv" in quality and "printed_totals" not in quality  # only the tables this report reads
+    assert set(loan_report.TABLES_READ) >= {"lending_annual", "loans", "payments"}
     assert "No description has been provided" not in text and "แผนภูมิแท่งยอดคงเหลือ" in text  # meaningful alt text
 
 
