@@ -46,12 +46,14 @@ STYLE = (
     "<style>"
     ".status-ok{color:#1e7b34;font-weight:600}"
     ".status-failed,.status-timeout,.status-crashed,.status-refused,.status-interrupted{color:#c0392b;font-weight:600}"
-    "td.files a{white-space:nowrap}"
+    "td.files{overflow-wrap:anywhere}"
+    "table.index{table-layout:fixed}table.index th:nth-child(1){width:36%}table.index th:nth-child(2){width:14%}"
+    "table.index th:nth-child(3){width:30%}table.index th:nth-child(4){width:20%}"
     "</style>"
 )
 
 TABLE_HEAD = (
-    "<table class='planlib'><thead><tr><th>รายงาน / report</th><th>สถานะ / status</th>"
+    "<table class='planlib index'><thead><tr><th>รายงาน / report</th><th>สถานะ / status</th>"
     "<th>ไฟล์ / files</th><th>เสร็จเมื่อ (เวลาประเทศไทย) / finished (Thai time)</th></tr></thead><tbody>"
 )
 
