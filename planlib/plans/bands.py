@@ -63,16 +63,24 @@ def band_of(values: pd.Series, bands: pd.DataFrame) -> pd.DataFrame:
     if bands.empty:
         return pd.DataFrame({"band": label, "band_order": order})
     ordered = bands.sort_values("min")
-    mins = ordered["min"].to_numpy(float)
-    v = values.to_numpy(float)
-    idx = np.searchsorted(mins, v + 1e-9, side="right") - 1
-    ok = (idx >= 0) & ~np.isnan(v)
-    top = ok & (idx == len(mins) - 1)
-    ok &= ~(top & (v > ordered["max"].to_numpy(float)[-1] + 1e-9))
+    idx, ok = band_positions(values.to_numpy(float), ordered["min"].to_numpy(float), ordered["max"].to_numpy(float))
     labels, orders = ordered["label"].to_numpy(object), ordered["order"].to_numpy(float)
     label[ok] = labels[idx[ok]]
     order[ok] = orders[idx[ok]]
     return pd.DataFrame({"band": label, "band_order": order})
+
+
+def band_positions(values: np.ndarray, mins: np.ndarray, maxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rule of :func:`band_of` on arrays: (position of each value's band among bands sorted by min, in a band?).
+
+    band = the one with the largest min ≤ value (1e-9 tolerance); above the top band's max or below the lowest
+    min: no band. A what-if session calls it with the bands sorted once.
+    """
+    idx = np.searchsorted(mins, values + 1e-9, side="right") - 1
+    ok = (idx >= 0) & ~np.isnan(values)
+    top = ok & (idx == len(mins) - 1)
+    ok &= ~(top & (values > maxes[-1] + 1e-9))
+    return idx, ok
 
 
 def natural_key(code: str) -> tuple[object, ...]:

@@ -494,15 +494,19 @@ def acceptability_of(
         first_weights = first_weights[inverse]
     prob_rank = counts.reshape(n, n) / max(n_samples, 1)
     k = max(1, min(int(top_k), n))
-    codes = [prob.codes[i] for i in code_order]
-    table = pd.DataFrame(prob_rank, index=pd.Index(codes, name="project_code"), columns=list(range(1, n + 1)))
-    table["top_k"] = prob_rank[:, :k].sum(axis=1)
-    table["expected_rank"] = prob_rank @ np.arange(1, n + 1)
     wins = prob_rank[:, 0] * n_samples
     with np.errstate(invalid="ignore", divide="ignore"):
-        central = pd.DataFrame(first_weights / wins[:, None], index=table.index, columns=prob.criteria)
-    ranked = [prob.codes[i] for i in prob.order]
-    return Acceptability(table.loc[ranked], central.loc[ranked], n_samples, method, seed, k)
+        central = first_weights / wins[:, None]
+    # rows in the current ranking order: the position in code order of each project of prob.order
+    in_code_order = np.empty(n, dtype=np.intp)
+    in_code_order[code_order] = np.arange(n)
+    rows = in_code_order[prob.order]
+    ranked = pd.Index([prob.codes[i] for i in prob.order], name="project_code")
+    top, expected = prob_rank[:, :k].sum(axis=1), prob_rank @ np.arange(1, n + 1)
+    values = np.column_stack([prob_rank, top, expected])[rows]
+    table = pd.DataFrame(values, index=ranked, columns=[*range(1, n + 1), "top_k", "expected_rank"])
+    weights = pd.DataFrame(central[rows], index=ranked, columns=prob.criteria)
+    return Acceptability(table, weights, n_samples, method, seed, k)
 
 
 def rank_acceptability(

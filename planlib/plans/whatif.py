@@ -23,7 +23,7 @@ from planlib import charts
 from planlib.display import note, show_figure, show_table
 from planlib.inputs.problems import DataError, Problem, Problems
 from planlib.plans import kpi, priority, sensitivity
-from planlib.plans.bands import band_of, natural_key
+from planlib.plans.bands import band_positions, natural_key
 from planlib.plans.priority import Scoring
 
 ScoreEdits = Mapping[str, Mapping[str, float]]
@@ -331,7 +331,11 @@ class Session:
         self._base_total = base["total"].to_numpy(float)
         self._base_band = base["band"].to_numpy(object)
         same = compare(self.baseline, self.baseline)  # the dtypes compare() gives its flag and status columns
-        self._changed_dtype, self._status_dtype = same["band_changed"].dtype, same["status"].dtype
+        self._changed_dtype, self._kept = same["band_changed"].dtype, same["status"].array
+        sorted_bands = scoring.bands.sort_values("min")  # as band_of reads them
+        self._band_mins, self._band_maxes = (sorted_bands[c].to_numpy(float) for c in ("min", "max"))
+        self._band_labels = sorted_bands["label"].to_numpy(object)
+        self._band_orders = sorted_bands["order"].to_numpy(float)
         self._static = self._static_columns()
         self._draws: dict[tuple[float, ...] | None, np.ndarray] = {}
         self._results: dict[tuple[float, ...], Recomputed] = {}
@@ -345,10 +349,21 @@ class Session:
         return columns
 
     def weight_vector(self, weights: Mapping[str, float] | None = None) -> pd.Series:
-        """The base weights with ``weights`` replacing some (checked as :func:`priority.weight_vector`)."""
-        merged = {str(k): float(v) for k, v in self.base_weights.items()}
-        merged.update(weights or {})
-        return priority.weight_vector(self.scoring, merged)
+        """The base weights with ``weights`` replacing some, checked as :func:`priority.weight_vector` (which
+        raises the located errors: unknown criterion, negative or non-finite weight, all zero)."""
+        merged = dict(zip(self.criteria, self.base_weights.to_numpy(float)))
+        try:
+            for key, value in (weights or {}).items():
+                number = float(value)
+                if str(key) not in merged or not math.isfinite(number) or number < 0:
+                    raise ValueError(key)
+                merged[str(key)] = number
+        except (TypeError, ValueError):
+            return priority.weight_vector(self.scoring, {**merged, **(weights or {})})
+        values = np.fromiter(merged.values(), float, len(merged))
+        if not (values > 0).any():
+            return priority.weight_vector(self.scoring, merged)
+        return pd.Series(values, index=self.base_weights.index, name=self.base_weights.name)
 
     def draws(self, shares: np.ndarray) -> np.ndarray:
         """The acceptability's weight draws for these shares: drawn once per session, or per shares for ``around``."""
@@ -422,8 +437,11 @@ class Session:
             plan_scale = total.copy()
         else:
             plan_scale = low0 + (total - low1) * (high0 - low0) / (high1 - low1)
-        bands = band_of(pd.Series(plan_scale, index=pd.Index(self.codes)), self.scoring.bands)
-        band = bands["band"].to_numpy(object)
+        band = np.full(len(total), pd.NA, dtype=object)
+        band_order = np.full(len(total), np.nan)
+        if len(self._band_mins):
+            idx, ok = band_positions(plan_scale, self._band_mins, self._band_maxes)
+            band[ok], band_order[ok] = self._band_labels[idx[ok]], self._band_orders[idx[ok]]
         groups: dict[float, list[str]] = {}
         for code, value in zip(self.codes, rounded):
             groups.setdefault(float(value), []).append(code)
@@ -438,7 +456,7 @@ class Session:
         columns["total_shown"] = total[order]
         columns["total_plan_scale"] = plan_scale[order]
         columns["band"] = pd.Series(band[order], dtype=object)
-        columns["band_order"] = bands["band_order"].to_numpy(float)[order]
+        columns["band_order"] = band_order[order]
         columns["rank"] = pd.array(ranks[order], dtype="Int64")
         columns["tied_with"] = np.array(tied_with, dtype=object)[order]
         columns["still_tied"] = still[order]
@@ -468,7 +486,7 @@ class Session:
             "total_plan_scale_after": plan_scale[order],
             "band_after": pd.Series(after[order], dtype=object),
             "band_changed": pd.array(changed[order], dtype=self._changed_dtype),
-            "status": pd.array(np.full(len(order), "kept", dtype=object), dtype=self._status_dtype),
+            "status": self._kept,
         })
 
 
