@@ -315,7 +315,8 @@ def scorecard_to_date_table(to_date: pd.DataFrame) -> pd.DataFrame:
         "ตัวชี้วัด / KPI": to_date["kpi_code"],
         "ผลสะสม / result to date": to_date["value"],
         "ระดับที่ได้ถึงตอนนี้ / level so far": [
-            "ต่ำกว่าระดับต่ำสุด / below lowest" if b else lv for b, lv in zip(to_date["below_lowest"], to_date["level"])
+            "ต่ำกว่าระดับต่ำสุด / below lowest" if b else "–" if pd.isna(lv) else f"{lv:g}"  # a level, not 50.00
+            for b, lv in zip(to_date["below_lowest"], to_date["level"])
         ],
         "เป้าถึงไตรมาสนี้ / target to date": to_date["target_to_date"],
         "สถานะเทียบเป้าถึงไตรมาสนี้ / on track to date": [

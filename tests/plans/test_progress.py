@@ -318,6 +318,7 @@ def test_dsdw_k3_k5_scorecard_and_quarterly_report_agree(plans: dict[str, planli
     assert progress.projected_total(to_date.reset_index()) == 66.25
     shown = progress.scorecard_to_date_table(to_date.reset_index()).set_index("ตัวชี้วัด / KPI")
     assert shown.loc["K3", "ระดับที่ได้ถึงตอนนี้ / level so far"] == "ต่ำกว่าระดับต่ำสุด / below lowest"
+    assert shown.loc["K1", "ระดับที่ได้ถึงตอนนี้ / level so far"] == "50"  # a level prints as a whole number
     assert shown.loc["K3", "สถานะเทียบเป้าถึงไตรมาสนี้ / on track to date"] == "เขียว (ตามเป้า) / green"
 
 
