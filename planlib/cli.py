@@ -84,9 +84,10 @@ CLI_MESSAGES: dict[str, Message] = {
 
 
 def cli_text(code: str, /, **values: object) -> str:
-    """``"English / ไทย"`` of a message in :data:`CLI_MESSAGES`."""
+    """``"English / ไทย"`` of a message in :data:`CLI_MESSAGES`; a message of several lines: English, then Thai."""
     message = CLI_MESSAGES[code]
-    return f"{message.en.format(**values)} / {message.th.format(**values)}"
+    en, th = message.en.format(**values), message.th.format(**values)
+    return f"{en}\n{th}" if "\n" in en else f"{en} / {th}"
 
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "change": 2}
