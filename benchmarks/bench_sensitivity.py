@@ -4,8 +4,8 @@ Problem: 500 projects × 10 criteria (random integer scores 1–5, random weight
 samples (flat Dirichlet), ordered top-10 for the intervals. Everything is timed in this one run
 and printed as ratios.
 
-* Monte-Carlo: :func:`planlib.plans.sensitivity.rank_acceptability` (batched W Aᵀ, one argsort per
-  batch, one bincount) against a per-sample loop (totals = A @ w, pandas ``rank(method="min")``,
+* Monte-Carlo: :func:`planlib.plans.sensitivity.rank_acceptability` (blocked W Aᵀ, one sort of packed keys per
+  block, one bincount) against a per-sample loop (totals = A @ w, pandas ``rank(method="min")``,
   counts added per sample). The loop runs on the first ``LOOP_SAMPLES`` draws only and its time
   is scaled to 10,000 (it is linear in the number of samples); the two are checked to agree on
   those draws.
