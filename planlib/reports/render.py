@@ -165,8 +165,11 @@ def static_thai_font(weight: int) -> Path:
     2 s per weight of fontTools' instancer (issue 16). The instance is the same every time, so it is made
     once per machine, keyed by the font file's sha256 and the fontTools version, written atomically
     (temporary file, then ``os.replace``) and reused by every worker; where the cache folder cannot be
-    written, once per process in a private temporary folder. Outlines, metrics and glyph ids are the
-    instancer's, exactly what WeasyPrint embedded before (``fontTools.varLib.instancer``, ``static=True``).
+    written, once per process in a private temporary folder. Outlines and glyph ids are the instancer's,
+    what WeasyPrint embedded before (``fontTools.varLib.instancer``, ``static=True``); HarfBuzz now shapes
+    with the instance's whole-unit anchors instead of the variable font's fractional ones, so a stacked
+    mark at weight 600 may sit a fraction of a point off. The text of every shipped report's PDF, as pdfium
+    and poppler extract it, is the same page for page (tests/reports/test_render.py checks a sample).
     """
     source = thai_font_path()
     data = source.read_bytes()
@@ -229,6 +232,7 @@ def share_font_subsets() -> bool:
         return False
     if getattr(original, "planlib_shared", False):
         return True
+
     def subset(self: Any, to_unicode: Any, hinting: Any) -> None:
         if not to_unicode:
             return original(self, to_unicode, hinting)
