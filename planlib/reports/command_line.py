@@ -230,6 +230,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         from_file = load_param_file(args.params) if args.params else []
     except ValueError as exc:
         return usage_error(str(exc))
+    period_errors = tpl.period_option_errors(args.fy, args.quarter)
+    if period_errors:
+        return usage_error("\n".join(period_errors))
     for key, value in (("fy", args.fy), ("quarter", args.quarter)):
         if value is not None:
             extra[key] = value

@@ -519,6 +519,29 @@ PATTERN_WORDS = {rf"^{ORG_PATTERN}$": "param_org_code", r"^[A-Za-z0-9_.-]{1,32}$
 """A pattern a parameter must match → the message that says it in words (an analyst never sees a regex)."""
 
 
+def _number(value: object) -> str:
+    """A bound as an analyst writes it: ``0`` not ``0.0``."""
+    return f"{value:g}" if isinstance(value, int | float) else str(value)
+
+
+def period_option_errors(fy: object, quarter: object) -> list[str]:
+    """``--fy``/``--quarter`` checked once for the whole command (the same words a template would use), so a bad
+    value is one message, not one per template: ``["parameter 'fy' = '2025': 2025 looks like a CE year: …"]``."""
+    messages = []
+    for name, value, check in (("fy", fy, thai.check_fiscal_year), ("quarter", quarter, thai.check_quarter)):
+        if value is None:
+            continue
+        try:
+            check(value)
+        except thai.ThaiValueError as exc:
+            en, th = _reason({"type": "value_error", "ctx": {"error": exc}})
+            shown = repr(value)[:80]
+            messages.append(
+                " / ".join(parameter_text("param_refused", name=name, shown=shown, reason=en, reason_th=th))
+            )
+    return messages
+
+
 def _reason(err: Mapping[str, Any]) -> tuple[str, str]:
     """Why a value was refused, (English, Thai), in words: the accepted values, range or form."""
     kind, ctx = str(err.get("type", "")), err.get("ctx") or {}
@@ -533,9 +556,9 @@ def _reason(err: Mapping[str, Any]) -> tuple[str, str]:
     if kind == "string_pattern_mismatch":
         return parameter_text(PATTERN_WORDS.get(str(ctx.get("pattern")), "param_org_code"))
     if kind in ("greater_than_equal", "greater_than"):
-        return parameter_text("param_at_least", low=ctx.get("ge", ctx.get("gt")))
+        return parameter_text("param_at_least", low=_number(ctx.get("ge", ctx.get("gt"))))
     if kind in ("less_than_equal", "less_than"):
-        return parameter_text("param_at_most", high=ctx.get("le", ctx.get("lt")))
+        return parameter_text("param_at_most", high=_number(ctx.get("le", ctx.get("lt"))))
     if kind in ("string_too_long",):
         return parameter_text("param_too_long", high=ctx.get("max_length"))
     if kind in ("int_parsing", "int_from_float", "int_type"):

@@ -170,3 +170,24 @@ def test_report_help_explains_the_periods(capsys) -> None:
     text = capsys.readouterr().out
     assert "planlib report --org ditp --fy 2569" in text and "periods:" in text
     assert "describe the plan as loaded" in text and "Buddhist Era" in text
+
+
+def test_a_bad_quarter_is_one_message_not_one_per_template(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(pool, "Worker", lambda *a, **k: pytest.fail("a worker was started"))
+    argv = [
+        "report",
+        "--org",
+        "hwfund",
+        "--quarter",
+        "5",
+        "--data-dir",
+        str(tpl.DEFAULT_DATA_DIR),
+        "--out",
+        str(tmp_path),
+    ]
+    assert cli.main(argv) == command_line.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.count("quarter must be 1–4, got 5") == 1 and "ไตรมาสต้องเป็น 1–4" in err
+    assert tpl.period_option_errors("๒๕๖๘", "๒") == [] and tpl.period_option_errors(None, None) == []
+    (ce,) = tpl.period_option_errors(2024, None)
+    assert "did you mean 2567?" in ce
