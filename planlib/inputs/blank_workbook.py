@@ -5,7 +5,8 @@ required, allowed values, range) and :mod:`planlib.inputs.thai` (the BE year ran
 drift from what the loader accepts:
 
 * **Headers** (row 1, frozen) hold the column name the loader reads (``quadrant``); a cell number
-  format shows it with its Thai label, ``ด้าน SWOT (quadrant)``. Required columns are bold on a
+  format shows it with its Thai label, ``ด้าน SWOT (quadrant)`` (the contract's ``label_th``; the
+  loader also reads a header typed as the Thai label or as ``ด้าน SWOT (quadrant)``). Required columns are bold on a
   yellow fill.
 * **Dropdowns**: every column with ``choices`` has a list validation offering each stored value and
   every spelling the loader accepts for it (``S``, ``strength``, ``จุดแข็ง`` …). The lists stand on
@@ -52,144 +53,6 @@ MONTH_FORMAT = "[$-107041E]mmm yy"
 """A typed month (2024-10) shows as ``ต.ค. 67``."""
 REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
 TAB_COLOURS = {"plan": "4472C4", "lending": "70AD47", "shared": "A5A5A5"}
-
-LABELS_TH: dict[str, str] = {
-    "key": "รายการ",
-    "value": "ค่า",
-    "source": "แหล่งที่มา",
-    "note": "หมายเหตุ",
-    "code": "รหัส",
-    "quadrant": "ด้าน SWOT",
-    "text_th": "ข้อความภาษาไทย",
-    "text_en": "ข้อความภาษาอังกฤษ",
-    "score": "คะแนน",
-    "weight": "น้ำหนัก",
-    "rating": "ค่าคะแนนประเมิน",
-    "type": "ประเภทกลยุทธ์",
-    "factors": "ปัจจัย SWOT ที่จับคู่",
-    "tactic_code": "รหัสกลยุทธ์ย่อย",
-    "project_codes": "รหัสโครงการ",
-    "level": "ระดับ",
-    "name_th": "ชื่อภาษาไทย",
-    "name_en": "ชื่อภาษาอังกฤษ",
-    "parent_code": "รหัสระดับบน",
-    "strategy_code": "รหัสกลยุทธ์",
-    "kind": "ประเภท",
-    "owner": "ผู้รับผิดชอบ",
-    "start_month": "เดือนเริ่ม",
-    "end_month": "เดือนสิ้นสุด",
-    "importance": "ความสำคัญ",
-    "printed_rank": "ลำดับที่พิมพ์",
-    "printed_band": "กลุ่มที่พิมพ์",
-    "printed_bc_ratio": "อัตราส่วนผลประโยชน์ต่อต้นทุนที่พิมพ์",
-    "project_code": "รหัสโครงการ",
-    "fiscal_year": "ปีงบประมาณ",
-    "amount": "จำนวนเงิน",
-    "year_era": "ระบบปี",
-    "direction": "ทิศทาง",
-    "scale_min": "คะแนนต่ำสุด",
-    "scale_max": "คะแนนสูงสุด",
-    "printed_total": "คะแนนรวมที่พิมพ์",
-    "min": "ค่าต่ำสุด",
-    "max": "ค่าสูงสุด",
-    "label": "ชื่อระดับ",
-    "order": "ลำดับ",
-    "scheme": "ฐานการจัดกลุ่ม",
-    "unit": "หน่วยนับ",
-    "group": "กลุ่มตัวชี้วัด",
-    "baseline": "ค่าฐาน",
-    "formula": "สูตรคำนวณ",
-    "group_weight": "น้ำหนักของกลุ่ม",
-    "denominator": "ตัวหาร",
-    "denominator_unit": "หน่วยของตัวหาร",
-    "kpi_code": "รหัสตัวชี้วัด",
-    "threshold": "เกณฑ์",
-    "target": "ค่าเป้าหมาย",
-    "quarter": "ไตรมาส",
-    "owner_code": "รหัสเจ้าของกิจกรรม",
-    "activity_no": "ลำดับกิจกรรม",
-    "done_month": "เดือนที่เสร็จ",
-    "progress_pct": "ร้อยละความก้าวหน้า",
-    "months": "เดือนตามแผน",
-    "as_of": "ข้อมูล ณ",
-    "side": "ประโยชน์หรือต้นทุน",
-    "item_code": "รหัสรายการ",
-    "fiscal_year_printed": "ปีงบประมาณตามที่พิมพ์",
-    "capital": "เงินทุน",
-    "target_count": "เป้าหมายจำนวนราย",
-    "target_amount": "เป้าหมายวงเงิน",
-    "actual_count": "ผลจำนวนราย",
-    "actual_individuals": "ผลรายบุคคล",
-    "actual_groups": "ผลรายกลุ่ม",
-    "actual_amount": "ผลวงเงิน",
-    "disbursement_pct_printed": "ร้อยละการเบิกจ่ายที่พิมพ์",
-    "litigation_count": "จำนวนรายดำเนินคดี",
-    "litigation_amount": "วงเงินดำเนินคดี",
-    "arrears_count": "จำนวนรายค้างชำระ",
-    "arrears_individuals": "ค้างชำระรายบุคคล",
-    "arrears_groups": "ค้างชำระรายกลุ่ม",
-    "arrears_amount": "เงินค้างชำระ",
-    "outstanding_count": "จำนวนลูกหนี้คงค้าง",
-    "outstanding_amount": "ลูกหนี้คงค้าง",
-    "litigation_as_of": "ข้อมูลดำเนินคดี ณ วันที่",
-    "arrears_as_of": "ข้อมูลค้างชำระ ณ วันที่",
-    "borrower_type": "ประเภทผู้กู้",
-    "min_amount": "วงเงินต่ำสุด",
-    "max_amount": "วงเงินสูงสุด",
-    "term_months": "จำนวนเดือนที่กู้",
-    "annual_rate": "อัตราดอกเบี้ยต่อปี",
-    "default_rate": "อัตราดอกเบี้ยผิดนัด",
-    "grace_installments": "งวดปลอดชำระ",
-    "installments": "จำนวนงวด",
-    "extra_installments_if_on_time": "งวดเพิ่มเมื่อชำระตรง",
-    "apply_from": "เริ่มยื่นได้",
-    "apply_to": "ยื่นได้ถึง",
-    "loan_id": "เลขที่สัญญา",
-    "contract_date": "วันที่ทำสัญญา",
-    "principal": "เงินต้น",
-    "borrower_id": "รหัสผู้กู้",
-    "members": "จำนวนสมาชิก",
-    "work_type": "ประเภทงาน",
-    "province": "จังหวัด",
-    "first_due_date": "วันครบกำหนดงวดแรก",
-    "relief_fiscal_year": "ปีงบประมาณของมาตรการลดดอกเบี้ย",
-    "status": "สถานะสัญญา",
-    "status_date": "วันที่ของสถานะ",
-    "paid_date": "วันที่ชำระ",
-    "interest": "ดอกเบี้ย",
-    "event_date": "วันที่ของเหตุการณ์",
-    "event": "เหตุการณ์",
-    "capital_after": "ทุนหลังเหตุการณ์",
-    "work_type_th": "ประเภทงานภาษาไทย",
-    "individuals": "รายบุคคล",
-    "groups": "รายกลุ่ม",
-    "group_members": "สมาชิกกลุ่ม",
-    "period": "ช่วงเวลา",
-    "dimension": "มิติ",
-    "category": "หมวด",
-    "category_th": "หมวดภาษาไทย",
-    "table": "ตาราง",
-    "column": "คอลัมน์",
-    "filter": "เงื่อนไข",
-    "aggregate": "วิธีรวม",
-    "printed": "ค่าที่พิมพ์",
-}
-"""Thai header label of each contract column name (the English label is the column name itself)."""
-
-LABELS_TH_IN_TABLE: dict[tuple[str, str], str] = {
-    ("kpi_actuals", "value"): "ผลการดำเนินงาน",
-    ("kpi_history", "value"): "ผลที่ประกาศ",
-    ("kpi_history", "kind"): "ชนิดข้อมูล",
-    ("strategies", "level"): "ระดับในแผน",
-    ("bands", "label"): "ชื่อกลุ่ม",
-    ("criteria", "direction"): "ทิศทางของเกณฑ์",
-    ("kpis", "direction"): "ทิศทางที่ดี",
-    ("lending_annual", "as_of"): "ข้อมูล ณ วันที่",
-    ("payments", "amount"): "จำนวนเงินที่ชำระ",
-    ("payments", "principal"): "ชำระเงินต้น",
-    ("payments", "interest"): "ชำระดอกเบี้ย",
-}
-"""Labels of a column whose meaning in one table differs from :data:`LABELS_TH`."""
 
 KINDS_TH: dict[str, str] = {
     "text": "ข้อความ",
@@ -244,8 +107,8 @@ EXAMPLES: dict[str, str] = {
 
 
 def thai_label(table: str, column: str) -> str:
-    """The Thai label of ``table.column``: the table's own label, else the column name's."""
-    return LABELS_TH_IN_TABLE.get((table, column)) or LABELS_TH.get(column, "")
+    """The Thai label of ``table.column`` (:attr:`planlib.inputs.contract.Column.label_th`)."""
+    return contract.thai_label(table, column)
 
 
 def header_label(table: str, column: str) -> str:

@@ -9,9 +9,10 @@ tables documented in ``data/README.md``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -105,6 +106,8 @@ class Column:
     high: float | None = None
     parts: tuple[str, str] | None = None
     doc: str = ""
+    label_th: str = ""
+    """The Thai header label (``ด้าน SWOT``); set from :data:`LABELS_TH_IN_TABLE` / :data:`LABELS_TH` when declared."""
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,151 @@ BAND_SCHEMES = _choices({"total": (), "bc_ratio": ("bc", "value_for_money")})
 DIMENSIONS = _choices({"size_band": ("size", "ขนาดวงเงิน"), "work_type": ("ประเภทงาน",), "province": ("จังหวัด",)})
 AGGREGATES = _choices({"sum": ("รวม",), "count": ("นับ",), "mean": ("average", "เฉลี่ย")})
 
+LABELS_TH: dict[str, str] = {
+    "key": "รายการ",
+    "value": "ค่า",
+    "source": "แหล่งที่มา",
+    "note": "หมายเหตุ",
+    "code": "รหัส",
+    "quadrant": "ด้าน SWOT",
+    "text_th": "ข้อความภาษาไทย",
+    "text_en": "ข้อความภาษาอังกฤษ",
+    "score": "คะแนน",
+    "weight": "น้ำหนัก",
+    "rating": "ค่าคะแนนประเมิน",
+    "type": "ประเภทกลยุทธ์",
+    "factors": "ปัจจัย SWOT ที่จับคู่",
+    "tactic_code": "รหัสกลยุทธ์ย่อย",
+    "project_codes": "รหัสโครงการ",
+    "level": "ระดับ",
+    "name_th": "ชื่อภาษาไทย",
+    "name_en": "ชื่อภาษาอังกฤษ",
+    "parent_code": "รหัสระดับบน",
+    "strategy_code": "รหัสกลยุทธ์",
+    "kind": "ประเภท",
+    "owner": "ผู้รับผิดชอบ",
+    "start_month": "เดือนเริ่ม",
+    "end_month": "เดือนสิ้นสุด",
+    "importance": "ความสำคัญ",
+    "printed_rank": "ลำดับที่พิมพ์",
+    "printed_band": "กลุ่มที่พิมพ์",
+    "printed_bc_ratio": "อัตราส่วนผลประโยชน์ต่อต้นทุนที่พิมพ์",
+    "project_code": "รหัสโครงการ",
+    "fiscal_year": "ปีงบประมาณ",
+    "amount": "จำนวนเงิน",
+    "year_era": "ระบบปี",
+    "direction": "ทิศทาง",
+    "scale_min": "คะแนนต่ำสุด",
+    "scale_max": "คะแนนสูงสุด",
+    "printed_total": "คะแนนรวมที่พิมพ์",
+    "min": "ค่าต่ำสุด",
+    "max": "ค่าสูงสุด",
+    "label": "ชื่อระดับ",
+    "order": "ลำดับ",
+    "scheme": "ฐานการจัดกลุ่ม",
+    "unit": "หน่วยนับ",
+    "group": "กลุ่มตัวชี้วัด",
+    "baseline": "ค่าฐาน",
+    "formula": "สูตรคำนวณ",
+    "group_weight": "น้ำหนักของกลุ่ม",
+    "denominator": "ตัวหาร",
+    "denominator_unit": "หน่วยของตัวหาร",
+    "kpi_code": "รหัสตัวชี้วัด",
+    "threshold": "เกณฑ์",
+    "target": "ค่าเป้าหมาย",
+    "quarter": "ไตรมาส",
+    "owner_code": "รหัสเจ้าของกิจกรรม",
+    "activity_no": "ลำดับกิจกรรม",
+    "done_month": "เดือนที่เสร็จ",
+    "progress_pct": "ร้อยละความก้าวหน้า",
+    "months": "เดือนตามแผน",
+    "as_of": "ข้อมูล ณ",
+    "side": "ประโยชน์หรือต้นทุน",
+    "item_code": "รหัสรายการ",
+    "fiscal_year_printed": "ปีงบประมาณตามที่พิมพ์",
+    "capital": "เงินทุน",
+    "target_count": "เป้าหมายจำนวนราย",
+    "target_amount": "เป้าหมายวงเงิน",
+    "actual_count": "ผลจำนวนราย",
+    "actual_individuals": "ผลรายบุคคล",
+    "actual_groups": "ผลรายกลุ่ม",
+    "actual_amount": "ผลวงเงิน",
+    "disbursement_pct_printed": "ร้อยละการเบิกจ่ายที่พิมพ์",
+    "litigation_count": "จำนวนรายดำเนินคดี",
+    "litigation_amount": "วงเงินดำเนินคดี",
+    "arrears_count": "จำนวนรายค้างชำระ",
+    "arrears_individuals": "ค้างชำระรายบุคคล",
+    "arrears_groups": "ค้างชำระรายกลุ่ม",
+    "arrears_amount": "เงินค้างชำระ",
+    "outstanding_count": "จำนวนลูกหนี้คงค้าง",
+    "outstanding_amount": "ลูกหนี้คงค้าง",
+    "litigation_as_of": "ข้อมูลดำเนินคดี ณ วันที่",
+    "arrears_as_of": "ข้อมูลค้างชำระ ณ วันที่",
+    "borrower_type": "ประเภทผู้กู้",
+    "min_amount": "วงเงินต่ำสุด",
+    "max_amount": "วงเงินสูงสุด",
+    "term_months": "จำนวนเดือนที่กู้",
+    "annual_rate": "อัตราดอกเบี้ยต่อปี",
+    "default_rate": "อัตราดอกเบี้ยผิดนัด",
+    "grace_installments": "งวดปลอดชำระ",
+    "installments": "จำนวนงวด",
+    "extra_installments_if_on_time": "งวดเพิ่มเมื่อชำระตรง",
+    "apply_from": "เริ่มยื่นได้",
+    "apply_to": "ยื่นได้ถึง",
+    "loan_id": "เลขที่สัญญา",
+    "contract_date": "วันที่ทำสัญญา",
+    "principal": "เงินต้น",
+    "borrower_id": "รหัสผู้กู้",
+    "members": "จำนวนสมาชิก",
+    "work_type": "ประเภทงาน",
+    "province": "จังหวัด",
+    "first_due_date": "วันครบกำหนดงวดแรก",
+    "relief_fiscal_year": "ปีงบประมาณของมาตรการลดดอกเบี้ย",
+    "status": "สถานะสัญญา",
+    "status_date": "วันที่ของสถานะ",
+    "paid_date": "วันที่ชำระ",
+    "interest": "ดอกเบี้ย",
+    "event_date": "วันที่ของเหตุการณ์",
+    "event": "เหตุการณ์",
+    "capital_after": "ทุนหลังเหตุการณ์",
+    "work_type_th": "ประเภทงานภาษาไทย",
+    "individuals": "รายบุคคล",
+    "groups": "รายกลุ่ม",
+    "group_members": "สมาชิกกลุ่ม",
+    "period": "ช่วงเวลา",
+    "dimension": "มิติ",
+    "category": "หมวด",
+    "category_th": "หมวดภาษาไทย",
+    "table": "ตาราง",
+    "column": "คอลัมน์",
+    "filter": "เงื่อนไข",
+    "aggregate": "วิธีรวม",
+    "printed": "ค่าที่พิมพ์",
+}
+"""Thai header label of each contract column name (the English label is the column name itself)."""
+
+LABELS_TH_IN_TABLE: dict[tuple[str, str], str] = {
+    ("kpi_actuals", "value"): "ผลการดำเนินงาน",
+    ("kpi_history", "value"): "ผลที่ประกาศ",
+    ("kpi_history", "kind"): "ชนิดข้อมูล",
+    ("strategies", "level"): "ระดับในแผน",
+    ("bands", "label"): "ชื่อกลุ่ม",
+    ("criteria", "direction"): "ทิศทางของเกณฑ์",
+    ("kpis", "direction"): "ทิศทางที่ดี",
+    ("lending_annual", "as_of"): "ข้อมูล ณ วันที่",
+    ("payments", "amount"): "จำนวนเงินที่ชำระ",
+    ("payments", "principal"): "ชำระเงินต้น",
+    ("payments", "interest"): "ชำระดอกเบี้ย",
+}
+"""Labels of a column whose meaning in one table differs from :data:`LABELS_TH`."""
+
+
+
+def thai_label(table: str, column: str) -> str:
+    """The Thai label of ``table.column``: the table's own label, else the column name's, else ``""``."""
+    return LABELS_TH_IN_TABLE.get((table, column)) or LABELS_TH.get(column, "")
+
+
 C = Column
 _PROVENANCE = (C("source"), C("note"))
 
@@ -206,8 +354,12 @@ def _table(
     *,
     wide_numeric: bool = False,
 ) -> None:
-    """Declare a contract table; every table also takes the provenance columns ``source`` and ``note``."""
-    TABLES[name] = Table(name, group, columns + _PROVENANCE, key, doc, wide_numeric=wide_numeric)
+    """Declare a contract table; every table also takes the provenance columns ``source`` and ``note``.
+
+    Each column gets its Thai label (:func:`thai_label`) unless it was declared with one.
+    """
+    labelled = tuple(replace(c, label_th=c.label_th or thai_label(name, c.name)) for c in columns + _PROVENANCE)
+    TABLES[name] = Table(name, group, labelled, key, doc, wide_numeric=wide_numeric)
 
 
 # ---------------------------------------------------------------- plan tables
@@ -630,6 +782,25 @@ PLAN_KEYS: dict[str, str] = {
 }
 """Keys of the ``plan`` table planlib reads, with their kind; other keys are kept as text."""
 PLAN_REQUIRED_KEYS = ("org_code", "org_name_th")
+
+
+@functools.cache
+def header_names(table: str, normalise: Callable[[object], str]) -> dict[str, str]:
+    """Every header an analyst may type for a column of ``table`` → the column name, as ``normalise`` keys them.
+
+    A column is read from its name (``quadrant``), its Thai label (``ด้าน SWOT``) or both as the
+    blank workbook shows them (``ด้าน SWOT (quadrant)``). A Thai label two columns of the table
+    share is not read alone (it would be ambiguous); with the name in brackets it is.
+    """
+    columns = TABLES[table].columns
+    labels = [normalise(c.label_th) for c in columns if c.label_th]
+    names = {normalise(col.name): col.name for col in columns}
+    for col in columns:
+        if col.label_th:
+            names.setdefault(normalise(f"{col.label_th} ({col.name})"), col.name)
+            if labels.count(normalise(col.label_th)) == 1:
+                names.setdefault(normalise(col.label_th), col.name)
+    return names
 
 
 def empty_frame(table: str) -> pd.DataFrame:

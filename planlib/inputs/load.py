@@ -172,14 +172,8 @@ def _plain_text(strs: pa.Array, cells: read.ByteCells, kind: str) -> np.ndarray:
     Printable ASCII is decided on its bytes (no space at either end, no double space); any other
     cell by a regular expression over Python's whitespace and an NFC comparison.
     """
-    ascii_ok = cells.count(_NOT_PRINTABLE) == 0
-    spaced = np.zeros(len(cells.lengths), dtype=bool)
-    if len(cells.data) > 1:
-        double = np.flatnonzero((cells.data[:-1] == 0x20) & (cells.data[1:] == 0x20))
-        spaced[np.searchsorted(cells.offsets, double, side="right") - 1] = True
-    first = cells.at(0)
-    last = cells.data[np.maximum(cells.offsets[1:].astype(np.int64) - 1, 0)] if len(cells.data) else first
-    ok = ascii_ok & ~spaced & (first != 0x20) & (last != 0x20) & (cells.lengths > 0)
+    ascii_ok = ~cells.any_of(_NOT_PRINTABLE)
+    ok = ascii_ok & ~cells.any_pair(0x20, 0x20) & (cells.at(0) != 0x20) & (cells.last() != 0x20) & (cells.lengths > 0)
     other = np.flatnonzero(~ascii_ok & (cells.lengths > 0))
     if kind in ("code", "slug", "codes"):
         other = other[:0]  # a code with Thai or other non-ASCII characters is read cell by cell
@@ -193,10 +187,10 @@ def _plain_text(strs: pa.Array, cells: read.ByteCells, kind: str) -> np.ndarray:
         subset = pc.utf8_lower(pc.take(strs, pa.array(short)))
         ok[short] &= ~_mask(pc.is_in(subset, pa.array(sorted(thai.MISSING_MARKERS), pa.string())))
     if kind == "slug":
-        ok &= cells.count(~read.byte_table(b"abcdefghijklmnopqrstuvwxyz0123456789_-")) == 0
+        ok &= ~cells.any_of(~read.byte_table(b"abcdefghijklmnopqrstuvwxyz0123456789_-"))
     if kind == "codes":
-        ok &= cells.count(~read.byte_table(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-,")) == 0
-        candidates = np.flatnonzero(ok & (cells.count(read.byte_table(b",")) > 0))
+        ok &= ~cells.any_of(~read.byte_table(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-,"))
+        candidates = np.flatnonzero(ok & (cells.any_of(read.byte_table(b","))))
         if len(candidates):
             ok[candidates] = _mask(pc.match_substring_regex(pc.take(strs, pa.array(candidates)), _CODES_RE))
     return ok
@@ -251,11 +245,11 @@ def _fast_column(spec: contract.Column, column: read.Column, has_era: bool) -> _
         return _Fast(ok | empty, pc.if_else(pa.array(ok), strs, pa.scalar(None, pa.string())), dtype)
     if kind in ("number", "amount", "int", "stars", "count", "fiscal_year"):
         if kind == "count":
-            ok = (cells.count(_NOT_DIGIT) == 0) & (cells.lengths > 0) & (cells.lengths <= 15)
+            ok = (~cells.any_of(_NOT_DIGIT)) & (cells.lengths > 0) & (cells.lengths <= 15)
         elif kind == "fiscal_year":
-            ok = (cells.count(_NOT_DIGIT) == 0) & (cells.lengths == 4)
+            ok = (~cells.any_of(_NOT_DIGIT)) & (cells.lengths == 4)
         else:
-            ok = (cells.count(_NOT_NUMBER) == 0) & (cells.lengths > 0) & (cells.lengths <= _LONGEST_NUMBER)
+            ok = (~cells.any_of(_NOT_NUMBER)) & (cells.lengths > 0) & (cells.lengths <= _LONGEST_NUMBER)
         ok &= is_str
         numbers = np.full(n, np.nan)
         if ok.any():
@@ -368,12 +362,29 @@ def _read_column(
     return values
 
 
+_BRACKETED_NAME = re.compile(r"\(([a-z0-9_]+)\)\Z")
+
+
+def _column_name(spec: contract.Table, header: str) -> str:
+    """The contract column a (normalised) header names: ``quadrant``, ``ด้าน_swot`` or ``ด้าน_swot_(quadrant)``.
+
+    A header ending in a column's name in brackets is that column; anything else is kept as typed.
+    """
+    names = contract.header_names(spec.name, read.normalise_header)
+    if header in names:
+        return names[header]
+    match = _BRACKETED_NAME.search(header)
+    return match.group(1) if match and spec.column(match.group(1)) is not None else header
+
+
 def normalise_table(raw: RawTable, problems: Problems) -> pd.DataFrame:
     """Read every cell of a raw table through its contract column; collect all problems.
 
-    Unknown columns are kept as text. On ``scores`` (wide) they are criterion scores and
-    are read as numbers. Mixed count cells fill their individual/group columns when those
-    are empty, and conflicts are warned. Every problem names the table's file and sheet.
+    A header may be the column name, its Thai label or both (``ด้าน SWOT (quadrant)``, see
+    :func:`planlib.inputs.contract.header_names`). Unknown columns are kept as text. On ``scores``
+    (wide) they are criterion scores and are read as numbers. Mixed count cells fill their
+    individual/group columns when those are empty, and conflicts are warned. Every problem names
+    the table's file and sheet.
     Clean cells are read column-wise; the rest one by one (:func:`_read_column`).
     """
     spec = contract.TABLES[raw.name]
@@ -385,7 +396,7 @@ def normalise_table(raw: RawTable, problems: Problems) -> pd.DataFrame:
         )
         problems.add(problem)
 
-    header = list(raw.header)
+    header = [_column_name(spec, name) for name in raw.header]
     seen: dict[str, int] = {}
     for i, name in enumerate(header):
         if not name:

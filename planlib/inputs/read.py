@@ -82,25 +82,44 @@ Column = pa.Array | list[object]
 class ByteCells:
     """The UTF-8 bytes of a pyarrow string array, for per-cell tests done on all bytes at once with numpy.
 
-    ``count(table)`` counts, per cell, the bytes for which the 256-entry boolean ``table`` is true;
-    ``at(i)`` is the byte ``i`` places into each cell (only meaningful where ``lengths > i``).
+    ``any_of(table)`` is true for the cells holding a byte for which the 256-entry boolean ``table``
+    is true; ``at(i)`` is the byte ``i`` places into each cell (only meaningful where ``lengths > i``).
     """
 
     def __init__(self, strings: pa.Array) -> None:
         strings = strings.cast(pa.string()) if strings.type != pa.string() else strings
         _, offsets, data = strings.buffers()
         self.offsets = np.frombuffer(offsets, dtype=np.int32)[strings.offset : strings.offset + len(strings) + 1]
-        self.data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+        self.data = np.frombuffer(data, dtype=np.uint8) if data is not None and data.size else np.zeros(1, np.uint8)
         self.lengths = np.diff(self.offsets).astype(np.int64)
         self.valid = strings.is_valid().to_numpy(zero_copy_only=False) if strings.null_count else None
 
-    def count(self, table: np.ndarray) -> np.ndarray:
-        flags = np.concatenate([[0], np.cumsum(table[self.data], dtype=np.int64)])
-        return flags[self.offsets[1:]] - flags[self.offsets[:-1]]
+    def any_of(self, table: np.ndarray) -> np.ndarray:
+        low, high = int(self.offsets[0]), int(self.offsets[-1])
+        hits = np.flatnonzero(table[self.data[low:high]]) + low
+        found = np.zeros(len(self.lengths), dtype=bool)
+        if len(hits):
+            found[np.searchsorted(self.offsets, hits, side="right") - 1] = True
+        return found
+
+    def any_pair(self, first: int, second: int) -> np.ndarray:
+        """True for the cells holding byte ``first`` directly followed by byte ``second``."""
+        low, high = int(self.offsets[0]), int(self.offsets[-1])
+        view = self.data[low:high]
+        hits = np.flatnonzero((view[:-1] == first) & (view[1:] == second)) + low
+        cell = np.searchsorted(self.offsets, hits, side="right") - 1
+        same = np.searchsorted(self.offsets, hits + 1, side="right") - 1 == cell
+        found = np.zeros(len(self.lengths), dtype=bool)
+        found[cell[same]] = True
+        return found
 
     def at(self, i: int) -> np.ndarray:
-        where = np.minimum(self.offsets[:-1].astype(np.int64) + i, max(len(self.data) - 1, 0))
-        return self.data[where] if len(self.data) else np.zeros(len(self.lengths), np.uint8)
+        where = np.minimum(self.offsets[:-1].astype(np.int64) + i, len(self.data) - 1)
+        return self.data[where]
+
+    def last(self) -> np.ndarray:
+        """The last byte of each cell (meaningless for an empty cell)."""
+        return self.data[np.maximum(self.offsets[1:].astype(np.int64) - 1, 0)]
 
 
 def byte_table(chars: bytes = b"", *, low: int = 0, high: int = -1) -> np.ndarray:
@@ -238,7 +257,7 @@ def read_csv_table(path: Path, name: str, problems: list[Problem]) -> RawTable |
         text = _decode(data, name, file, problems)
     if text is None:
         return None
-    if not text.strip():
+    if not text or text.isspace():  # (text.strip() would copy a 200 MB file to find out)
         problems.append(_error(name, file, "empty"))
         return None
     table = _fast_csv(text, name, file) if FAST else None
@@ -279,13 +298,14 @@ def _fast_csv(text: str, name: str, file: str) -> RawTable | None:
     """
     if '"' in text or text.startswith("\ufeff") or any(c in text for c in _NOT_CSV_BREAKS):
         return None
-    first = text.split("\n", 1)[0].split("\r", 1)[0]
-    width = first.count(",") + 1
+    first = text[: text.find("\n") % (len(text) + 1)]
+    width = first[: first.find("\r") % (len(first) + 1)].count(",") + 1
     names = [f"c{i}" for i in range(width)]
+    data = text.encode("utf-8")
     try:
         arrow = pa_csv.read_csv(
-            pa.BufferReader(text.encode("utf-8")),
-            read_options=pa_csv.ReadOptions(column_names=names),
+            pa.BufferReader(data),
+            read_options=pa_csv.ReadOptions(column_names=names, block_size=len(data) + 1, use_threads=False),
             parse_options=pa_csv.ParseOptions(quote_char=False, escape_char=False, ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(
                 column_types={n: pa.string() for n in names}, strings_can_be_null=False, null_values=[]
@@ -293,8 +313,9 @@ def _fast_csv(text: str, name: str, file: str) -> RawTable | None:
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    columns = [arrow.column(i).combine_chunks() for i in range(width)]
-    if arrow.num_rows and max(pc.max(pc.utf8_length(c)).as_py() for c in columns) > CSV_FIELD_LIMIT:
+    columns = [arrow.column(i).combine_chunks() for i in range(width)]  # one block: one chunk, no copy
+    longest = max((int(ByteCells(c).lengths.max(initial=0)) for c in columns), default=0)
+    if longest > CSV_FIELD_LIMIT and max(pc.max(pc.utf8_length(c)).as_py() or 0 for c in columns) > CSV_FIELD_LIMIT:
         return None
     lines = text.count("\n") + (not text.endswith(("\n", "\r")))
     if "\r" in text:
@@ -302,13 +323,13 @@ def _fast_csv(text: str, name: str, file: str) -> RawTable | None:
     if arrow.num_rows != lines:  # pragma: no cover - a line pyarrow read otherwise: leave it to csv
         return None
     blank = np.ones(arrow.num_rows, dtype=bool)
-    for c in columns:  # a row is blank when every cell is; a visible ASCII byte decides most cells at once
-        visible = ByteCells(c).count(_VISIBLE_ASCII) > 0
-        blank &= ~visible
-        unsure = np.flatnonzero(blank & (ByteCells(c).lengths > 0))
+    for c in columns:  # a row is blank when every cell is; a visible first byte decides most cells at once
+        cells = ByteCells(c)
+        blank &= ~((cells.lengths > 0) & _VISIBLE_ASCII[cells.at(0)])
+        unsure = np.flatnonzero(blank & (cells.lengths > 0))
         if len(unsure):
-            cells = pc.take(c, pa.array(unsure))
-            blank[unsure] = pc.match_substring_regex(cells, _BLANK_RE).to_numpy(zero_copy_only=False)
+            subset = pc.take(c, pa.array(unsure))
+            blank[unsure] = pc.match_substring_regex(subset, _BLANK_RE).to_numpy(zero_copy_only=False)
     kept = np.flatnonzero(~blank)
     if not len(kept):
         return None  # csv reports the empty file

@@ -287,3 +287,56 @@ def test_readme_explains_each_column_once(tmp_path: Path) -> None:
 def test_template_must_be_xlsx(tmp_path: Path, name: str) -> None:
     with pytest.raises(ValueError, match="xlsx"):
         write_template(tmp_path / name)
+
+
+# ---------------------------------------------------------------- headers typed as Thai labels (issue 14)
+
+
+def test_the_contract_holds_every_thai_label_the_workbook_shows() -> None:
+    """One place for labels: contract.Column.label_th, which the template, the readme and the loader read."""
+    for table in contract.TABLES.values():
+        for col in table.columns:
+            assert col.label_th and col.label_th == blank_workbook.thai_label(table.name, col.name)
+    assert contract.TABLES["swot"].column("quadrant").label_th == "ด้าน SWOT"  # type: ignore[union-attr]
+    assert contract.TABLES["payments"].column("amount").label_th == "จำนวนเงินที่ชำระ"  # type: ignore[union-attr]
+    assert not hasattr(blank_workbook, "LABELS_TH")
+
+
+@pytest.mark.parametrize("style", ["thai", "both"])
+def test_headers_typed_as_thai_labels_load_to_the_same_frames(tmp_path: Path, style: str) -> None:
+    """The filled template with its header row typed as ``ด้าน SWOT`` or ``ด้าน SWOT (quadrant)`` (what it shows)."""
+    book_path = write_template(tmp_path / "demo.xlsx")
+    _fill(book_path)
+    relabelled = tmp_path / f"{style}.xlsx"
+    book = openpyxl.load_workbook(book_path)
+    for table in contract.TABLES:
+        for cell in book[table][1]:
+            if cell.value:
+                label = contract.TABLES[table].column(cell.value).label_th  # type: ignore[union-attr]
+                cell.value = label if style == "thai" else f"{label} ({cell.value})"
+    book.save(relabelled)
+    assert book["swot"]["B1"].value in ("ด้าน SWOT", "ด้าน SWOT (quadrant)")
+    for load in (planlib.load_plan, planlib.load_portfolio):
+        original, typed = load(book_path), load(relabelled)
+        assert typed.tables.keys() == original.tables.keys()
+        for name, frame in original.tables.items():
+            pd.testing.assert_frame_equal(typed.tables[name], frame, obj=name)
+        assert [(p.table, p.row, p.column, p.code) for p in typed.problems] == [
+            (p.table, p.row, p.column, p.code) for p in original.problems
+        ]
+
+
+def test_thai_label_headers_in_a_csv_folder(tmp_path: Path, data_dir: Path) -> None:
+    """A shipped CSV table whose header row is retyped in Thai loads to the same frame."""
+    folder = tmp_path / "ditp"
+    folder.mkdir()
+    for name in ("plan", "swot", "criteria", "projects"):
+        text = (data_dir / "ditp" / f"{name}.csv").read_text(encoding="utf-8")
+        header, rest = text.split("\n", 1)
+        labels = [getattr(contract.TABLES[name].column(h), "label_th", h) for h in header.split(",")]
+        (folder / f"{name}.csv").write_text(",".join(labels) + "\n" + rest, encoding="utf-8")
+    typed = planlib.load_plan(folder, strict=False)
+    original = planlib.load_plan(data_dir / "ditp", strict=False)
+    assert "รหัส" in (folder / "swot.csv").read_text(encoding="utf-8").split("\n", 1)[0]
+    for name in ("swot", "criteria", "projects"):
+        pd.testing.assert_frame_equal(typed.tables[name], original.tables[name], obj=name)
