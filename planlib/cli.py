@@ -244,12 +244,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if args.format == "table":
             width = args.width if args.width else terminal_width(out)
             for folder, problems in found:
-                print(f"== {folder}: {problems.summary()}", file=out)
+                heading = f"== {folder}: {problems.summary()}"
+                print("\n   ".join(wrap(heading, width - 3)) if width else heading, file=out)
                 table = format_problems(problems, show_changes=args.changes, width=width, colour=use_colour(out))
                 if table:
                     print(table, file=out)
                 if problems.changes and not args.changes:
-                    print(f"   ({bilingual(text('values_normalised', count=len(problems.changes)))})", file=out)
+                    note = f"({bilingual(text('values_normalised', count=len(problems.changes)))})"
+                    for line in wrap(note, width - 3) if width else [note]:
+                        print(f"   {line}", file=out)
         else:
             frame = problem_frame(found, show_changes=args.changes)
             if args.format == "csv":

@@ -358,3 +358,11 @@ def test_render_a_notebook_run_with_papermill_as_planlib_report_would(
     assert "What-if analysis of project ranks" in pdf.pages[0].extract_text()
     document = docx.Document(str(tmp_path / "out" / "whatif.docx"))
     assert any("What-if" in p.text for p in document.paragraphs)
+
+
+def test_validate_width_option_wraps_every_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clean = _folder(tmp_path / "clean", CLEAN)
+    assert main(["validate", str(clean), str(_problems_of(tmp_path)), "--width", "70"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert max(display_width(line) for line in lines) <= 70
+    assert any("values were normalised" in line for line in lines) and any("duplicate code" in x for x in lines)
