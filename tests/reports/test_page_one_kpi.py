@@ -146,3 +146,4 @@ def test_notebook_runs_from_the_repository_root_with_the_default_data_dir(
     else:  # tfund: no spending or activity status, shown as such
         assert "no activity-status data" in html and "ไม่มีรายงาน / not reported" in html
         assert "เลยกำหนด / overdue</td>" not in html
+        assert "ถึงกำหนด / due" in html and "เสร็จก่อนกำหนด / done early" not in html  # no "0 done" either
