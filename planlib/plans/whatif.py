@@ -612,7 +612,7 @@ def live_session() -> bool:
 
 def slider_label(scoring: Scoring, criterion: str) -> str:
     """A slider's label: the criterion's short Thai name with its code as suffix, ``ความเร่งด่วน (user_need)``."""
-    return kpi.short_name(scoring.criteria.loc[criterion, "name_th"], criterion, limit=30)
+    return kpi.short_name(scoring.criteria.loc[criterion, "name_th"], criterion, limit=40)
 
 
 def live_acceptability_table(acc: sensitivity.Acceptability) -> pd.DataFrame:
@@ -654,7 +654,7 @@ class LiveWhatIf:
         self.session = Session(scoring, tie_break=tie_break, top_k=top_k, seed=seed, n_samples=n_samples)
         start = self.session.weight_vector(weights)
         top = float(max(5.0, 2 * start.max()))
-        style, layout = {"description_width": "16em"}, widgets.Layout(width="40em")
+        style, layout = {"description_width": "22em"}, widgets.Layout(width="48em")
         self.sliders = {
             c: widgets.FloatSlider(value=float(v), min=0.0, max=top, step=step, description=slider_label(scoring, c),
                                    continuous_update=False, style=style, layout=layout)
