@@ -457,6 +457,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """``planlib …``: the subcommand's exit code (130 on Ctrl-C)."""
     parser = build_parser()
+    if not (sys.argv[1:] if argv is None else argv):  # plain `planlib`: what it can do, with examples
+        parser.print_help()
+        return EXIT_USAGE
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))

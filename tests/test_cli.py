@@ -366,3 +366,9 @@ def test_validate_width_option_wraps_every_line(tmp_path: Path, capsys: pytest.C
     lines = capsys.readouterr().out.splitlines()
     assert max(display_width(line) for line in lines) <= 70
     assert any("values were normalised" in line for line in lines) and any("duplicate code" in x for x in lines)
+
+
+def test_planlib_alone_shows_the_help_with_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    out = capsys.readouterr().out
+    assert "usage: planlib" in out and "examples:" in out and "init" in out and "render" in out
