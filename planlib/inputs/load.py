@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -515,6 +515,27 @@ def plan_info(frame: pd.DataFrame, file: str, problems: Problems, sheet: str = "
 """Old private name, kept until :mod:`planlib.reports.templates` calls :func:`plan_info`."""
 
 
+def nearest_match(path: str | Path, *, levels: int = 3) -> Path | None:
+    """Where a relative ``path`` that does not exist here does exist, seen from the working directory.
+
+    Looks in the working directory's parents (``../data/hwfund`` from ``notebooks/``), nearest
+    first, up to ``levels`` up, then in its sub-folders (``data/hwfund`` for ``hwfund``... one
+    level down). Returns the path relative to the working directory, or None (also for an
+    absolute path, or one that exists).
+    """
+    path = Path(path)
+    if path.is_absolute() or path.exists():
+        return None
+    cwd = Path.cwd()
+    for up, parent in enumerate(cwd.parents[:levels], start=1):
+        if (parent / path).exists():
+            return Path(*[".."] * up) / path
+    for child in sorted(c for c in cwd.iterdir() if c.is_dir() and not c.name.startswith(".")):
+        if (child / path).exists():
+            return Path(child.name) / path
+    return None
+
+
 def read_tables(
     path: str | Path,
     wanted: Iterable[str],
@@ -522,13 +543,15 @@ def read_tables(
     *,
     synthetic: bool = False,
     sheets: dict[str, str] | None = None,
+    step: Callable[[str], None] | None = None,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, str], frozenset[str]]:
     """Normalised DataFrames of the ``wanted`` tables found at ``path``, their files and the synthetic ones.
 
     With ``synthetic=True``, tables in the folder's ``synthetic/`` subfolder are loaded too
     (and named in the returned set), replacing nothing real: a synthetic table whose name a
     real file already uses is refused. ``sheets``, when given, is filled with each workbook
-    table's sheet title as typed.
+    table's sheet title as typed. ``step``, when given, is called with the name of each step
+    done (the files read, then each table normalised): a progress bar's tick.
     """
     path = Path(path)
     wanted = tuple(wanted)
@@ -547,6 +570,8 @@ def read_tables(
             raw[name] = table
             fake.add(name)
     problems.extend(raw_problems)
+    if step is not None:
+        step("read")
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
     for name, table in raw.items():
@@ -559,6 +584,8 @@ def read_tables(
         if name not in wanted:
             continue
         tables[name] = normalise_table(table, problems)
+        if step is not None:
+            step(name)
         files[name] = table.file
         if sheets is not None and table.sheet:
             sheets[name] = table.sheet
@@ -613,20 +640,67 @@ def _match_criterion_columns(tables: dict[str, pd.DataFrame]) -> None:
 D = TypeVar("D", bound=Dataset)
 
 
+PROGRESS_BYTES = 20 * 1024**2
+"""Inputs of at least this many bytes show a progress bar while they load (``progress=None``)."""
+
+
+def input_bytes(path: str | Path) -> int:
+    """Bytes planlib would read at ``path``: the workbook, or the folder's CSV files and ``synthetic/`` ones."""
+    path = Path(path)
+    if path.is_file():
+        return path.stat().st_size
+    if not path.is_dir():
+        return 0
+    files = [*path.glob("*.csv"), *(path / "synthetic").glob("*.csv")]
+    return sum(f.stat().st_size for f in files if f.is_file())
+
+
+class _Progress:
+    """A tqdm.auto bar over the steps of one load (a widget in JupyterLab, a line on stderr in a terminal)."""
+
+    def __init__(self, path: Path, steps: int, show: bool) -> None:
+        self.bar = None
+        if show:
+            from tqdm.auto import tqdm  # heavy: in a notebook tqdm.auto loads ipywidgets; only when a bar is shown
+
+            self.bar = tqdm(total=steps, desc=f"planlib {path.name}", unit="step", leave=False, dynamic_ncols=True)
+
+    def __call__(self, what: str) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(what, refresh=False)
+            self.bar.update()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def _load(
-    cls: type[D], path: str | Path, wanted: tuple[str, ...], strict: bool, synthetic: bool, repair: bool = False
+    cls: type[D],
+    path: str | Path,
+    wanted: tuple[str, ...],
+    strict: bool,
+    synthetic: bool,
+    repair: bool = False,
+    progress: bool | None = None,
 ) -> D:
     problems = Problems()
     sheets: dict[str, str] = {}
-    tables, files, fake = read_tables(path, wanted, problems, synthetic=synthetic, sheets=sheets)
-    if repair:
-        repair_text(tables, files, problems, sheets)
-    _match_criterion_columns(tables)
-    info: dict[str, object] = {}
-    if "plan" in tables:
-        info = plan_info(tables["plan"], files["plan"], problems, sheets.get("plan", ""))
-    dataset = cls(Path(path), tables, files, problems, info, fake, sheets)
-    problems.extend(checks.run_checks(dataset))
+    show = input_bytes(path) >= PROGRESS_BYTES if progress is None else progress
+    step = _Progress(Path(path), len(wanted) + 2, show)
+    try:
+        tables, files, fake = read_tables(path, wanted, problems, synthetic=synthetic, sheets=sheets, step=step)
+        if repair:
+            repair_text(tables, files, problems, sheets)
+        _match_criterion_columns(tables)
+        info: dict[str, object] = {}
+        if "plan" in tables:
+            info = plan_info(tables["plan"], files["plan"], problems, sheets.get("plan", ""))
+        dataset = cls(Path(path), tables, files, problems, info, fake, sheets)
+        problems.extend(checks.run_checks(dataset))
+        step("checks")
+    finally:
+        step.close()
     if strict and problems.errors:
         raise DataError(problems, str(path))
     return dataset
@@ -647,19 +721,23 @@ def load_plan(path: str | Path, *, strict: bool = True, synthetic: bool = True, 
     return _load(Plan, path, contract.PLAN_TABLES, strict, synthetic, repair_thai)
 
 
-def load_portfolio(path: str | Path, *, strict: bool = True, synthetic: bool = True) -> Portfolio:
+def load_portfolio(
+    path: str | Path, *, strict: bool = True, synthetic: bool = True, progress: bool | None = None
+) -> Portfolio:
     """Load the lending tables of one organisation (aggregates and/or loan level).
 
     Tables in the folder's ``synthetic/`` subfolder (a generated loan book) are included
     when ``synthetic`` is true, and listed in ``portfolio.synthetic`` so reports label them.
+    ``progress`` shows a progress bar (tqdm.auto); by default only for inputs of at least
+    :data:`PROGRESS_BYTES` (a loan book of some 20,000 loans and more).
     """
-    return _load(Portfolio, path, contract.LENDING_TABLES + ("plan",), strict, synthetic)
+    return _load(Portfolio, path, contract.LENDING_TABLES + ("plan",), strict, synthetic, progress=progress)
 
 
-def validate(path: str | Path) -> Problems:
-    """Every problem in the plan and lending tables at ``path`` (nothing is raised)."""
+def validate(path: str | Path, *, progress: bool | None = None) -> Problems:
+    """Every problem in the plan and lending tables at ``path`` (nothing is raised); ``progress`` as for loading."""
     problems = Problems()
-    plan = _load(Plan, path, contract.PLAN_TABLES + contract.LENDING_TABLES, False, True)
+    plan = _load(Plan, path, contract.PLAN_TABLES + contract.LENDING_TABLES, False, True, progress=progress)
     problems.extend(plan.problems)
     return problems
 

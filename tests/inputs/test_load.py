@@ -356,3 +356,37 @@ def test_column_wise_and_per_cell_loaders_agree_on_a_workbook_of_native_cells(
     assert tables["loans"].loc[3, "contract_date"] == pd.Timestamp("2024-10-01")
     assert tables["payments"]["amount"].sum() == pytest.approx(sum(100.0 + i for i in range(200)))
     assert {(p.row, p.column, p.code) for p in problems if p.row == 4} >= {(4, "annual_rate", "bad_value_too_large")}
+
+
+def test_large_inputs_show_a_progress_bar_and_small_ones_stay_quiet(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16.7: tqdm.auto steps (files read, each table, checks) above PROGRESS_BYTES, nothing below."""
+    assert 0 < load.input_bytes(data_dir / "hwfund") < load.PROGRESS_BYTES
+    load.load_portfolio(data_dir / "hwfund", strict=False)
+    assert "planlib hwfund" not in capfd.readouterr().err
+    monkeypatch.setattr(load, "PROGRESS_BYTES", load.input_bytes(data_dir / "hwfund"))
+    load.load_portfolio(data_dir / "hwfund", strict=False)
+    err = capfd.readouterr().err
+    assert "planlib hwfund" in err and "step/s" in err and f"/{len(contract.LENDING_TABLES) + 3}" in err
+    load.validate(data_dir / "mol", progress=True)
+    assert "planlib mol" in capfd.readouterr().err
+    load.validate(data_dir / "hwfund", progress=False)
+    assert capfd.readouterr().err == ""
+
+
+def test_a_relative_path_that_is_not_here_has_a_nearest_match(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14: ``load_plan("data/hwfund")`` from ``notebooks/`` finds ``../data/hwfund``."""
+    root = data_dir.parent
+    monkeypatch.chdir(root / "notebooks")
+    assert load.nearest_match("data/hwfund") == Path("../data/hwfund")
+    near = load.nearest_match("data/hwfund")
+    assert near is not None and (Path.cwd() / near).resolve() == (data_dir / "hwfund").resolve()
+    assert load.nearest_match("data/no_such_org") is None
+    assert load.nearest_match(data_dir / "hwfund") is None  # absolute: taken as given
+    monkeypatch.chdir(root)
+    assert load.nearest_match("data/hwfund") is None  # it is here
+    assert load.nearest_match("hwfund") == Path("data/hwfund")
+    with pytest.raises(DataError) as err:
+        planlib.load_plan(root / "notebooks" / "data" / "hwfund")
+    assert [p.code for p in err.value.problems.errors] == ["not_found"]
