@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 import planlib
+from planlib.display import figure_alt
 from planlib.plans import priority as pr
 from planlib.plans import sensitivity as se
 from planlib.plans import whatif as wi
@@ -276,8 +277,6 @@ def test_movement_chart_offsets_tied_labels_and_describes_itself(hwfund: pr.Scor
     text = labels["label-after-5"].get_text()
     assert text.startswith(str(hwfund.projects.loc["5", "name_th"])[:8]) and text.endswith("(5) +1")
     assert len(text) < 40
-    from planlib.display import figure_alt
-
     alt = figure_alt(fig)
     assert "5 up 1 (5→4)" in alt and "6 ลง 1 (6→7)" in alt
     assert "4 project(s) changed rank" in wi.movement_alt(comparison)
