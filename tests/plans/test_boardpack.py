@@ -135,10 +135,10 @@ def test_hwfund_board_pack_has_formats_dates_panes_and_rag_fills(tmp_path: Path)
         assert all(ws.column_dimensions[c.column_letter].width >= boardpack.MIN_WIDTH for c in ws[1])
 
     kpis = {r["ตัวชี้วัด\nKPI"].value: r for r in _rows(wb["kpis"])}
-    dv1 = kpis["DV1"]  # level 1 of 1.5 to date (half of the level-3 target): 66.67 %, red
-    assert (dv1["ผลสะสม\nresult YTD"].value, dv1["เป้าถึงไตรมาสนี้\ntarget to date"].value) == (1, 1.5)
-    assert dv1["ร้อยละของเป้า\n% of target"].value == pytest.approx(0.6667)
-    assert dv1["สถานะ\nRAG"].fill.fgColor.rgb == "00F6D9D5"  # display.RAG_FILLS["red"]
+    dv1 = kpis["DV1"]  # a level KPI is judged at year end: target to date is the year-end level 3, grey not red
+    assert (dv1["ผลสะสม\nresult YTD"].value, dv1["เป้าถึงไตรมาสนี้\ntarget to date"].value) == (1, 3)
+    assert dv1["ร้อยละของเป้า\n% of target"].value == pytest.approx(0.3333)
+    assert dv1["สถานะ\nRAG"].fill.fgColor.rgb == "00ECECEC"  # display.RAG_FILLS of 'judged at year end' (grey)
     assert kpis["K1"]["สถานะ\nRAG"].fill.fgColor.rgb == "00DCEFE3"
     assert kpis["P7-68"]["สถานะ\nRAG"].fill.fgColor.rgb == "00FBEFD0"  # amber: 92.8 % of the target to date
 
