@@ -25,7 +25,7 @@ import math
 import pandas as pd
 
 from planlib.inputs import thai
-from planlib.inputs.dataset import Portfolio
+from planlib.inputs.dataset import Portfolio, expect
 from planlib.loans import lending
 from planlib.loans import portfolio as loanbook
 
@@ -138,6 +138,7 @@ def lending_progress(portfolio: Portfolio | None, fiscal_year: int, quarter: int
     ``fiscal_year`` is a BE year (a CE year such as 2023 is refused), ``quarter`` 1–4 (Q1 = Oct–Dec).
     HWFund FY2566 Q4: 23 loans, 4,440,000 baht of a 5,000,000 credit line = 88.80 % (Table 2-1).
     """
+    expect(portfolio, (Portfolio, type(None)), "lending_progress.lending_progress")
     fy = thai.parse_be_year(fiscal_year)  # refuses a CE year
     if fy is None:  # nothing given
         raise TypeError(f"lending_progress needs a fiscal year, got {fiscal_year!r}")

@@ -55,7 +55,7 @@ import pandas as pd
 
 from planlib.inputs import checks, thai
 from planlib.inputs.contract import empty_frame
-from planlib.inputs.dataset import Dataset, Portfolio
+from planlib.inputs.dataset import Dataset, Portfolio, expect
 from planlib.inputs.problems import Problem
 from planlib.loans import schedule
 
@@ -791,6 +791,7 @@ class Book:
     @classmethod
     def from_portfolio(cls, portfolio: Portfolio, *, method: str = schedule.DEFAULT_METHOD) -> Book | None:
         """The portfolio's loan book, or None when it has no ``loans`` table."""
+        expect(portfolio, Portfolio, "Book.from_portfolio")
         tables = portfolio.tables
         if "loans" not in tables or tables["loans"].empty:
             return None

@@ -40,7 +40,7 @@ from matplotlib.figure import Figure
 
 from planlib import charts
 from planlib.inputs import checks, messages, thai
-from planlib.inputs.dataset import Dataset
+from planlib.inputs.dataset import Dataset, expect
 from planlib.inputs.problems import DataError, Problem, Problems
 
 METHODS: dict[str, tuple[str, str]] = {
@@ -519,6 +519,7 @@ def scorecard(
     :func:`year_results`. Source: seed 002 §3 (DSDW 70/30; example 63.75 step / 68.19
     interpolated).
     """
+    expect(plan, Dataset, "kpi.scorecard")
     found = weight_problems(plan["kpis"])
     if found:
         raise DataError(Problems(found), "kpis")

@@ -32,7 +32,7 @@ from matplotlib.patches import Patch
 
 from planlib import charts
 from planlib.inputs import checks, messages
-from planlib.inputs.dataset import Dataset, Plan
+from planlib.inputs.dataset import Dataset, Plan, expect
 from planlib.inputs.load import require
 from planlib.inputs.problems import DataError, Problem, Problems
 from planlib.plans import kpi, value_for_money
@@ -91,6 +91,7 @@ def scoring(plan: Dataset) -> Scoring:
     of a project is the sum of its ``budgets`` rows over all years; a project with no budget
     row has no money planned and counts 0 THB when ties are broken by budget.
     """
+    expect(plan, Dataset, "priority.scoring", "planlib.load_plan(folder)")
     require(plan, "criteria", "scores", report="prioritization")
     crit = plan.criteria.copy()
     crit["code"] = crit["code"].astype(str)
@@ -414,6 +415,7 @@ def prioritize(
     weights), band and band_order (:func:`band_of` of total_plan_scale on the plan's ``bands``), rank,
     tied_with, still_tied (:func:`rank`), printed_total, printed_rank, printed_band.
     """
+    expect(scoring, Scoring, "priority.prioritize", "priority.scoring(plan)")
     total = totals(scoring, weights)
     out = scoring.scores.copy()
     out.insert(0, "name_en", scoring.projects["name_en"])
@@ -769,6 +771,7 @@ DIRECTION_TEXT = {"benefit": "มากดี / benefit", "cost": "น้อย�
 
 def criteria_table(scoring: Scoring, weights: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Criteria with the weight in use, its share of the total weight, direction and scale."""
+    expect(scoring, Scoring, "priority.criteria_table", "priority.scoring(plan)")
     w = weight_vector(scoring, weights)
     crit = scoring.criteria
     scale = [f"{lo:g}–{hi:g}" if pd.notna(lo) and pd.notna(hi) else "–"

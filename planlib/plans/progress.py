@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from planlib.inputs import checks, messages, thai
-from planlib.inputs.dataset import Dataset, Plan
+from planlib.inputs.dataset import Dataset, Plan, expect
 from planlib.inputs.problems import Problem
 from planlib.plans import kpi
 
@@ -662,6 +662,7 @@ def quarterly_progress(
     organisation lends nothing. ``illustrative`` names further tables whose figures are illustrative
     (the portfolio's ``synthetic``); the plan's own synthetic tables are always listed.
     """
+    expect(plan, Dataset, "progress.quarterly_progress")
     fy, q = check_fiscal_year(fiscal_year), check_quarter(quarter)
     rag = rag or RagThresholds()
     kpi_rows = kpi_progress(plan, fy, q, rag=rag, method=method, below=below)

@@ -13,6 +13,7 @@ from matplotlib.colors import to_hex
 import planlib
 from planlib import charts
 from planlib.inputs import checks
+from planlib.inputs.dataset import WrongType
 from planlib.plans import kpi, progress
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -318,3 +319,9 @@ def test_scorecard_chart_of_a_full_year_colours_by_level() -> None:
     assert kpi.short_name("ระดับความสำเร็จของการพัฒนาระบบเทคโนโลยีสารสนเทศ", "K1").endswith("… (K1)")
     assert kpi.short_name(None, "K1") == "K1"
     plt.close(fig)
+
+
+def test_scorecard_given_a_portfolio_frame_says_what_it_expects(plans):
+    """Issue 14: a table given where a plan is expected is refused with the loader to use."""
+    with pytest.raises(WrongType, match=r"kpi\.scorecard"):
+        kpi.scorecard(plans["dsdw"]["kpis"], 2566)

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import planlib
+from planlib.inputs.dataset import WrongType
 from planlib.plans import bands
 from planlib.plans import priority as pr
 from planlib.reports import templates
@@ -393,3 +394,12 @@ def test_acceptability_heatmap_labels_rows_by_name_when_given(hwfund: pr.Scoring
     assert [t.get_text() for t in bare.axes[0].get_xticklabels()] == ["1", "2"]  # ranks as integers
     plt.close(named)
     plt.close(bare)
+
+
+def test_prioritize_given_a_plan_says_to_make_a_scoring_first(plans):
+    """Issue 14: ``prioritize(plan)`` names what it expects and the call that makes it, in Thai and English."""
+    with pytest.raises(WrongType) as caught:
+        pr.prioritize(plans["hwfund"])
+    text = str(caught.value)
+    assert "Scoring" in text and "Plan" in text and "priority.scoring(plan)" in text
+    assert re.search("[\u0e01-\u0e5b]", text)
