@@ -45,6 +45,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 LOAN_DTYPES = {
     "loan_id": "str", "borrower_id": "str", "borrower_type": "str", "members": "Int64", "principal": "float64",
+    "contract_date": "str", "status_date": "str",
     "term_months": "Int64", "annual_rate": "float64", "grace_installments": "Int64", "relief_fiscal_year": "Int64",
     "work_type": "str", "province": "str", "status": "str", "source": "str",
 }
@@ -76,7 +77,7 @@ def planlib_read(path: Path, wanted: tuple[str, ...] = contract.LENDING_TABLES) 
 
 
 def planlib_load(path: Path) -> None:
-    load.load_portfolio(path, strict=False)
+    load.load_portfolio(path, strict=False, progress=False)
 
 
 def calamine_alone(path: Path) -> None:
@@ -122,6 +123,7 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 200_000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--per-cell-max", type=int, default=0, help="time the per-cell reference loader up to N loans")
+    parser.add_argument("--full-max", type=int, default=20_000, help="time load_portfolio (with checks) up to N loans")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}, {os.cpu_count()} cores")
@@ -137,9 +139,10 @@ def main() -> int:
             print(f"{what}: {size:.0f} MB (SYNTHETIC)")
             floor = best(lambda f=folder: pandas_floor(f), args.repeat)
             ours = best(lambda f=folder: planlib_read(f), args.repeat)
-            full = best(lambda f=folder: planlib_load(f), args.repeat)
             rows.append((what, "read_tables", ours, "read_csv+to_datetime", floor))
-            rows.append((what, "load_portfolio", full, "read_csv+to_datetime", floor))
+            if n <= args.full_max:
+                full = best(lambda f=folder: planlib_load(f), args.repeat)
+                rows.append((what, "load_portfolio", full, "read_csv+to_datetime", floor))
             if n <= args.per_cell_max:
                 load.FAST = read.FAST = False
                 slow = best(lambda f=folder: planlib_read(f), 1)
