@@ -9,6 +9,13 @@ Each DataFrame's index is named ``row`` and holds the row number *as the analyst
 loader changes (Thai digits, BE dates, amount words, mixed counts) is logged as a ``change``
 problem; every value it cannot read is an ``error``; all of them are collected before
 :class:`~planlib.inputs.problems.DataError` is raised. Input files are only ever opened for reading.
+
+Speed (issue 16.1): clean cells (plain numbers, ISO dates, clean text, stored choices, empty
+cells) are read a whole column at a time with pyarrow and numpy; only the other cells (Thai
+digits, BE dates, ``ล้านบาท``, mixed counts, anything wrong) go through the per-cell parser,
+which logs their changes and errors. A cell is read column-wise only when the per-cell parser
+would give the same value and no problem, so frames, problems and the change log are identical;
+``FAST = False`` forces the per-cell path for every cell (the reference the equality tests use).
 """
 
 from __future__ import annotations
