@@ -264,6 +264,25 @@ def read_csv_table(path: Path, name: str, problems: list[Problem]) -> RawTable |
     if table is not None:
         return table
     reader = csv.reader(io.StringIO(text, newline=""))
+    if FAST:
+        records: list[list[str]] = []
+        starts: list[int] = []
+        try:
+            start = 1
+            for cells in reader:
+                if cells:  # an empty line is blank
+                    records.append(cells)
+                    starts.append(start)
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            problems.append(_error(name, file, "csv", row=reader.line_num, line=reader.line_num, reason=str(exc)))
+            return None
+        if records and all(len(cells) == len(records[0]) for cells in records):
+            columns = [pa.array(column, pa.string()) for column in zip(*records)]
+            table = _columns_table(name, file, columns, np.asarray(starts, dtype=np.int64))
+            if table is not None:
+                return table
+        reader = csv.reader(io.StringIO(text, newline=""))  # ragged rows or nothing but blanks: row by row
     header: list[str] | None = None
     header_row = 1
     rows: list[tuple[int, list[object]]] = []
@@ -322,7 +341,17 @@ def _fast_csv(text: str, name: str, file: str) -> RawTable | None:
         lines += text.count("\r") - text.count("\r\n")
     if arrow.num_rows != lines:  # pragma: no cover - a line pyarrow read otherwise: leave it to csv
         return None
-    blank = np.ones(arrow.num_rows, dtype=bool)
+    return _columns_table(name, file, columns, np.arange(1, arrow.num_rows + 1, dtype=np.int64))
+
+
+def _columns_table(name: str, file: str, columns: list[pa.Array], numbers: np.ndarray) -> RawTable | None:
+    """The table of CSV records given column by column, with each record's line number.
+
+    The first record that is not blank is the header; later blank records are dropped (a cell is
+    blank when ``str.strip`` empties it, as :mod:`csv`'s reader loop decides). None when every
+    record is blank.
+    """
+    blank = np.ones(len(numbers), dtype=bool)
     for c in columns:  # a row is blank when every cell is; a visible first byte decides most cells at once
         cells = ByteCells(c)
         blank &= ~((cells.lengths > 0) & _VISIBLE_ASCII[cells.at(0)])
@@ -332,17 +361,17 @@ def _fast_csv(text: str, name: str, file: str) -> RawTable | None:
             blank[unsure] = pc.match_substring_regex(subset, _BLANK_RE).to_numpy(zero_copy_only=False)
     kept = np.flatnonzero(~blank)
     if not len(kept):
-        return None  # csv reports the empty file
+        return None
     head = int(kept[0])
     header = [normalise_header(c[head].as_py()) for c in columns]
     body = kept[1:]
-    contiguous = len(body) == arrow.num_rows - head - 1
+    contiguous = len(body) == len(numbers) - head - 1
     return RawTable(
         name,
         file,
         header,
-        header_row=head + 1,
-        numbers=(body + 1).tolist(),
+        header_row=int(numbers[head]),
+        numbers=numbers[body].tolist(),
         columns=[c.slice(head + 1) if contiguous else pc.take(c, pa.array(body)) for c in columns],
     )
 

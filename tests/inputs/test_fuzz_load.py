@@ -617,9 +617,15 @@ def test_column_wise_loader_equals_the_per_cell_loader(table: tuple[str, list[st
 
 @st.composite
 def rectangular_csv(draw: st.DrawFn) -> str:
-    """Lines of one width (so pyarrow splits them), blank and space-only lines among them, any line ends."""
+    """Lines of one width (so pyarrow or the column-wise csv path splits them), blank lines, any line ends."""
     width = draw(st.integers(1, 4))
-    cell = st.text(alphabet=["a", "ก", "1", " ", "\t", "\u3000", "\u00a0"], max_size=4)
+    quoted = draw(st.booleans())  # then a cell may hold commas, quotes and line breaks (csv's reader splits it)
+    alphabet = ["a", "ก", "1", " ", "\t", "\u3000", "\u00a0", *([",", '"', "\n"] if quoted else [])]
+    cell = st.text(alphabet=alphabet, max_size=4)
+    if quoted:
+        cell = st.tuples(cell, st.booleans()).map(
+            lambda c: '"' + c[0].replace('"', '""') + '"' if c[1] or set(c[0]) & {",", '"', "\n"} else c[0]
+        )
     lines = draw(st.lists(st.lists(cell, min_size=width, max_size=width).map(",".join), max_size=8))
     ends = draw(st.lists(st.sampled_from(["\n", "\r", "\r\n"]), min_size=len(lines), max_size=len(lines)))
     last = draw(st.booleans())
@@ -627,7 +633,7 @@ def rectangular_csv(draw: st.DrawFn) -> str:
 
 
 UNQUOTED = st.one_of(
-    st.text(alphabet=["a", "ก", "1", " ", ",", "\n", "\r", "\t", "\u3000", "\x1c", "๑"], max_size=60),
+    st.text(alphabet=["a", "ก", "1", " ", ",", "\n", "\r", "\t", "\u3000", "\x1c", "๑", '"'], max_size=60),
     rectangular_csv(),
 )
 
