@@ -24,11 +24,10 @@ import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from planlib import charts
 from planlib.inputs import checks, messages
@@ -37,6 +36,9 @@ from planlib.inputs.load import require
 from planlib.inputs.problems import DataError, Problem, Problems
 from planlib.plans import kpi, value_for_money
 from planlib.plans.bands import band_of, band_table, check_mark, natural_key, schemes  # priority.band_of … too
+
+if TYPE_CHECKING:  # a hint only: matplotlib is imported where a chart is drawn
+    from matplotlib.figure import Figure
 
 SCALES = ("own", "0-1", "0-100")
 """How totals are shown: on the plan's own scale, or normalised to 0–1 / 0–100."""
@@ -597,6 +599,8 @@ def totals_chart(result: pd.DataFrame, scoring: Scoring, *, title: str = "", sou
     The axis starts at 0 (a bar's length is its total: 30 is twice 15); projects are labelled by
     short Thai name with the code as a suffix (:func:`project_label`).
     """
+    from matplotlib.patches import Patch  # heavy: only when a chart is drawn, not on `import planlib.cli`
+
     n = len(result)
     fig, ax = charts.figure(
         title or "คะแนนรวมจำแนกตามระดับ / Totals by band",
