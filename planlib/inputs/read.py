@@ -467,7 +467,7 @@ def sheet_needs_openpyxl(xml: bytes) -> bool:
     saved value) or the error text (``#N/A``, read as a bad value): such a sheet is read by
     openpyxl. The pass is cheap: a byte search, and a regular expression only over formula cells.
     """
-    if _ERROR_RE.search(xml):
+    if (b't="e"' in xml or b"t='e'" in xml) and _ERROR_RE.search(xml):
         return True
     if b"<f" not in xml and b":f" not in xml:
         return False
@@ -547,6 +547,9 @@ def _grid_table(grid: list[list[object]], name: str, file: str, title: str) -> R
     rows: list[tuple[int, list[object]]] = []
     header: list[str] | None = None
     header_row = 1
+    width = max((len(cells) for cells in grid), default=0)
+    if any(len(cells) != width for cells in grid):  # calamine pads every row to the sheet's width; be sure
+        grid = [[*cells, *[""] * (width - len(cells))] for cells in grid]
     for number, cells in enumerate(grid, start=1):
         if not any(c != "" and str(c).strip() for c in cells):
             continue
@@ -556,11 +559,10 @@ def _grid_table(grid: list[list[object]], name: str, file: str, title: str) -> R
         rows.append((number, cells))
     if header is None:
         return None
-    width = max([len(header), *(len(cells) for _, cells in rows)])
-    columns: list[Column] = []
-    for j in range(width):
-        values = [cells[j] if j < len(cells) else None for _, cells in rows]
-        columns.append([_excel_value(v) if v == "" or type(v) is dt.date else v for v in values])
+    columns: list[Column] = [
+        [None if v == "" else dt.datetime(v.year, v.month, v.day) if type(v) is dt.date else v for v in column]
+        for column in zip(*(cells for _, cells in rows))  # calamine gives every row the sheet's width
+    ] or [[] for _ in header]
     numbers = [n for n, _ in rows]
     return RawTable(name, file, header, header_row, numbers, columns, name_as_typed=title, sheet=title)
 
