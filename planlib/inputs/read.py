@@ -71,6 +71,9 @@ CSV_FIELD_LIMIT = csv.field_size_limit()
 RE2_WHITESPACE = "".join(f"\\x{{{c:x}}}" for c in range(0x110000) if chr(c).isspace())
 """Python's whitespace (what ``str.strip()`` removes) as the body of an RE2 character class (RE2's ``\\s`` is ASCII)."""
 _BLANK_RE = f"^[{RE2_WHITESPACE}]*$"
+_QUOTED_FIELD = '(?:[^",]*|"(?:[^"]|"")*")'
+_QUOTED_LINE_RE = f"^{_QUOTED_FIELD}(?:,{_QUOTED_FIELD})*$"
+"""A line of plain fields and wholly quoted ones (doubled quotes inside), as RE2 matches it."""
 _NOT_CSV_BREAKS = "\x00\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 """NUL, and line breaks of :meth:`str.splitlines` that :mod:`csv` keeps inside a field: the fast path leaves them."""
 
@@ -309,23 +312,35 @@ def read_csv_table(path: Path, name: str, problems: list[Problem]) -> RawTable |
 def _fast_csv(text: str, name: str, file: str) -> RawTable | None:
     """The table of a CSV text split column-wise by pyarrow, or None to leave the file to :mod:`csv`.
 
-    Only a text without quote characters (each record is then one line, so its row number is its
-    line number), without NUL or characters that :meth:`str.splitlines` but not :mod:`csv` breaks
-    on, whose every line has the header line's number of fields and no field longer than
-    :data:`CSV_FIELD_LIMIT`: on such a text :mod:`csv` splits at every comma and line end, exactly
-    as here. A line whose cells are all blank (``str.strip``) is skipped, as there.
+    Only a text whose every line is a record of plain fields (no quote character) or wholly quoted
+    ones (``"1,000.50"``, quotes inside doubled, no line break inside): each record is then one line, so
+    its row number is its line number. Also without NUL or characters that :meth:`str.splitlines`
+    but not :mod:`csv` breaks on, every line with the header line's number of fields and no field
+    longer than :data:`CSV_FIELD_LIMIT`. On such a text :mod:`csv` reads exactly the same fields.
+    A line whose cells are all blank (``str.strip``) is skipped, as there.
     """
-    if '"' in text or text.startswith("\ufeff") or any(c in text for c in _NOT_CSV_BREAKS):
+    if text.startswith("\ufeff") or any(c in text for c in _NOT_CSV_BREAKS):
         return None
+    quoted = '"' in text
+    if quoted:  # every line must be fields that are plain or wholly quoted (no line break inside a field)
+        lines = pa.array(text.splitlines(), pa.string())
+        if not pc.all(pc.match_substring_regex(lines, _QUOTED_LINE_RE)).as_py():
+            return None
     first = text[: text.find("\n") % (len(text) + 1)]
-    width = first[: first.find("\r") % (len(first) + 1)].count(",") + 1
+    width = len(next(csv.reader([first[: first.find("\r") % (len(first) + 1)]]), [""]))
     names = [f"c{i}" for i in range(width)]
     data = text.encode("utf-8")
     try:
         arrow = pa_csv.read_csv(
             pa.BufferReader(data),
             read_options=pa_csv.ReadOptions(column_names=names, block_size=len(data) + 1, use_threads=False),
-            parse_options=pa_csv.ParseOptions(quote_char=False, escape_char=False, ignore_empty_lines=False),
+            parse_options=pa_csv.ParseOptions(
+                quote_char='"' if quoted else False,
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=False,
+                ignore_empty_lines=False,
+            ),
             convert_options=pa_csv.ConvertOptions(
                 column_types={n: pa.string() for n in names}, strings_can_be_null=False, null_values=[]
             ),
