@@ -35,7 +35,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from planlib import charts
-from planlib.plans import priority
+from planlib.plans import kpi, priority
 from planlib.plans.bands import natural_key
 from planlib.plans.priority import Scoring
 
@@ -541,8 +541,14 @@ def rank_acceptability(
 # ---------------------------------------------------------------- chart
 
 
-def intervals_chart(intervals: pd.DataFrame, *, title: str = "", source: str = "") -> Figure:
-    """One bar per criterion: the stable share interval (0–100 %), a dot at the current share."""
+def intervals_chart(
+    intervals: pd.DataFrame, *, title: str = "", source: str = "", names: Mapping[str, str] | None = None
+) -> Figure:
+    """One bar per criterion: the stable share interval (0–100 %), a dot at the current share.
+
+    ``names`` (criterion code → Thai name, e.g. ``scoring.criteria["name_th"]``) labels the bars by short
+    name with the code as a suffix (:func:`planlib.plans.kpi.short_name`); without it, by code.
+    """
     m = len(intervals)
     fig, ax = charts.figure(
         title or "ช่วงน้ำหนักที่อันดับไม่เปลี่ยน / Weight stability intervals",
@@ -559,7 +565,8 @@ def intervals_chart(intervals: pd.DataFrame, *, title: str = "", source: str = "
     for yi, lo, hi in zip(y, low, high):
         if np.isfinite(lo) and np.isfinite(hi):
             ax.text(hi, yi, f" {lo:.1f}–{hi:.1f}%", va="center", fontsize=8)
-    ax.set_yticks(y, [str(c) for c in intervals["criterion"]])
+    names = names if names is not None else {}
+    ax.set_yticks(y, [kpi.short_name(names.get(c), c, limit=24) for c in intervals["criterion"]])
     ax.set_xlim(0, 112)
     ax.legend(fontsize=8, loc="lower right")
     return fig
@@ -627,7 +634,12 @@ def method_text(acc: Acceptability) -> tuple[str, str]:
     )
 
 
-def acceptability_heatmap(acc: Acceptability, *, title: str = "", source: str = "") -> Figure:
-    """Heatmap of P(rank = r) of a :class:`Acceptability` (see :func:`planlib.plans.priority.acceptability_heatmap`)."""
+def acceptability_heatmap(
+    acc: Acceptability, *, title: str = "", source: str = "", names: Mapping[str, str] | None = None
+) -> Figure:
+    """Heatmap of P(rank = r) of a :class:`Acceptability` (see :func:`planlib.plans.priority.acceptability_heatmap`).
+
+    ``names``: project code → Thai name (``scoring.projects["name_th"]``), rows labelled by short name and code.
+    """
     title = title or f"โอกาสที่จะได้แต่ละอันดับ / Rank acceptability ({acc.n_samples:,} draws, {acc.method})"
-    return priority.acceptability_heatmap(acc.table, title=title, source=source)
+    return priority.acceptability_heatmap(acc.table, title=title, source=source, names=names)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from planlib.plans import kpi
 from planlib.plans import priority as pr
 from planlib.plans import sensitivity as se
 
@@ -296,3 +298,17 @@ def test_acceptability_with_equal_projects_equals_a_per_sample_loop() -> None:
     winners = [np.flatnonzero((scores @ w).round(9) == (scores @ w).round(9).max()) for w in draws]
     first_p1 = np.array([w for w, won in zip(draws, winners) if 0 in won])
     assert np.allclose(acc.central_weights.loc["P1"].to_numpy(), first_p1.mean(axis=0))
+
+
+def test_charts_label_criteria_and_projects_by_short_thai_name(hwfund):
+    """Issue 17: the stability and acceptability charts show short Thai names with the code as a suffix."""
+    intervals = se.stability_intervals(hwfund, top_k=3)
+    criteria = hwfund.criteria["name_th"]
+    fig = se.intervals_chart(intervals, names=criteria)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels[0] == kpi.short_name(criteria[intervals["criterion"].iloc[0]], intervals["criterion"].iloc[0], 24)
+    assert all(label.endswith(f"({code})") for label, code in zip(labels, intervals["criterion"], strict=True))
+    acc = se.rank_acceptability(hwfund, n_samples=500, seed=1)
+    heat = se.acceptability_heatmap(acc, names=hwfund.projects["name_th"])
+    rows = [t.get_text() for t in heat.axes[0].get_yticklabels()]
+    assert any(r.endswith("(1)") and re.search("[\u0e01-\u0e5b]", r) for r in rows)
