@@ -24,7 +24,6 @@ from planlib.inputs import contract
 from planlib.inputs.blank_workbook import write_template
 from planlib.inputs.load import validate
 from planlib.inputs.messages import text
-from planlib.inputs.messages.message import Message
 from planlib.inputs.problems import Problem, Problems
 from planlib.inputs.thai import display_width
 from planlib.reports import command_line, render, word
@@ -46,47 +45,14 @@ examples:
   planlib template blank.xlsx           an empty workbook to fill in instead of CSV files
 """
 
-CLI_MESSAGES: dict[str, Message] = {
-    "render_not_a_notebook": Message(
-        en="{path} is not a notebook (.ipynb) that can be read: {detail}",
-        th="{path} ไม่ใช่โน้ตบุ๊ก (.ipynb) ที่อ่านได้: {detail}",
-    ),
-    "render_not_executed": Message(
-        en="{path} has not been run: run it first (planlib report, or papermill), then render it",
-        th="โน้ตบุ๊ก {path} ยังไม่ได้รัน ให้รันก่อน (planlib report หรือ papermill) แล้วจึงสั่ง render",
-    ),
-    "render_cell_error": Message(
-        en="{path}: cell {cell} stopped with {ename}: {evalue}; nothing was written",
-        th="{path}: เซลล์ที่ {cell} หยุดด้วยข้อผิดพลาด {ename}: {evalue} จึงไม่ได้เขียนไฟล์ใด",
-    ),
-    "render_written": Message(
-        en="wrote {outputs}",
-        th="เขียนไฟล์ {outputs} แล้ว",
-    ),
-    "init_data_exists": Message(
-        en="{path} already exists and is not empty; nothing was written (choose a new folder)",
-        th="มีโฟลเดอร์ {path} และมีไฟล์อยู่แล้ว จึงไม่ได้เขียนอะไร (ให้เลือกโฟลเดอร์ใหม่)",
-    ),
-    "init_written": Message(
-        en="made the working folder {folder}: data/ ({orgs}), {workbook}, reports/\n"
-        "next: cd {folder} && planlib validate data && planlib report --org {first}",
-        th="สร้างโฟลเดอร์ทำงาน {folder} แล้ว: data/ ({orgs}) {workbook} และ reports/\n"
-        "ต่อไป: cd {folder} แล้วสั่ง planlib validate data และ planlib report --org {first}",
-    ),
-    "init_written_empty": Message(
-        en="made the working folder {folder}: an empty data/, {workbook}, reports/\n"
-        "next: fill in {workbook}, then planlib validate {workbook}",
-        th="สร้างโฟลเดอร์ทำงาน {folder} แล้ว: data/ ว่าง {workbook} และ reports/\n"
-        "ต่อไป: กรอก {workbook} แล้วสั่ง planlib validate {workbook}",
-    ),
-}
-"""Messages of ``init`` and ``render`` in catalogue form, ready to move into ``planlib/inputs/messages/reports.py``."""
 
+def terminal_text(pair: tuple[str, str]) -> str:
+    """A catalogue message for the terminal: ``English / ไทย`` on one line, or, for a message of several lines
+    (``init_written``: what was made, then what to do next), the English lines first and the Thai lines below.
 
-def cli_text(code: str, /, **values: object) -> str:
-    """``"English / ไทย"`` of a message in :data:`CLI_MESSAGES`; a message of several lines: English, then Thai."""
-    message = CLI_MESSAGES[code]
-    en, th = message.en.format(**values), message.th.format(**values)
+    Called as ``terminal_text(text(code, **values))``, so each message's code is written where it is shown.
+    """
+    en, th = pair
     return f"{en}\n{th}" if "\n" in en else f"{en} / {th}"
 
 
@@ -324,15 +290,15 @@ def cmd_render(args: argparse.Namespace) -> int:
     try:
         nb = nbformat.read(path, as_version=4)
     except (OSError, ValueError) as exc:  # nbformat's NotJSONError and validation errors are ValueErrors
-        print(f"planlib render: {cli_text('render_not_a_notebook', path=path, detail=exc)}", file=sys.stderr)
+        print(f"planlib render: {terminal_text(text('render_not_a_notebook', path=path, detail=exc))}", file=sys.stderr)
         return EXIT_USAGE
     if not any(c.cell_type == "code" and c.get("execution_count") for c in nb.cells):
-        print(f"planlib render: {cli_text('render_not_executed', path=path)}", file=sys.stderr)
+        print(f"planlib render: {terminal_text(text('render_not_executed', path=path))}", file=sys.stderr)
         return EXIT_USAGE
     error = executed_error(nb)
     if error:
         cell, ename, evalue = error
-        message = cli_text("render_cell_error", path=path, cell=cell, ename=ename, evalue=evalue)
+        message = terminal_text(text("render_cell_error", path=path, cell=cell, ename=ename, evalue=evalue))
         print(f"planlib render: {message}", file=sys.stderr)
         return EXIT_FAILED
     title, subtitle = report_titles(nb, path.stem)
@@ -349,7 +315,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         written.append(out / f"{path.stem}.pdf")
     if not args.no_docx:
         written.append(word.write_docx(document, out / f"{path.stem}.docx", title=title, subtitle=subtitle))
-    print(cli_text("render_written", outputs=", ".join(str(p) for p in written)))
+    print(terminal_text(text("render_written", outputs=", ".join(str(p) for p in written))))
     return EXIT_OK
 
 
@@ -360,7 +326,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     data = folder / "data"
     if data.exists() and (not data.is_dir() or any(data.iterdir())):
-        print(f"planlib init: {cli_text('init_data_exists', path=data)}", file=sys.stderr)
+        print(f"planlib init: {terminal_text(text('init_data_exists', path=data))}", file=sys.stderr)
         return EXIT_USAGE
     workbook = folder / "blank_workbook.xlsx"
     try:
@@ -377,9 +343,10 @@ def cmd_init(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     orgs = tpl.known_orgs(data)
     if orgs:
-        print(cli_text("init_written", folder=folder, orgs=", ".join(orgs), workbook=workbook.name, first=orgs[0]))
+        written = text("init_written", folder=folder, orgs=", ".join(orgs), workbook=workbook.name, first=orgs[0])
+        print(terminal_text(written))
     else:
-        print(cli_text("init_written_empty", folder=folder, workbook=workbook.name))
+        print(terminal_text(text("init_written_empty", folder=folder, workbook=workbook.name)))
     return EXIT_OK
 
 

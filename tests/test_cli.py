@@ -309,6 +309,27 @@ def test_init_makes_a_working_folder_that_validates_and_reports(
     assert "fill in blank_workbook.xlsx" in capsys.readouterr().out
 
 
+def test_init_says_what_it_made_in_english_then_thai(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A message of several lines (catalogue ``init_written_empty``) prints its English lines, then its Thai lines;
+    a one-line message (``init_data_exists``) prints ``English / ไทย``."""
+    folder = tmp_path / "mine"
+    assert main(["init", "--empty", str(folder)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"made the working folder {folder}: an empty data/, blank_workbook.xlsx, reports/",
+        "next: fill in blank_workbook.xlsx, then planlib validate blank_workbook.xlsx",
+        f"สร้างโฟลเดอร์ทำงาน {folder} แล้ว: data/ ว่าง blank_workbook.xlsx และ reports/",
+        "ต่อไป: กรอก blank_workbook.xlsx แล้วสั่ง planlib validate blank_workbook.xlsx",
+    ]
+    (folder / "data" / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["init", str(folder)]) == 2
+    data = folder / "data"
+    assert capsys.readouterr().err == (
+        f"planlib init: {data} already exists and is not empty; nothing was written (choose a new folder) / "
+        f"มีโฟลเดอร์ {data} และมีไฟล์อยู่แล้ว จึงไม่ได้เขียนอะไร (ให้เลือกโฟลเดอร์ใหม่)\n"
+    )
+    assert (data / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
 # ---------------------------------------------------------------- render (issue 14)
 
 

@@ -59,26 +59,28 @@ from planlib.plans import kpi
 
 
 def check_quarter(quarter: object) -> int:
-    """The quarter as an int 1–4, or a ValueError naming the bad value in English and Thai."""
+    """The quarter as an int 1–4 (Q1 = Oct–Dec), by :func:`planlib.inputs.thai.check_quarter` (the one rule).
+
+    A refusal is a ValueError whose text is English / Thai (``quarter must be 1–4, got 5 / ไตรมาสต้องเป็น 1–4 …``).
+    """
     try:
-        q = int(quarter)  # type: ignore[call-overload]
-        whole = not isinstance(quarter, bool) and float(quarter) == q  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        q, whole = -1, False
-    if q not in (1, 2, 3, 4) or not whole:
-        raise ValueError(" / ".join(messages.text("bad_value_fiscal_quarter", quarter=quarter)))
-    return q
+        return thai.check_quarter(quarter)
+    except thai.ThaiValueError as exc:
+        raise ValueError(f"{exc.reason_en} / {exc.reason_th}") from None
 
 
 def check_fiscal_year(fiscal_year: object) -> int:
-    """The BE fiscal year as an int, or a ValueError (a CE year such as 2023 is refused)."""
+    """The BE fiscal year as an int, by :func:`planlib.inputs.thai.check_fiscal_year` (the one rule: a whole number
+    in :data:`planlib.inputs.thai.FISCAL_YEAR_RANGE`; a CE year such as 2023 is refused with the BE year it means).
+
+    A refusal is a ValueError whose text is English / Thai; a CE year is worded for a parameter, as the report
+    templates word it (``2023 looks like a CE year: did you mean 2566? …``), not for a column.
+    """
     try:
-        fy = int(fiscal_year)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        fy = -1
-    if not thai.BE_RANGE[0] <= fy <= thai.BE_RANGE[1]:
-        raise ValueError(" / ".join(messages.text("bad_value_fiscal_year", year=fiscal_year)))
-    return fy
+        return thai.check_fiscal_year(fiscal_year)
+    except thai.ThaiValueError as exc:
+        code = "param_fiscal_year_ce" if exc.code == "bad_value_ce_year" else exc.code
+        raise ValueError(" / ".join(messages.text(code, **exc.values))) from None
 
 
 def quarter_months(fiscal_year: int, quarter: int) -> pd.PeriodIndex:

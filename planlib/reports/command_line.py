@@ -36,7 +36,6 @@ import yaml
 
 from planlib.inputs import thai
 from planlib.inputs.messages import text
-from planlib.inputs.messages.message import Message
 from planlib.reports import templates as tpl
 from planlib.reports.batch import BatchPlan, plan_run, remove_stale_staging
 from planlib.reports.index_page import write_index
@@ -72,22 +71,6 @@ PERIOD_HELP = (
     "prioritization and whatif describe the plan as loaded: the period names their output folder\n"
     "(reports/<org>/<fy>[-Q<q>]) and is recorded in the manifest. Years are Buddhist Era (2568, not 2025)."
 )
-
-COMMAND_MESSAGES: dict[str, Message] = {
-    "data_folder_missing_here": Message(
-        en="no data folder {path} (the current folder is {cwd}): give --data-dir FOLDER, or run `planlib init` "
-        "to make a working folder with the example organisations",
-        th="ไม่พบโฟลเดอร์ข้อมูล {path} (โฟลเดอร์ปัจจุบันคือ {cwd}) ให้ระบุ --data-dir หรือสั่ง `planlib init` "
-        "เพื่อสร้างโฟลเดอร์ทำงานพร้อมข้อมูลตัวอย่าง",
-    ),
-}
-"""Command-line messages in catalogue form, ready to move into ``planlib/inputs/messages/reports.py``."""
-
-
-def command_text(code: str, /, **values: object) -> tuple[str, str]:
-    """The (English, Thai) text of a message in :data:`COMMAND_MESSAGES`."""
-    message = COMMAND_MESSAGES[code]
-    return message.en.format(**values), message.th.format(**values)
 
 
 def parse_assignment(assignment: str) -> tuple[str, Any]:
@@ -220,7 +203,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return EXIT_OK
     data_dir = (args.data_dir or default_data_dir()).resolve()
     if not data_dir.is_dir() and args.data_dir is None:
-        return usage_error(bilingual(command_text("data_folder_missing_here", path=DEFAULT_DATA, cwd=Path.cwd())))
+        return usage_error(bilingual(text("data_folder_missing_here", path=DEFAULT_DATA, cwd=Path.cwd())))
     if not data_dir.is_dir():
         return usage_error(bilingual(text("data_folder_missing", path=data_dir)))
     if args.jobs < 1:

@@ -44,7 +44,7 @@ from pydantic import (
 
 from planlib.inputs import contract, thai
 from planlib.inputs.load import plan_info, read_tables
-from planlib.inputs.messages.message import Message
+from planlib.inputs.messages import text
 from planlib.inputs.problems import Problems
 from planlib.plans.priority import TIE_KEYS, parse_tie_break
 
@@ -72,78 +72,8 @@ FY_MIN, FY_MAX = thai.FISCAL_YEAR_RANGE
 (:func:`planlib.inputs.thai.check_fiscal_year`, the one statement of the rule)."""
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-
-PARAMETER_MESSAGES: dict[str, Message] = {
-    "param_refused": Message(
-        en="parameter {name!r} = {shown}: {reason}",
-        th="พารามิเตอร์ {name!r} = {shown}: {reason_th}",
-    ),
-    "param_unknown": Message(
-        en="unknown parameter {name!r}; {template} takes: {known}",
-        th="ไม่รู้จักพารามิเตอร์ {name!r} ({template} รับ: {known})",
-    ),
-    "param_required": Message(
-        en="parameter {name!r} is required ({description})",
-        th="ต้องระบุพารามิเตอร์ {name!r} ({description})",
-    ),
-    "param_fiscal_year_ce": Message(
-        en="{year} looks like a CE year: did you mean {be}? Fiscal years are Buddhist Era (2568 = Oct 2024 – Sep 2025)",
-        th="{year} น่าจะเป็นปี ค.ศ. หมายถึงปี พ.ศ. {be} หรือไม่? ปีงบประมาณใช้ปี พ.ศ. (2568 = ต.ค. 2567 – ก.ย. 2568)",
-    ),
-    "param_one_of": Message(
-        en="must be one of: {allowed}",
-        th="ต้องเป็นค่าใดค่าหนึ่งต่อไปนี้: {allowed}",
-    ),
-    "param_at_least": Message(
-        en="must be at least {low}",
-        th="ต้องไม่น้อยกว่า {low}",
-    ),
-    "param_at_most": Message(
-        en="must be at most {high}",
-        th="ต้องไม่มากกว่า {high}",
-    ),
-    "param_not_number": Message(
-        en="must be a number",
-        th="ต้องเป็นตัวเลข",
-    ),
-    "param_not_whole_number": Message(
-        en="must be a whole number",
-        th="ต้องเป็นจำนวนเต็ม",
-    ),
-    "param_not_mapping": Message(
-        en="must be a mapping such as {{C1: 2, C2: 1}}",
-        th="ต้องอยู่ในรูป {{C1: 2, C2: 1}}",
-    ),
-    "param_not_text": Message(
-        en="must be text",
-        th="ต้องเป็นข้อความ",
-    ),
-    "param_too_long": Message(
-        en="is longer than {high} characters",
-        th="ยาวเกิน {high} ตัวอักษร",
-    ),
-    "param_org_code": Message(
-        en="an organisation code is the name of its folder under the data folder: lower-case a–z, 0–9, '_' or '-'",
-        th="รหัสหน่วยงานคือชื่อโฟลเดอร์ในโฟลเดอร์ข้อมูล: อักษรอังกฤษตัวเล็ก ตัวเลข '_' หรือ '-' เท่านั้น",
-    ),
-    "param_criterion_code": Message(
-        en="a criterion code is 1–32 letters, digits, '_', '.' or '-' (as in criteria.csv, e.g. C1)",
-        th="รหัสเกณฑ์ต้องเป็นอักษร ตัวเลข '_' '.' หรือ '-' ยาว 1–32 ตัว (ตามไฟล์ criteria.csv เช่น C1)",
-    ),
-    "param_invalid": Message(
-        en="{detail}",
-        th="ค่าไม่ถูกต้อง ({detail})",
-    ),
-}
-"""Parameter refusals, worded for an analyst (accepted values in words, never a pattern), in catalogue form
-(code → :class:`~planlib.inputs.messages.message.Message`) ready to move into
-``planlib/inputs/messages/reports.py``; filled by :func:`parameter_text`."""
-
-
-def parameter_text(code: str, /, **values: object) -> tuple[str, str]:
-    """The (English, Thai) text of a parameter refusal in :data:`PARAMETER_MESSAGES`."""
-    message = PARAMETER_MESSAGES[code]
-    return message.en.format(**values), message.th.format(**values)
+PLAIN_TEXT_MAX = 500
+"""Longest text parameter, in characters."""
 
 
 class ParamError(ValueError):
@@ -162,10 +92,9 @@ def _plain_text(value: str) -> str:
     """Refuse control characters (newline, tab, NUL…) and over-long strings in a parameter."""
     bad = [ch for ch in value if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")]
     if bad:
-        raise ValueError(f"must be one line of plain text; it contains {bad[0]!r} / "
-                         f"ต้องเป็นข้อความบรรทัดเดียว แต่มีอักขระควบคุม {bad[0]!r}")  # fmt: skip
-    if len(value) > 500:
-        raise ValueError("is longer than 500 characters / ยาวเกิน 500 ตัวอักษร")
+        raise thai.ThaiValueError("param_control_character", char=bad[0])
+    if len(value) > PLAIN_TEXT_MAX:
+        raise thai.ThaiValueError("param_too_long", high=PLAIN_TEXT_MAX)
     return value
 
 
@@ -182,12 +111,12 @@ def _quarter(value: object) -> int:
 def _int_like(value: object) -> object:
     """Accept ``"2568"`` and Thai digits ``"๒๕๖๘"`` for integer parameters; refuse booleans."""
     if isinstance(value, bool):
-        raise ValueError("must be a whole number, not true/false / ต้องเป็นจำนวนเต็ม")
+        raise thai.ThaiValueError("param_not_whole_number_bool")
     if isinstance(value, str):
-        text = value.strip().translate(_THAI_DIGITS)
-        if not re.fullmatch(r"[0-9]+", text):
-            raise ValueError(f"must be a whole number, got {value!r} / ต้องเป็นจำนวนเต็ม แต่พบ {value!r}")
-        return int(text)
+        digits = value.strip().translate(_THAI_DIGITS)
+        if not re.fullmatch(r"[0-9]+", digits):
+            raise thai.ThaiValueError("param_not_whole_number_text", given=value)
+        return int(digits)
     return value
 
 
@@ -228,12 +157,11 @@ class ReportParams(BaseModel):
     def _org_folder_exists(self) -> ReportParams:
         root = Path(self.data_dir)
         if not root.is_dir():
-            raise ValueError(f"data_dir {self.data_dir!r} is not a folder / ไม่พบโฟลเดอร์ข้อมูล {self.data_dir!r}")
+            raise thai.ThaiValueError("param_data_dir_missing", data_dir=self.data_dir)
         folder = root / self.org
         if not folder.is_dir() or folder.resolve().parent != root.resolve():
             known = ", ".join(known_orgs(root)) or "none"
-            raise ValueError(f"unknown organisation {self.org!r}: no folder {folder} (known: {known}) / "
-                             f"ไม่รู้จักหน่วยงาน {self.org!r} (ที่มี: {known})")  # fmt: skip
+            raise thai.ThaiValueError("unknown_organisation_no_folder", org=self.org, folder=folder, known=known)
         return self
 
     @property
@@ -254,7 +182,7 @@ class SwotParams(ReportParams):
             path = Path(self.weights_file)
             path = path if path.is_absolute() else self.org_dir / path
             if not path.is_file():
-                raise ValueError(f"weights_file {self.weights_file!r} not found / ไม่พบไฟล์น้ำหนัก {self.weights_file!r}")
+                raise thai.ThaiValueError("param_weights_file_missing", path=self.weights_file)
         return self
 
 
@@ -305,7 +233,7 @@ class LoanStatisticsParams(ReportParams):
     @model_validator(mode="after")
     def _loan_book_exists(self) -> LoanStatisticsParams:
         if self.loan_book is not None and not Path(self.loan_book).is_dir():
-            raise ValueError(f"loan_book {self.loan_book!r} is not a folder / ไม่พบโฟลเดอร์ข้อมูลสินเชื่อ {self.loan_book!r}")
+            raise thai.ThaiValueError("param_loan_book_missing", path=self.loan_book)
         return self
 
 
@@ -468,10 +396,10 @@ class Template:
     def missing(self, org: OrgData) -> str:
         """Why the template does not apply (empty when it does)."""
         parts = [t for t in self.needs if not org.has(t)]
-        text = ", ".join(parts)
+        lacking = ", ".join(parts)
         if self.needs_any and not any(org.has(t) for t in self.needs_any):
-            text = ", ".join(filter(None, [text, " or ".join(self.needs_any)]))
-        return f"no {text}" if text else ""
+            lacking = ", ".join(filter(None, [lacking, " or ".join(self.needs_any)]))
+        return f"no {lacking}" if lacking else ""
 
     def validate(self, raw: Mapping[str, Any]) -> ReportParams:
         """The checked parameters, or :class:`ParamError` naming each bad one (EN / TH)."""
@@ -536,9 +464,7 @@ def period_option_errors(fy: object, quarter: object) -> list[str]:
         except thai.ThaiValueError as exc:
             en, th = _reason({"type": "value_error", "ctx": {"error": exc}})
             shown = repr(value)[:80]
-            messages.append(
-                " / ".join(parameter_text("param_refused", name=name, shown=shown, reason=en, reason_th=th))
-            )
+            messages.append(" / ".join(text("param_refused", name=name, shown=shown, reason=en, reason_th=th)))
     return messages
 
 
@@ -548,30 +474,30 @@ def _reason(err: Mapping[str, Any]) -> tuple[str, str]:
     error = ctx.get("error")
     if isinstance(error, thai.ThaiValueError):
         if error.code == "bad_value_ce_year":
-            return parameter_text("param_fiscal_year_ce", **error.values)
+            return text("param_fiscal_year_ce", **error.values)
         return error.reason_en, error.reason_th
     if kind == "literal_error":
         allowed = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
-        return parameter_text("param_one_of", allowed=allowed)
+        return text("param_one_of", allowed=allowed)
     if kind == "string_pattern_mismatch":
-        return parameter_text(PATTERN_WORDS.get(str(ctx.get("pattern")), "param_org_code"))
+        return text(PATTERN_WORDS.get(str(ctx.get("pattern")), "param_org_code"))
     if kind in ("greater_than_equal", "greater_than"):
-        return parameter_text("param_at_least", low=_number(ctx.get("ge", ctx.get("gt"))))
+        return text("param_at_least", low=_number(ctx.get("ge", ctx.get("gt"))))
     if kind in ("less_than_equal", "less_than"):
-        return parameter_text("param_at_most", high=_number(ctx.get("le", ctx.get("lt"))))
+        return text("param_at_most", high=_number(ctx.get("le", ctx.get("lt"))))
     if kind in ("string_too_long",):
-        return parameter_text("param_too_long", high=ctx.get("max_length"))
+        return text("param_too_long", high=ctx.get("max_length"))
     if kind in ("int_parsing", "int_from_float", "int_type"):
-        return parameter_text("param_not_whole_number")
+        return text("param_not_whole_number")
     if kind.startswith("float") or kind in ("finite_number",):
-        return parameter_text("param_not_number")
+        return text("param_not_number")
     if kind in ("dict_type", "model_type"):
-        return parameter_text("param_not_mapping")
+        return text("param_not_mapping")
     if kind in ("string_type",):
-        return parameter_text("param_not_text")
+        return text("param_not_text")
     msg = str(err.get("msg", "")).removeprefix("Value error, ")
-    en, _, th = msg.partition(" / ")  # the bilingual checks of this module write "English / ไทย"
-    return (en, th) if th else parameter_text("param_invalid", detail=msg)
+    en, _, th = msg.partition(" / ")  # a library rule's ValueError (parse_tie_break) reads "English / ไทย"
+    return (en, th) if th else text("param_invalid", detail=msg)
 
 
 def describe_error(template: Template, err: Mapping[str, Any]) -> str:
@@ -579,21 +505,21 @@ def describe_error(template: Template, err: Mapping[str, Any]) -> str:
     skip = ("function-", "constrained-", "[key]")
     loc = [str(p) for p in err.get("loc", ()) if not str(p).startswith(skip)]
     name = loc[0] if loc else ""
-    if not name:  # a check across parameters (organisation folder, weights file): already bilingual
-        return str(err.get("msg", "")).removeprefix("Value error, ")
+    if not name:  # a check across parameters (organisation folder, weights file)
+        return " / ".join(_reason(err))
     if err.get("type") == "extra_forbidden":
         known = ", ".join(f for f in template.params.model_fields if f != "data_dir")
-        return " / ".join(parameter_text("param_unknown", name=name, template=template.name, known=known))
+        return " / ".join(text("param_unknown", name=name, template=template.name, known=known))
     if err.get("type") == "missing":
         description = (
             template.params.model_fields[name].description or "" if name in template.params.model_fields else ""
         )
-        return " / ".join(parameter_text("param_required", name=name, description=description))
+        return " / ".join(text("param_required", name=name, description=description))
     value = err.get("input")
     shown = (repr(value) if not isinstance(value, dict) else "{…}")[:80]
     where = ".".join(loc)
     en, th = _reason(err)
-    return " / ".join(parameter_text("param_refused", name=where, shown=shown, reason=en, reason_th=th))
+    return " / ".join(text("param_refused", name=where, shown=shown, reason=en, reason_th=th))
 
 
 TEMPLATES: dict[str, Template] = {
@@ -661,7 +587,7 @@ TEMPLATES: dict[str, Template] = {
 def get(name: str) -> Template:
     """The template called ``name``, or a ParamError listing the known ones."""
     if name not in TEMPLATES:
-        raise ParamError(name, [f"unknown template; known: {', '.join(TEMPLATES)} / ไม่รู้จักแม่แบบรายงาน"])
+        raise ParamError(name, [" / ".join(text("unknown_template_known", known=", ".join(TEMPLATES)))])
     return TEMPLATES[name]
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import planlib
+from planlib.inputs import thai
 from planlib.plans import kpi, progress
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,17 +41,59 @@ def test_quarter_boundaries() -> None:
     assert [str(m) for m in progress.quarter_months(2566, 4)] == ["2023-07", "2023-08", "2023-09"]
 
 
-@pytest.mark.parametrize("bad", [0, 5, "Q1", 1.5, None])
+@pytest.mark.parametrize("bad", [0, 5, "Q1", 1.5, None, True])
 def test_quarter_must_be_1_to_4(bad: object) -> None:
-    with pytest.raises(ValueError, match=r"fiscal quarter must be 1, 2, 3 or 4 .* / ไตรมาสต้องเป็น 1, 2, 3 หรือ 4"):
+    with pytest.raises(ValueError, match=rf"^quarter must be 1–4, got {bad} / ไตรมาสต้องเป็น 1–4 แต่พบ {bad}$"):
         progress.check_quarter(bad)
+
+
+@pytest.mark.parametrize("bad", [0, 5, "Q1", 1.5, None, True, 2, "๓", 4.0])
+def test_the_quarter_rule_is_thais(bad: object) -> None:
+    """One quarter rule (planlib.inputs.thai.check_quarter): progress accepts and refuses exactly what it does."""
+    try:
+        expected: int | str = thai.check_quarter(bad)
+    except thai.ThaiValueError as exc:
+        expected = f"{exc.reason_en} / {exc.reason_th}"
+    try:
+        got: int | str = progress.check_quarter(bad)
+    except ValueError as exc:
+        got = str(exc)
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("year", "accepted"),
+    [(2545, True), (2548, True), ("๒๕๖๘", True), (2700, True), (2539, False), (2701, False), (2023, False)],
+)
+def test_the_fiscal_year_rule_is_thais(year: object, accepted: bool) -> None:
+    """One fiscal-year rule (planlib.inputs.thai.check_fiscal_year, 2540–2700): hwfund's historic 2545 and 2548
+    rows pass, years outside the range are refused in English and Thai naming it."""
+    if accepted:
+        assert progress.check_fiscal_year(year) == thai.check_fiscal_year(year)
+    else:
+        with pytest.raises(thai.ThaiValueError):
+            thai.check_fiscal_year(year)
+        with pytest.raises(ValueError, match=r" / .*[\u0e00-\u0e7f]") as info:
+            progress.check_fiscal_year(year)
+        assert str(year) in str(info.value)
+        if year != 2023:
+            assert "2540–2700" in str(info.value)
+
+
+def test_hwfund_history_back_to_2545_loads_and_is_in_the_rule() -> None:
+    """The narrower 2540–2700 range breaks no shipped data: every fiscal year in hwfund's plan and lending tables
+    passes it."""
+    tables = [*planlib.load_plan(HWFUND).tables.values(), *planlib.load_portfolio(HWFUND).tables.values()]
+    years = {int(y) for t in tables if "fiscal_year" in t for y in t["fiscal_year"].dropna()}
+    assert min(years) == 2545 and 2548 in years  # capital_history 2545, lending_annual from 2548
+    assert all(progress.check_fiscal_year(y) == y for y in years)
 
 
 def test_quarterly_progress_refuses_quarter_5_and_ce_years() -> None:
     plan = planlib.load_plan(DSDW)
     with pytest.raises(ValueError, match="got 5"):
         progress.quarterly_progress(plan, 2566, 5)
-    with pytest.raises(ValueError, match="Buddhist-Era year such as 2568, got 2023"):
+    with pytest.raises(ValueError, match=r"^2023 looks like a CE year: did you mean 2566\? .* / .*พ\.ศ\. 2566"):
         progress.quarterly_progress(plan, 2023, 1)
 
 

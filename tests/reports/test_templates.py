@@ -240,3 +240,48 @@ def test_notebooks_and_example_data_are_found_in_the_source_tree():
     assert tpl.NOTEBOOK_DIR == tpl.PROJECT_ROOT / "notebooks"
     assert tpl.EXAMPLE_DATA_DIR == tpl.PROJECT_ROOT / "data"
     assert all(t.notebook.is_file() for t in tpl.TEMPLATES.values())
+
+
+@pytest.mark.parametrize(
+    ("template", "raw", "code", "values"),
+    [
+        (
+            "quarterly_progress",
+            {"fy": 2568, "quarter": 2, "output_dir": "a\nb"},
+            "param_control_character",
+            {"char": "\n"},
+        ),
+        ("quarterly_progress", {"fy": 2568, "quarter": 2, "output_dir": "x" * 501}, "param_too_long", {"high": 500}),
+        ("prioritization", {"top_k": True}, "param_not_whole_number_bool", {}),
+        ("prioritization", {"seed": "สาม"}, "param_not_whole_number_text", {"given": "สาม"}),
+        ("swot", {"data_dir": "/no/such/data"}, "param_data_dir_missing", {"data_dir": "/no/such/data"}),
+        (
+            "swot",
+            {"org": "nope"},
+            "unknown_organisation_no_folder",
+            {"org": "nope", "folder": DATA / "nope", "known": "ditp, dsdw, hwfund, mol, tfund"},
+        ),
+        ("swot", {"weights_file": "no_weights.csv"}, "param_weights_file_missing", {"path": "no_weights.csv"}),
+        (
+            "loan_statistics",
+            {"fy": 2567, "loan_book": "/no/such/book"},
+            "param_loan_book_missing",
+            {"path": "/no/such/book"},
+        ),
+    ],
+)
+def test_parameter_refusals_come_from_the_catalogue(template, raw, code, values):
+    """Issue 13: every refusal of a parameter is a catalogue code, shown in English and Thai (no inline prose)."""
+    from planlib.inputs import messages
+
+    with pytest.raises(tpl.ParamError) as info:
+        tpl.TEMPLATES[template].validate({"org": "hwfund", "data_dir": str(DATA), **raw})
+    en, th = messages.text(code, **values)
+    assert f"{en} / " in str(info.value) and str(info.value).endswith(th)
+
+
+def test_unknown_template_lists_the_known_ones_in_both_languages():
+    with pytest.raises(tpl.ParamError) as info:
+        tpl.get("budget")
+    known = ", ".join(tpl.TEMPLATES)
+    assert str(info.value) == f"budget: unknown template; known: {known} / ไม่รู้จักแม่แบบรายงาน (ที่มี: {known})"

@@ -259,10 +259,6 @@ KPI: dict[str, Message] = {
 """KPI levels and scorecards (:mod:`planlib.plans.kpi`)."""
 
 PROGRESS: dict[str, Message] = {
-    "bad_value_fiscal_quarter": M(
-        "fiscal quarter must be 1, 2, 3 or 4 (Q1 = Oct–Dec), got {quarter!r}",
-        "ไตรมาสต้องเป็น 1, 2, 3 หรือ 4 (ไตรมาส 1 = ต.ค.–ธ.ค.) แต่พบ {quarter!r}",
-    ),
     "bad_value_fiscal_year": M(
         "fiscal year must be a Buddhist-Era year such as 2568, got {year!r}",
         "ปีงบประมาณต้องเป็นปี พ.ศ. เช่น 2568 แต่พบ {year!r}",
