@@ -66,6 +66,16 @@ def test_axis_widens_for_months_before_the_fiscal_year() -> None:
     assert str(months[0]) == "2022-09" and str(months[-1]) == "2023-09"  # K5-1 starts in ก.ย. 65
 
 
+def test_gantt_refuses_a_ce_year_and_quarter_5_with_the_one_calendar_rule(k1: pd.DataFrame) -> None:
+    """The Gantt checks its year and quarter by planlib.inputs.thai's rule (through progress): a CE year names the
+    BE year it means, in English and Thai; quarter 5 is refused before anything is drawn."""
+    with pytest.raises(ValueError, match=r"^2023 looks like a CE year: did you mean 2566\? .* / .*พ\.ศ\. 2566"):
+        gantt.gantt_grid(k1, 2023)
+    with pytest.raises(ValueError, match=r"^quarter must be 1–4, got 5 / ไตรมาสต้องเป็น 1–4 แต่พบ 5$"):
+        gantt.gantt_chart(k1, 2566, 5)
+    assert list(gantt.chart_months(k1, 2566)) == list(thai.fiscal_months(2566))  # K1 lies within FY 2566
+
+
 def test_activity_label_is_cut_by_display_width_never_inside_a_syllable() -> None:
     text = "ประชุมชี้แจงแนวทางการดำเนินงานกับเจ้าหน้าที่ทุกจังหวัด"
     label = gantt.activity_label(pd.Series({"owner_code": "K1", "activity_no": "3", "text_th": text}), 20)
