@@ -21,6 +21,7 @@ from pathlib import Path
 import docx
 import pandas as pd
 import pytest
+from batch_cases import report_cases
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
@@ -134,11 +135,12 @@ def test_report_tables_carry_the_scorecard_values(scorecard_docx):
 
 def test_report_chart_is_an_inline_picture_at_most_the_text_width(scorecard_report, scorecard_docx):
     page = scorecard_report.read_text(encoding="utf-8")
-    charts = re.findall(r'<img[^>]*src="data:image/png;base64,', page)
+    charts = re.findall(r'<img[^>]*src="data:image/png;base64,[^>]*>', page)
     assert charts and len(scorecard_docx.inline_shapes) == len(charts)
-    for shape in scorecard_docx.inline_shapes:
+    alts = [html.unescape(re.search(r'\balt="([^"]*)"', img).group(1)) for img in charts]
+    for shape, alt in zip(scorecard_docx.inline_shapes, alts, strict=True):
         assert 0 < shape.width <= word.TEXT_WIDTH and shape.height <= word.TEXT_HEIGHT
-        assert shape._inline.docPr.get("descr", "").startswith("แผนภูมิ / chart")
+        assert alt.strip() and shape._inline.docPr.get("descr", "") == re.sub(r"\s+", " ", alt).strip()
 
 
 def test_report_thai_words_and_font(scorecard_docx):
@@ -422,3 +424,38 @@ def test_html_text_and_html_file_give_the_same_document(tmp_path):
     from_text = build(page, tmp_path, "a.docx")
     from_path = docx.Document(str(word.write_docx(tmp_path / "page.html", tmp_path / "b.docx")))
     assert all_text(from_text) == all_text(from_path) and "12,345" in all_text(from_path)
+
+
+# ---------------------------------------------------------------- every report of the default batch (issue 17.6)
+
+BATCH_CASES = report_cases()
+
+
+def _first_thai_cell(page: str) -> str:
+    """The text of the first table body cell of a page's ``<main>`` that holds Thai (read with a regular expression)."""
+    main = page.split("<main>", 1)[1]
+    for cell in re.findall(r"<td\b[^>]*>(.*?)</td>", main, re.S):  # a body cell: data, not a header
+        text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", cell))).strip()
+        if re.search("[\u0e01-\u0e4e]{3}", text):
+            return text
+    raise AssertionError("no table cell with Thai text in the page")
+
+
+@pytest.mark.parametrize(("template", "org"), BATCH_CASES, ids=[f"{t}-{o}" for t, o in BATCH_CASES])
+def test_every_report_of_the_batch_comes_out_as_word(report_files, template, org):
+    """`planlib report` writes a .docx for every report, listed in the manifest, with the page's title, headings and
+    tables: what a board amends is the report it read."""
+    folder, entry = report_files(template, org)
+    assert entry["status"] == "ok", entry["error"]
+    assert f"{template}.docx" in entry["outputs"]
+    assert {f"{template}.html", f"{template}.pdf", f"{template}.ipynb"} <= set(entry["outputs"])
+    document = docx.Document(str(folder / f"{template}.docx"))
+    text = re.sub(r"\s+", " ", all_text(document))
+    page = (folder / f"{template}.html").read_text(encoding="utf-8")
+    assert entry["title_th"] in text
+    wanted = [re.sub(r"\s+", " ", h) for h in html_headings(page.split("<main>", 1)[1]) if h]
+    got = [re.sub(r"\s+", " ", h) for h in headings(document)]
+    assert wanted and [h for h in wanted if h not in got] == []
+    assert _first_thai_cell(page) in text
+    fonts = document.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:rFonts"))
+    assert fonts.get(qn("w:cs")) == THAI_FONT_FAMILY  # the complex-script slot: Word shapes Thai with it
