@@ -548,6 +548,10 @@ def _read_workbook_fast(
     return tables
 
 
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day)
+
+
 def _excel_value(value: object) -> object:
     """A calamine cell as openpyxl gives it: empty is None, a whole-day date is a midnight datetime."""
     if value == "":
@@ -562,11 +566,15 @@ def _grid_table(grid: list[list[object]], name: str, file: str, title: str) -> R
     rows: list[tuple[int, list[object]]] = []
     header: list[str] | None = None
     header_row = 1
-    width = max((len(cells) for cells in grid), default=0)
-    if any(len(cells) != width for cells in grid):  # calamine pads every row to the sheet's width; be sure
+    widths = set(map(len, grid))
+    if len(widths) > 1:  # calamine pads every row to the sheet's width; be sure
+        width = max(widths)
         grid = [[*cells, *[""] * (width - len(cells))] for cells in grid]
     for number, cells in enumerate(grid, start=1):
-        if not any(c != "" and str(c).strip() for c in cells):
+        first = cells[0] if cells else ""
+        if (first == "" or (type(first) is str and first.isspace())) and not any(
+            c != "" and str(c).strip() for c in cells
+        ):  # a row is blank when no cell shows anything; a visible first cell settles it at once
             continue
         if header is None:
             header, header_row = [normalise_header(_excel_value(c)) for c in cells], number
@@ -575,7 +583,7 @@ def _grid_table(grid: list[list[object]], name: str, file: str, title: str) -> R
     if header is None:
         return None
     columns: list[Column] = [
-        [None if v == "" else dt.datetime(v.year, v.month, v.day) if type(v) is dt.date else v for v in column]
+        [(v or None) if type(v) is str else _midnight(v) if type(v) is dt.date else v for v in column]
         for column in zip(*(cells for _, cells in rows))  # calamine gives every row the sheet's width
     ] or [[] for _ in header]
     numbers = [n for n, _ in rows]
