@@ -71,7 +71,6 @@ FY_MIN, FY_MAX = thai.FISCAL_YEAR_RANGE
 """Fiscal years are Buddhist Era (2568 = Oct 2024 – Sep 2025); a CE year such as 2025 is refused
 (:func:`planlib.inputs.thai.check_fiscal_year`, the one statement of the rule)."""
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 PLAIN_TEXT_MAX = 500
 """Longest text parameter, in characters."""
 
@@ -113,7 +112,7 @@ def _int_like(value: object) -> object:
     if isinstance(value, bool):
         raise thai.ThaiValueError("param_not_whole_number_bool")
     if isinstance(value, str):
-        digits = value.strip().translate(_THAI_DIGITS)
+        digits = thai.thai_to_arabic_digits(value.strip())
         if not re.fullmatch(r"[0-9]+", digits):
             raise thai.ThaiValueError("param_not_whole_number_text", given=value)
         return int(digits)

@@ -285,3 +285,11 @@ def test_unknown_template_lists_the_known_ones_in_both_languages():
         tpl.get("budget")
     known = ", ".join(tpl.TEMPLATES)
     assert str(info.value) == f"budget: unknown template; known: {known} / ไม่รู้จักแม่แบบรายงาน (ที่มี: {known})"
+
+
+def test_whole_number_parameters_read_thai_digits():
+    """top_k/seed typed with Thai digits (as -p top_k=๓ gives them) read by thai's digit rule."""
+    params = tpl.TEMPLATES["prioritization"].validate(
+        {"org": "ditp", "data_dir": str(DATA), "top_k": "๓", "seed": "๒๕"}
+    )
+    assert (params.top_k, params.seed) == (3, 25)
