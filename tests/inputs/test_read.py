@@ -3,6 +3,7 @@ only, symlinks leading outside the data folder refused, special files, duplicate
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import zipfile
@@ -13,7 +14,7 @@ import pandas as pd
 import pytest
 
 import planlib
-from planlib.inputs import read
+from planlib.inputs import blank_workbook, read
 from planlib.inputs.problems import Problem
 from planlib.plans import boardpack
 
@@ -270,16 +271,19 @@ def _workbook_from_folder(folder: Path, path: Path, max_rows: int = 3000) -> Pat
 
 
 def test_calamine_reads_the_blank_template_as_openpyxl_did(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from planlib.inputs.blank_workbook import write_template
-
-    path = write_template(tmp_path / "template.xlsx")
+    path = blank_workbook.write_template(tmp_path / "template.xlsx")
     book = openpyxl.load_workbook(path)
     book["swot"].append(["S1", "จุดแข็ง", "ข้อความ", None, "๓.๖๒", 0.6, 4])
     book["loans"].append(["L1", "กลุ่ม", "2024-10-01", 50000, 24, 3])
     book["budgets"].append(["P1", 2568, "1.5 ล้านบาท"])
+    book["loans"].append(["L2", "group", dt.datetime(2024, 11, 15), 30000, 12, 3])
+    book["loans"]["C3"].number_format = blank_workbook.DATE_FORMAT  # the template's Thai BE date format
+    book["projects"].append(["P1", "โครงการ", None, None, None, None, dt.datetime(2024, 10, 1)])
+    book["projects"]["G2"].number_format = blank_workbook.MONTH_FORMAT
     book.save(path)
     fast, slow = _both_readers(path, monkeypatch)
     assert fast == slow
+    assert fast[0]["loans"][2][1][1][2] == dt.datetime(2024, 11, 15)
     assert fast[0]["swot"][2] == [(2, ["S1", "จุดแข็ง", "ข้อความ", None, "๓.๖๒", 0.6, 4, None, None])]
 
 
