@@ -255,15 +255,16 @@ def execute_plan(plan: BatchPlan, out: Path, data_dir: Path, *, workers: int = 2
     order = {job.key: n for n, job in enumerate(plan.jobs)}
     results.sort(key=lambda r: order.get(r.key, len(order)))
     try:
-        index: Path | str = write_index(out, plan.org_names)
+        index = index_th = str(write_index(out, plan.org_names))
     except OSError as exc:
-        index = f"not written ({exc})"
+        index, index_th = text("index_not_written", detail=exc)
     print(summary_table(results + plan.skipped, out))
     failed = [r for r in results if r.status in FAILED_STATUSES]
     ok = sum(r.status == "ok" for r in results)
-    print(f"\n{ok} built, {len(failed)} failed, {len(plan.skipped)} skipped · index: {index}")
+    counts = {"ok": ok, "failed": len(failed), "skipped": len(plan.skipped)}
+    print("\n" + "\n".join(text("batch_done", **counts, index=index, index_th=index_th)))  # English, then Thai
     if failed:
-        print(f"details: the manifest.json of each folder; worker log: {out / LOG_NAME}")
+        print("\n".join(text("batch_failed_details", log=out / LOG_NAME)))
     if interrupted:
         print(bilingual(text("batch_interrupted")), file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -191,3 +191,26 @@ def test_a_bad_quarter_is_one_message_not_one_per_template(tmp_path, monkeypatch
     assert tpl.period_option_errors("๒๕๖๘", "๒") == [] and tpl.period_option_errors(None, None) == []
     (ce,) = tpl.period_option_errors(2024, None)
     assert "did you mean 2567?" in ce
+
+
+def test_batch_totals_print_english_then_thai(tmp_path, capsys) -> None:
+    """The last lines of `planlib report` come from the catalogue (batch_done): the totals and the index in English,
+    then in Thai; an index that cannot be written says so in both (index_not_written)."""
+    from planlib.reports.batch import BatchPlan
+
+    plan, skipped = _planned(["--org", "mol", "--fy", "2566"], tpl.DEFAULT_DATA_DIR, tmp_path)
+    assert skipped and plan.jobs  # mol lacks KPI tables: kpi_scorecard does not apply
+    nothing_run = BatchPlan(skipped=skipped, org_names=plan.org_names)
+    out = tmp_path / "reports"
+    assert command_line.execute_plan(nothing_run, out, tpl.DEFAULT_DATA_DIR, progress=False) == 0
+    n = len(skipped)
+    assert capsys.readouterr().out.splitlines()[-2:] == [
+        f"0 built, 0 failed, {n} skipped · index: {out / 'index.html'}",
+        f"สร้างเสร็จ 0 ฉบับ ไม่สำเร็จ 0 ฉบับ ข้าม {n} ฉบับ · หน้ารวม: {out / 'index.html'}",
+    ]
+    (out / "index.html").unlink()
+    (out / "index.html").mkdir()  # a folder in the index's place: the index cannot be written
+    assert command_line.execute_plan(nothing_run, out, tpl.DEFAULT_DATA_DIR, progress=False) == 0
+    english, thai_line = capsys.readouterr().out.splitlines()[-2:]
+    assert english.startswith(f"0 built, 0 failed, {n} skipped · index: not written (")
+    assert thai_line.startswith(f"สร้างเสร็จ 0 ฉบับ ไม่สำเร็จ 0 ฉบับ ข้าม {n} ฉบับ · หน้ารวม: เขียนไม่ได้ (")

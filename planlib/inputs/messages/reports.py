@@ -235,6 +235,18 @@ MESSAGES: dict[str, Message] = {
         en="interrupted",
         th="ยกเลิกแล้ว",
     ),
+    "batch_done": Message(
+        en="{ok} built, {failed} failed, {skipped} skipped · index: {index}",
+        th="สร้างเสร็จ {ok} ฉบับ ไม่สำเร็จ {failed} ฉบับ ข้าม {skipped} ฉบับ · หน้ารวม: {index_th}",
+    ),
+    "batch_failed_details": Message(
+        en="details: the manifest.json of each folder; worker log: {log}",
+        th="รายละเอียด: manifest.json ในแต่ละโฟลเดอร์ · บันทึกของกระบวนการสร้างรายงาน: {log}",
+    ),
+    "index_not_written": Message(
+        en="not written ({detail})",
+        th="เขียนไม่ได้ ({detail})",
+    ),
     "validate_path_missing": Message(
         en="{path} does not exist",
         th="ไม่พบ {path}",
