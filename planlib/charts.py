@@ -13,15 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
-
-import matplotlib
-import matplotlib.pyplot as plt
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from typing import TYPE_CHECKING
 
 from planlib.fonts import THAI_FONT_FAMILY, register_with_matplotlib, thai_font_path
 from planlib.inputs import thai
+
+if TYPE_CHECKING:  # hints only: matplotlib is imported where a chart is drawn
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["THAI_FONT_FAMILY", "thai_font_path"]  # re-exported: where the chart style's font comes from
 PALETTE = ("#1f5f8b", "#e07b39", "#4c9f70", "#c0392b", "#8e6fb5", "#7f8c8d", "#d4a017", "#2c3e50")
@@ -48,6 +47,8 @@ def use_thai_font() -> str:
 
     Idempotent. DejaVu Sans stays behind the Thai font as a per-glyph fallback for Latin letters and symbols.
     """
+    import matplotlib  # heavy: only when a chart is drawn, not on `import planlib.cli`
+
     register_with_matplotlib()
     matplotlib.rcParams.update(HOUSE_STYLE)
     matplotlib.rcParams["axes.prop_cycle"] = matplotlib.cycler(color=PALETTE)
@@ -58,6 +59,8 @@ def figure(
     title: str, *, xlabel: str = "", ylabel: str = "", source: str = "", size: tuple[float, float] = (8, 4.2)
 ) -> tuple[Figure, Axes]:
     """A new figure in the house style with title, axis labels (with units) and source note."""
+    import matplotlib.pyplot as plt  # heavy: only when a chart is drawn
+
     use_thai_font()
     fig, ax = plt.subplots(figsize=size, layout="constrained")
     ax.set_title(title)
@@ -75,6 +78,8 @@ def add_source(fig: Figure, source: str) -> None:
 
 def baht_axis(ax: Axes, *, millions: bool = False, axis: str = "y") -> None:
     """Thousands separators on an amount axis (or millions with ``millions=True``)."""
+    from matplotlib.ticker import FuncFormatter  # heavy: only when a chart is drawn
+
     if millions:
         fmt = FuncFormatter(lambda v, _: f"{v / 1e6:,.1f}")
     else:

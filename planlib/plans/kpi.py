@@ -34,14 +34,17 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from planlib import charts
 from planlib.inputs import checks, messages, thai
 from planlib.inputs.dataset import Dataset, expect
 from planlib.inputs.problems import DataError, Problem, Problems
+
+if TYPE_CHECKING:  # a hint only: matplotlib is imported where a chart is drawn
+    from matplotlib.figure import Figure
 
 METHODS: dict[str, tuple[str, str]] = {
     "step": (
