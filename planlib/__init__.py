@@ -22,18 +22,14 @@ attributes of ``planlib`` (imported on first use, so ``import planlib`` stays li
 from __future__ import annotations
 
 import importlib
-from types import ModuleType
+from typing import Any
 
 from planlib import checklist, fonts
-from planlib.inputs import checks
-from planlib.inputs.dataset import Dataset, Plan, Portfolio
-from planlib.inputs.load import require, validate
-from planlib.inputs.problems import DataError, Problem, Problems
-from planlib.inputs.snapshot import load_plan, load_portfolio
+from planlib.inputs import check_registry
 
 __version__ = "0.2.0"
 
-checks.install(checklist.CHECKS)
+check_registry.install(checklist.CHECKS)
 fonts.register_when_matplotlib_loads()
 
 MODULES: dict[str, str] = {
@@ -91,18 +87,30 @@ MODULES: dict[str, str] = {
 """Short names an analyst types (``planlib.priority``) → the module in its layer."""
 
 
-def __getattr__(name: str) -> ModuleType:
-    """``planlib.priority`` and friends: import the domain module on first use."""
-    target = MODULES.get(name)
-    if target is None:
+NAMES: dict[str, str] = {
+    **{name: "planlib.inputs.dataset" for name in ("Dataset", "Plan", "Portfolio")},
+    **{name: "planlib.inputs.load" for name in ("require", "validate")},
+    **{name: "planlib.inputs.problems" for name in ("DataError", "Problem", "Problems")},
+    **{name: "planlib.inputs.snapshot" for name in ("load_plan", "load_portfolio")},
+}
+"""The entry points (``planlib.load_plan``…) → the module that defines them, imported on first use so that
+``import planlib`` loads neither pandas nor anything heavier (issue 16: under 0.5 s)."""
+
+
+def __getattr__(name: str) -> Any:
+    """``planlib.priority``, ``planlib.load_plan`` and friends: import the defining module on first use."""
+    if name in NAMES:
+        value = getattr(importlib.import_module(NAMES[name]), name)
+    elif name in MODULES:
+        value = importlib.import_module(MODULES[name])
+    else:
         raise AttributeError(f"module 'planlib' has no attribute {name!r}")
-    module = importlib.import_module(target)
-    globals()[name] = module
-    return module
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *MODULES})
+    return sorted({*globals(), *MODULES, *NAMES})
 
 
 __all__ = [

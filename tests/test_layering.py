@@ -171,3 +171,25 @@ def test_readme_module_map_matches_the_tree() -> None:
     actual |= {str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.css")}
     named = readme_map()
     assert named == actual, f"missing from README: {sorted(actual - named)}; not in planlib/: {sorted(named - actual)}"
+
+
+def test_import_planlib_loads_no_pandas_or_heavier():
+    """Issue 16: ``import planlib`` stays light; pandas, matplotlib and friends load on first use."""
+    import subprocess
+    import sys
+
+    heavy = ("pandas", "numpy", "matplotlib", "papermill", "weasyprint", "duckdb", "pythainlp", "openpyxl")
+    code = f"import sys, planlib; print([m for m in {heavy!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
+
+
+def test_entry_points_still_resolve_from_the_package():
+    """``planlib.load_plan``, ``from planlib import Plan`` and the short module names keep working lazily."""
+    import planlib
+    from planlib import DataError, Plan, Problems
+
+    assert planlib.load_plan.__module__ == "planlib.inputs.snapshot"
+    assert Plan.__module__ == "planlib.inputs.dataset" and issubclass(DataError, Exception) and Problems
+    assert planlib.priority.__name__ == "planlib.plans.priority"
+    assert {"load_plan", "Plan", "priority"} <= set(dir(planlib))

@@ -12,28 +12,17 @@ prints (a printed total that does not add up, two published tables that disagree
 
 from __future__ import annotations
 
-import importlib
 import math
 from collections.abc import Callable, Iterable, Iterator
 
 import pandas as pd
 
 from planlib.inputs import contract, thai
+from planlib.inputs.check_registry import installed
 from planlib.inputs.dataset import Dataset
 from planlib.inputs.problems import Problem
 
 Check = Callable[[Dataset], Iterable[Problem]]
-_installed: list[tuple[str, str]] = []
-
-
-def install(names: Iterable[tuple[str, str]]) -> None:
-    """Set the (module, function) list the loader runs; :mod:`planlib` installs :data:`planlib.checklist.CHECKS`."""
-    _installed[:] = list(names)
-
-
-def installed() -> list[Check]:
-    """The installed checks as functions, in run order (modules imported on first use)."""
-    return [getattr(importlib.import_module(module), name) for module, name in _installed]
 
 
 def run_checks(dataset: Dataset, checks: Iterable[Check] | None = None) -> list[Problem]:
