@@ -259,5 +259,5 @@ def write_exports(job: Job, executed: Path, result: Result) -> None:
     except Exception as exc:  # one failing .docx never costs the report its other outputs
         with contextlib.suppress(FileNotFoundError):
             target.unlink()
-        record = error_record("word", "export_failed", detail=f"Word (.docx): {type(exc).__name__}: {exc}"[:500])
+        record = error_record("word", "word_failed", detail=f"{type(exc).__name__}: {exc}"[:500])
         result.error = {**record, "ename": type(exc).__name__, "traceback": traceback.format_exc(limit=6)[-3000:]}

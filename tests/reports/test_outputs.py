@@ -70,6 +70,13 @@ def test_a_failing_word_step_keeps_the_other_outputs_and_says_why(tmp_path, monk
     assert result.status == "ok"
     assert result.error is not None and result.error["stage"] == "word"
     assert "a table Word cannot hold" in result.error["message"] and result.error["ename"] == "ValueError"
+    assert result.error["code"] == "word_failed"
+    assert result.error["message"] == (
+        "Word (.docx) export failed; the HTML and PDF were written: ValueError: a table Word cannot hold"
+    )
+    assert result.error["message_th"] == (
+        "สร้างไฟล์ Word (.docx) ไม่สำเร็จ แต่สร้าง HTML และ PDF แล้ว: ValueError: a table Word cannot hold"
+    )
     assert not (Path(job.staging) / "echo.docx").exists()  # no half-written file is installed
     result.outputs = sorted(p.name for p in Path(job.staging).iterdir())
     (tmp_path / "data" / "hwfund").mkdir(parents=True)

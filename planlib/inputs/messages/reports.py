@@ -173,6 +173,10 @@ MESSAGES: dict[str, Message] = {
         en="HTML/PDF export failed: {detail}",
         th="สร้าง HTML/PDF ไม่สำเร็จ: {detail}",
     ),
+    "word_failed": Message(
+        en="Word (.docx) export failed; the HTML and PDF were written: {detail}",
+        th="สร้างไฟล์ Word (.docx) ไม่สำเร็จ แต่สร้าง HTML และ PDF แล้ว: {detail}",
+    ),
     "report_timeout": Message(
         en="no result within {limit:g} s; the worker and its kernel were killed",
         th="ไม่เสร็จภายใน {limit:g} วินาที จึงหยุดกระบวนการสร้างรายงานและเคอร์เนลแล้ว",
