@@ -37,7 +37,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planlib.inputs import contract, thai
+from planlib.inputs import contract, messages, thai
 
 README_SHEET = "readme"
 LIST_SHEET = "readme_lists"
@@ -302,9 +302,9 @@ def write_template(path: str | Path, *, overwrite: bool = False) -> Path:
     """Write the blank contract workbook to ``path`` (``.xlsx``) and return the path."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise ValueError(f"{path}: the template must be an .xlsx file / ต้องเป็นไฟล์ .xlsx")
+        raise ValueError(" / ".join(messages.text("template_not_xlsx", path=path)))
     if path.exists() and not overwrite:
-        raise FileExistsError(f"{path} already exists; not overwritten / มีไฟล์ {path} อยู่แล้ว จึงไม่เขียนทับ")
+        raise FileExistsError(" / ".join(messages.text("template_exists", path=path)))
     book = Workbook()
     _write_readme(book.active)
     lists = _ListSheet(book.create_sheet(LIST_SHEET))

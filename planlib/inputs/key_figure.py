@@ -31,7 +31,7 @@ from typing import Any
 
 import pandas as pd
 
-from planlib.inputs import thai
+from planlib.inputs import messages, thai
 
 STATUSES: dict[str, tuple[str, str]] = {
     "green": ("ตามเป้า", "on track"),
@@ -83,7 +83,7 @@ LANGUAGES = ("th", "en")
 
 def _check_language(lang: str) -> None:
     if lang not in LANGUAGES:
-        raise ValueError(f"language must be 'th' or 'en', not {lang!r} / ภาษาต้องเป็น th หรือ en")
+        raise ValueError(" / ".join(messages.text("key_figure_language", lang=lang)))
 
 
 # ---------------------------------------------------------------- periods in BE
@@ -140,7 +140,7 @@ def format_number(value: float, unit: str = "", decimals: int | None = None, lan
     _check_language(lang)
     number = float(value)
     if math.isnan(number):
-        raise ValueError("a missing value has no number: give None and a status / ค่าที่ไม่มีข้อมูลให้ใช้ None")
+        raise ValueError(" / ".join(messages.text("key_figure_missing_number")))
     if math.isinf(number):
         words = ("ไม่จำกัด", "no limit") if number > 0 else ("ไม่จำกัด (ลบ)", "no limit (negative)")
         return words[lang == "en"]
@@ -228,7 +228,7 @@ def _clean_value(value: object) -> float | int | str | None:
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, bool):
-        raise TypeError("a key figure's value is a number, a text or None, not a bool / ค่าต้องเป็นตัวเลขหรือข้อความ")
+        raise TypeError(" / ".join(messages.text("key_figure_bool_value")))
     if isinstance(value, str):
         return value
     if isinstance(value, numbers.Integral):
@@ -236,7 +236,7 @@ def _clean_value(value: object) -> float | int | str | None:
     if isinstance(value, numbers.Real):
         number = float(value)
         return None if math.isnan(number) else number
-    raise TypeError(f"a key figure's value is a number, a short text or None, not {type(value).__name__}")
+    raise TypeError(" / ".join(messages.text("key_figure_value_type", kind=type(value).__name__)))
 
 
 @dataclass(frozen=True)
@@ -277,11 +277,12 @@ class KeyFigure:
         object.__setattr__(self, "value", _clean_value(self.value))
         of = _clean_value(self.of)
         if isinstance(of, str):
-            raise TypeError("'of' is the whole a count is out of: a number / 'of' ต้องเป็นตัวเลข")
+            raise TypeError(" / ".join(messages.text("key_figure_of_not_number")))
         object.__setattr__(self, "of", of)
         if self.status is not None and self.status not in STATUSES:
+            allowed = ", ".join(STATUSES)
             raise ValueError(
-                f"unknown status {self.status!r}; one of {', '.join(STATUSES)} / ไม่รู้จักสถานะ {self.status!r}"
+                " / ".join(messages.text("key_figure_unknown_status", status=self.status, allowed=allowed))
             )
         if self.change is not None:
             both_text = isinstance(self.value, str) and isinstance(self.change.previous, str)

@@ -543,6 +543,17 @@ def nearest_match(path: str | Path, *, levels: int = 3) -> Path | None:
     return None
 
 
+def not_found(path: Path) -> Problem:
+    """The problem for a ``path`` that does not exist: a relative one names the working directory and,
+    when :func:`nearest_match` finds one, where it does exist (``../data/hwfund`` from ``notebooks/``)."""
+    if path.is_absolute():
+        return Problem.of("error", "", "not_found", file=str(path), path=path)
+    near = nearest_match(path)
+    if near is None:
+        return Problem.of("error", "", "not_found_in_cwd", file=str(path), path=path, cwd=Path.cwd())
+    return Problem.of("error", "", "not_found_near", file=str(path), path=path, cwd=Path.cwd(), near=near)
+
+
 def read_tables(
     path: str | Path,
     wanted: Iterable[str],
@@ -564,7 +575,7 @@ def read_tables(
     wanted = tuple(wanted)
     raw_problems: list[Problem] = []
     if not path.exists():
-        problems.add(Problem.of("error", "", "not_found", file=str(path), path=path))
+        problems.add(not_found(path))
         return {}, {}, frozenset()
     raw = read_source(path, raw_problems, wanted=wanted)
     fake: set[str] = set()

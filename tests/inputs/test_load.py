@@ -390,3 +390,35 @@ def test_a_relative_path_that_is_not_here_has_a_nearest_match(data_dir: Path, mo
     with pytest.raises(DataError) as err:
         planlib.load_plan(root / "notebooks" / "data" / "hwfund")
     assert [p.code for p in err.value.problems.errors] == ["not_found"]
+
+
+def test_a_relative_path_that_is_not_here_names_the_cwd_and_the_nearest_match(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: ``planlib.load_plan("data/hwfund")`` in a notebook beside the shipped ones says where it looked
+    (the working directory) and where the folder is (``../data/hwfund``), in English and Thai."""
+    work = tmp_path / "project"
+    (work / "notebooks").mkdir(parents=True)
+    (work / "data").mkdir()
+    (work / "data" / "hwfund").symlink_to(data_dir / "hwfund", target_is_directory=True)
+    monkeypatch.chdir(work / "notebooks")
+    with pytest.raises(DataError) as err:
+        planlib.load_plan("data/hwfund")
+    (problem,) = err.value.problems.errors
+    cwd = str(work / "notebooks")
+    assert problem.code == "not_found_near" and problem.file == "data/hwfund"
+    near = str(Path("..") / "data" / "hwfund")
+    assert problem.reason_en == f"data/hwfund does not exist in the working directory {cwd}; nearest match: {near}"
+    assert problem.reason_th == f"ไม่พบ data/hwfund ในโฟลเดอร์ทำงาน {cwd} ที่ใกล้ที่สุดคือ {near}"
+    assert cwd in str(err.value) and near in str(err.value)
+    assert planlib.load_plan(near).info["org_code"] == planlib.load_plan(data_dir / "hwfund").info["org_code"]
+    with pytest.raises(DataError) as err:
+        planlib.load_plan("data/no_such_org")
+    (problem,) = err.value.problems.errors
+    assert problem.code == "not_found_in_cwd"
+    assert problem.reason_en == f"data/no_such_org does not exist in the working directory {cwd}"
+    assert problem.reason_th == f"ไม่พบ data/no_such_org ในโฟลเดอร์ทำงาน {cwd}"
+    monkeypatch.chdir(data_dir.parent / "notebooks")  # the shipped layout itself
+    errors = list(planlib.validate("data/hwfund", progress=False).errors)
+    assert [(p.code, p.file) for p in errors] == [("not_found_near", "data/hwfund")]
+    assert errors[0].reason_en.endswith("nearest match: ../data/hwfund") and "../data/hwfund" in errors[0].reason_th

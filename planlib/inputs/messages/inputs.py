@@ -143,6 +143,14 @@ FILES: dict[str, Message] = {
         "{path} does not exist",
         "ไม่พบ {path}",
     ),
+    "not_found_near": M(
+        "{path} does not exist in the working directory {cwd}; nearest match: {near}",
+        "ไม่พบ {path} ในโฟลเดอร์ทำงาน {cwd} ที่ใกล้ที่สุดคือ {near}",
+    ),
+    "not_found_in_cwd": M(
+        "{path} does not exist in the working directory {cwd}",
+        "ไม่พบ {path} ในโฟลเดอร์ทำงาน {cwd}",
+    ),
     "unreadable": M(
         "cannot read the file: {reason}",
         "อ่านไฟล์ไม่ได้: {reason}",
@@ -418,8 +426,46 @@ CHECKS: dict[str, Message] = {
 }
 """The cross-table checks of :mod:`planlib.inputs.checks`."""
 
+ARGUMENTS: dict[str, Message] = {
+    # planlib.inputs.key_figure
+    "key_figure_language": M(
+        "language must be 'th' or 'en', not {lang!r}",
+        "ภาษาต้องเป็น th หรือ en ไม่ใช่ {lang!r}",
+    ),
+    "key_figure_missing_number": M(
+        "a missing value has no number: give None and a status",
+        "ค่าที่ไม่มีข้อมูลให้ใช้ None พร้อมสถานะ",
+    ),
+    "key_figure_bool_value": M(
+        "a key figure's value is a number, a text or None, not a bool",
+        "ค่าต้องเป็นตัวเลข ข้อความ หรือ None ไม่ใช่ค่าจริง/เท็จ",
+    ),
+    "key_figure_value_type": M(
+        "a key figure's value is a number, a short text or None, not {kind}",
+        "ค่าต้องเป็นตัวเลข ข้อความสั้น หรือ None ไม่ใช่ {kind}",
+    ),
+    "key_figure_of_not_number": M(
+        "'of' is the whole a count is out of: a number",
+        "'of' ต้องเป็นตัวเลข",
+    ),
+    "key_figure_unknown_status": M(
+        "unknown status {status!r}; one of {allowed}",
+        "ไม่รู้จักสถานะ {status!r} ใช้ได้: {allowed}",
+    ),
+    # planlib.inputs.blank_workbook
+    "template_not_xlsx": M(
+        "{path}: the template must be an .xlsx file",
+        "{path}: แม่แบบต้องเป็นไฟล์ .xlsx",
+    ),
+    "template_exists": M(
+        "{path} already exists; not overwritten",
+        "มีไฟล์ {path} อยู่แล้ว จึงไม่เขียนทับ",
+    ),
+}
+"""Arguments a caller gave that a function refuses (:mod:`planlib.inputs.key_figure`, the blank workbook)."""
+
 MESSAGES: dict[str, Message] = {}
-for _part in (CELLS, FILES, TABLES, CHECKS):
+for _part in (CELLS, FILES, TABLES, CHECKS, ARGUMENTS):
     _clash = MESSAGES.keys() & _part.keys()
     if _clash:
         raise RuntimeError(f"message codes defined twice in planlib.inputs.messages.inputs: {sorted(_clash)}")
