@@ -13,19 +13,15 @@ import re
 
 import pytest
 from batch_cases import report_cases
+from pdf_reading import searchable
 
-from planlib.reports import pdf_text, render
+from planlib.reports import render
 from planlib.reports import templates as tpl
 
 DATA = tpl.DEFAULT_DATA_DIR
 THAI = re.compile("[\u0e01-\u0e5b]")
 TEXT_COLUMNS = ("name_th", "text_th", "category_th", "borrower_type_th")
 CASES = report_cases()
-
-
-def searchable(text: str) -> str:
-    """Text without whitespace (lines wrap anywhere), sara am folded as planlib.reports.pdf_text does."""
-    return pdf_text.searchable(re.sub(r"\s+", "", text))
 
 
 def _title(template: str) -> str:

@@ -10,38 +10,24 @@ default ``data_dir`` and are stored without outputs.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import papermill
-import pypdfium2
 import pytest
+from pdf_reading import page_one_pdfium as page_one
+from pdf_reading import searchable
 
 import planlib
 from planlib.inputs.key_figure import KeyFigure
 from planlib.loans import lending_progress
 from planlib.plans import key_figures as kf
 from planlib.plans import kpi, progress
-from planlib.reports import pdf_text
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ("kpi_scorecard", "quarterly_progress")
 CASES = [("kpi_scorecard", org) for org in ("dsdw", "ditp", "hwfund")] + [
     ("quarterly_progress", org) for org in ("dsdw", "ditp", "hwfund", "tfund")
 ]
-
-
-def searchable(text: str) -> str:
-    """Text without whitespace (lines wrap anywhere), sara am folded as planlib.reports.pdf_text does."""
-    return pdf_text.searchable(re.sub(r"\s+", "", text))
-
-
-def page_one(pdf: Path) -> str:
-    doc = pypdfium2.PdfDocument(pdf)
-    try:
-        return searchable(doc[0].get_textpage().get_text_range())
-    finally:
-        doc.close()
 
 
 def expected(template: str, params: dict) -> tuple[list[KeyFigure], tuple[str, str], planlib.Plan]:

@@ -10,47 +10,23 @@ Homeworkers Fund's published table, built here with the same runner. Page 1 is r
 from __future__ import annotations
 
 import json
-import re
 import shutil
-import subprocess
 from pathlib import Path
 
-import pypdfium2
 import pytest
 from batch_cases import DATA, report_cases
+from pdf_reading import page_one_pdfium, page_one_poppler, searchable
 
 import planlib
 from planlib.inputs.key_figure import KeyFigure, find
 from planlib.loans import key_figures as kf
 from planlib.loans import synthetic
-from planlib.reports import pdf_text
 from planlib.reports.batch import plan_run
 from planlib.reports.command_line import execute_plan
 
 TEMPLATE = "loan_statistics"
 ORGS = [org for template, org in report_cases() if template == TEMPLATE]
 KEYS = ["outstanding", "par30", "npl", "collection", "disbursement", "litigation"]
-
-
-def searchable(text: str) -> str:
-    """Text without whitespace (lines wrap anywhere), sara am folded as planlib.reports.pdf_text does."""
-    return pdf_text.searchable(re.sub(r"\s+", "", text))
-
-
-def page_one_pdfium(pdf: Path) -> str:
-    doc = pypdfium2.PdfDocument(pdf)
-    try:
-        return searchable(doc[0].get_textpage().get_text_range())
-    finally:
-        doc.close()
-
-
-def page_one_poppler(pdf: Path) -> str | None:
-    if shutil.which("pdftotext") is None:
-        return None
-    done = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-enc", "UTF-8", str(pdf), "-"],
-                          capture_output=True, text=True, check=True)
-    return searchable(done.stdout)
 
 
 def figures_of(folder: Path, entry: dict, org: str) -> list[KeyFigure]:
@@ -84,7 +60,10 @@ def test_page_one_holds_the_key_figures_and_verdict(report_files, org):
     assert_page_one_holds(folder / f"{TEMPLATE}.pdf", figures)
     if org == "hwfund":  # the figures issue 17 found only on page 6
         assert [find(figures, k).value_text("th") for k in ("par30", "npl", "litigation")] == [
-            "24.71 %", "18.13 %", "23 สัญญา"]
+            "24.71 %",
+            "18.13 %",
+            "23 สัญญา",
+        ]
 
 
 @pytest.fixture(scope="module")

@@ -11,49 +11,20 @@ data-quality appendix are not.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
-import pypdfium2
 import pytest
+from pdf_reading import page_one_pdfium, page_one_poppler, page_one_raw, searchable
 
 import planlib
 from planlib.inputs.key_figure import KeyFigure, find
 from planlib.plans import key_figures as kf
-from planlib.reports import pdf_text
 
 CASES = [("swot", org) for org in ("hwfund", "ditp", "mol")] + [
     (template, org) for template in ("prioritization", "whatif") for org in ("hwfund", "ditp")
 ]
 APPENDIX = ("วิธีการ / Method", "ภาคผนวก: คุณภาพข้อมูล / Appendix: data quality")
 """Headings of the appendix, which never shares page 1 with the key figures (methods moved out of the body)."""
-
-
-def searchable(text: str) -> str:
-    """Text without whitespace (lines wrap anywhere), sara am folded as planlib.reports.pdf_text does."""
-    return pdf_text.searchable(re.sub(r"\s+", "", text))
-
-
-def page_one_raw(pdf: Path) -> str:
-    """Page 1's text as pdfium extracts it, whitespace kept."""
-    doc = pypdfium2.PdfDocument(pdf)
-    try:
-        return doc[0].get_textpage().get_text_range()
-    finally:
-        doc.close()
-
-
-def page_one_pdfium(pdf: Path) -> str:
-    return searchable(page_one_raw(pdf))
-
-
-def page_one_poppler(pdf: Path) -> str | None:
-    if shutil.which("pdftotext") is None:
-        return None
-    done = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-enc", "UTF-8", str(pdf), "-"],
-                          capture_output=True, text=True, check=True)
-    return searchable(done.stdout)
 
 
 def expected(template: str, params: dict) -> tuple[list[KeyFigure], tuple[str, str]]:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import html
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from batch_cases import report_cases
+from pdf_reading import pdfium_text, poppler_text
 
 CASES = report_cases()
 WORDS = ("ทำ", "กำหนด", "ต่ำ", "น้ำหนัก", "ตัวชี้วัด", "จำนวน")
@@ -36,21 +36,6 @@ def title_words(title: str) -> list[str]:
     from pythainlp.tokenize import word_tokenize  # heavy optional library: only these tests need it
 
     return sorted({w for w in word_tokenize(title, engine="newmm") if THAI.match(w) and len(w.strip()) >= 2})
-
-
-def pdfium_text(path: Path) -> str:
-    import pypdfium2 as pdfium  # test extra: Chrome's PDF engine
-
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        return "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
-    finally:
-        pdf.close()
-
-
-def poppler_text(path: Path) -> str:
-    done = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
-    return done.stdout
 
 
 def squeeze(text: str) -> str:

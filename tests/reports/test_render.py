@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from pdf_reading import pdfium_text, poppler_text
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
@@ -52,21 +53,7 @@ def _collapsed(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _pdfium_text(path: Path) -> str:
-    document = pdfium.PdfDocument(path)
-    try:
-        return "\n".join(page.get_textpage().get_text_range() for page in document)
-    finally:
-        document.close()
-
-
-def _poppler_text(path: Path) -> str:
-    return subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
-
-
-EXTRACTORS = {"pdfium": _pdfium_text, "poppler": _poppler_text}
+EXTRACTORS = {"pdfium": pdfium_text, "poppler": poppler_text}
 ENGINES = [pytest.param("pdfium"), pytest.param("poppler", marks=POPPLER)]
 
 
@@ -113,7 +100,7 @@ def test_pdfium_search_finds_each_word_as_often_as_it_is_written(report_pdf: Pat
 
 
 def test_table_cells_read_in_order_in_pdfium(report_pdf: Path) -> None:
-    lines = [line.strip() for line in _pdfium_text(report_pdf).splitlines()]
+    lines = [line.strip() for line in pdfium_text(report_pdf).splitlines()]
     for row in TABLE:
         assert " ".join(row) in lines
 
@@ -157,9 +144,7 @@ def test_spans_leave_every_pixel_in_place(tmp_path: Path, monkeypatch: pytest.Mo
 # ---------------------------------------------------------------- the PDF step near its floor (issue 16 item 4)
 
 WEIGHTS_BODY = (
-    "<p>ตัวชี้วัดกำหนดน้ำหนัก ✓ → 12.5 %</p>"
-    "<p style='font-weight:600'>ผลต่ำกว่าเกณฑ์ ✓ →</p>"
-    "<p><b>ผู้รับงานทำกิจกรรม ✓ →</b></p>"
+    "<p>ตัวชี้วัดกำหนดน้ำหนัก ✓ → 12.5 %</p><p style='font-weight:600'>ผลต่ำกว่าเกณฑ์ ✓ →</p><p><b>ผู้รับงานทำกิจกรรม ✓ →</b></p>"
 )
 
 
@@ -215,7 +200,7 @@ def test_static_instances_draw_and_extract_what_the_variable_font_did(tmp_path) 
     document = render.page(_body() + WEIGHTS_BODY, title=TITLE, embed_font=False)
     _variable_font_pdf(document, tmp_path / "variable.pdf")
     render.write_pdf(document, tmp_path / "static.pdf")
-    for extract in (_pdfium_text, *([_poppler_text] if shutil.which("pdftotext") else [])):
+    for extract in (pdfium_text, *([poppler_text] if shutil.which("pdftotext") else [])):
         assert extract(tmp_path / "static.pdf") == extract(tmp_path / "variable.pdf")
     assert sorted(_font_files(tmp_path / "static.pdf")) == sorted(_font_files(tmp_path / "variable.pdf"))
     thai = {"Noto-Sans-Thai", "Noto-Sans-Thai-Semi-Bold", "Noto-Sans-Thai-Bold"}
@@ -234,11 +219,12 @@ def test_static_instances_draw_and_extract_what_the_variable_font_did(tmp_path) 
 
 
 def test_a_subset_made_once_is_shared_by_the_next_pdf(tmp_path, monkeypatch) -> None:
-    from fontTools import subset
+    from weasyprint.pdf.fonts import Font  # WeasyPrint subsets with HarfBuzz when libharfbuzz-subset is there
 
     calls = []
-    original = subset.Subsetter.subset
-    monkeypatch.setattr(subset.Subsetter, "subset", lambda self, font: calls.append(1) or original(self, font))
+    for backend in ("_fonttools_subset", "_harfbuzz_subset"):
+        original = getattr(Font, backend)
+        monkeypatch.setattr(Font, backend, lambda self, *a, _original=original: calls.append(1) or _original(self, *a))
     monkeypatch.setattr(render, "FONT_SUBSETS", type(render.FONT_SUBSETS)())  # empty, this test's own
     document = render.page(_body() + WEIGHTS_BODY, title=TITLE, embed_font=False)
     render.write_pdf(document, tmp_path / "first.pdf")
@@ -246,4 +232,4 @@ def test_a_subset_made_once_is_shared_by_the_next_pdf(tmp_path, monkeypatch) -> 
     render.write_pdf(document, tmp_path / "second.pdf")
     assert made >= 4 and len(calls) == made  # Thai 400/600/700 and DejaVu Sans for ✓ →: none made again
     assert _font_files(tmp_path / "second.pdf") == _font_files(tmp_path / "first.pdf")
-    assert _pdfium_text(tmp_path / "second.pdf") == _pdfium_text(tmp_path / "first.pdf")
+    assert pdfium_text(tmp_path / "second.pdf") == pdfium_text(tmp_path / "first.pdf")
