@@ -356,16 +356,28 @@ def _critical_figure(
     return figure("critical", CRITICAL_LABEL, abs(pct), "%", period, note, decimals=1)
 
 
-def _acceptability_figure(acc: sensitivity.Acceptability, result: pd.DataFrame, period: Pair) -> KeyFigure:
-    """P(rank 1) in % of the (first) top project under the sampled weights."""
+ACCEPTABILITY_NOTES: dict[str, Pair] = {
+    "dirichlet": ("สุ่มชุดน้ำหนัก {n:,} ชุด ทุกชุดมีโอกาสเท่ากัน", "{n:,} random weight sets, all equally likely"),
+    "uniform": ("สุ่มชุดน้ำหนัก {n:,} ชุด แต่ละน้ำหนัก 0–1", "{n:,} random weight sets, each weight 0–1"),
+    "around": ("สุ่มชุดน้ำหนัก {n:,} ชุด รอบน้ำหนัก{whose}", "{n:,} random weight sets around {whose}"),
+}
+"""The page-1 note of the acceptability figure, one plain line per sampler of
+:func:`planlib.plans.sensitivity.rank_acceptability`. The method itself (Dirichlet, concentration, seed)
+is in the report's acceptability table caption (:func:`planlib.plans.sensitivity.method_text`)."""
+AROUND_PLAN: Pair = ("ของแผน", "the plan's weights")
+AROUND_SCENARIO: Pair = ("ที่ปรับ", "the what-if weights")
+
+
+def _acceptability_figure(
+    acc: sensitivity.Acceptability, result: pd.DataFrame, period: Pair, around: Pair = AROUND_PLAN
+) -> KeyFigure:
+    """P(rank 1) in % of the (first) top project under the sampled weights; ``around`` names the weights that
+    an ``around`` sample is centred on."""
     code = str(result.loc[result["rank"] == 1, "project_code"].iloc[0])
     share = 100 * float(acc.table.loc[code, 1])
-    how_th, how_en = sensitivity.SAMPLERS[acc.method]
     label = (f"โอกาสที่โครงการ {code} ได้อันดับ 1", f"chance project {code} ranks first")
-    note = (
-        f"จากการสุ่มน้ำหนัก {acc.n_samples:,} ชุด ({how_th}) seed {acc.seed}",
-        f"over {acc.n_samples:,} weight draws ({how_en}), seed {acc.seed}",
-    )
+    th, en = ACCEPTABILITY_NOTES[acc.method]
+    note = (th.format(n=acc.n_samples, whose=around[0]), en.format(n=acc.n_samples, whose=around[1]))
     return figure("acceptability", label, share, "%", period, note, decimals=1, higher_is_better=True)
 
 
@@ -497,7 +509,8 @@ def whatif_key_figures(
     new_weights = whatif.scenario_weights(scoring, dict(weights or {}))
     changed = result.weights[result.weights["weight_before"] != result.weights["weight_after"]]
     acc = sensitivity.rank_acceptability(result.scoring, new_weights, seed=seed, top_k=top_k, method="around")
-    acceptability = _acceptability_figure(acc, result.scenario, period)
+    around = AROUND_PLAN if changed.empty else AROUND_SCENARIO
+    acceptability = _acceptability_figure(acc, result.scenario, period, around)
     if changed.empty:
         if weights:
             note = ("น้ำหนักที่กำหนดเท่ากับของแผน อันดับจึงเท่ากับแผน", "the weights given equal the plan's")

@@ -577,3 +577,26 @@ def test_progress_level_kpis_judged_at_year_end_are_said_so(quarterly: dict) -> 
     th, en = kf.progress_verdict(figures)
     assert th.startswith("ตัวชี้วัด 11 จาก 13 ตัวเป็นไปตามเป้าหมาย (ยังไม่ประเมิน 6 ตัว)")
     assert en.startswith("11 of 13 KPIs on track (6 not yet assessed)")
+
+
+def test_the_acceptability_note_on_page_one_is_one_plain_line(plans: dict[str, planlib.Plan]) -> None:
+    """Page 1 says how many weight sets were drawn and around what, in words; the sampler's method
+    (Dirichlet, concentration, seed) stays in the report's acceptability caption (sensitivity.method_text)."""
+    ranked = find(kf.prioritization_key_figures(plans["hwfund"]), "acceptability")
+    assert (ranked.note, ranked.note_en) == (
+        "สุ่มชุดน้ำหนัก 10,000 ชุด ทุกชุดมีโอกาสเท่ากัน",
+        "10,000 random weight sets, all equally likely",
+    )
+    plain = find(kf.whatif_key_figures(plans["hwfund"]), "acceptability")
+    assert (plain.note, plain.note_en) == (
+        "สุ่มชุดน้ำหนัก 10,000 ชุด รอบน้ำหนักของแผน",
+        "10,000 random weight sets around the plan's weights",
+    )
+    moved = find(kf.whatif_key_figures(plans["hwfund"], {"risk": 0.5}), "acceptability")
+    assert moved.note_en == "10,000 random weight sets around the what-if weights"
+    for figure in (ranked, plain, moved):
+        for note in (figure.note, figure.note_en):
+            assert "Dirichlet" not in note and "concentration" not in note and "seed" not in note
+            assert len(note) <= 60 and "\n" not in note
+    acc = sensitivity.rank_acceptability(priority.scoring(plans["hwfund"]), seed=2568, top_k=5)
+    assert "Dirichlet" in sensitivity.method_text(acc)[1]  # the method text is still written, off page 1
