@@ -340,3 +340,16 @@ def test_thai_label_headers_in_a_csv_folder(tmp_path: Path, data_dir: Path) -> N
     assert "รหัส" in (folder / "swot.csv").read_text(encoding="utf-8").split("\n", 1)[0]
     for name in ("swot", "criteria", "projects"):
         pd.testing.assert_frame_equal(typed.tables[name], original.tables[name], obj=name)
+
+
+def test_template_refusals_say_why_in_english_and_thai(tmp_path: Path) -> None:
+    csv_path = tmp_path / "x.csv"
+    with pytest.raises(ValueError) as err:
+        write_template(csv_path)
+    assert str(err.value) == f"{csv_path}: the template must be an .xlsx file / {csv_path}: แม่แบบต้องเป็นไฟล์ .xlsx"
+    target = tmp_path / "planlib_template.xlsx"
+    target.write_bytes(b"the analyst's filled-in workbook")
+    with pytest.raises(FileExistsError) as err:
+        write_template(target)
+    assert str(err.value) == f"{target} already exists; not overwritten / มีไฟล์ {target} อยู่แล้ว จึงไม่เขียนทับ"
+    assert target.read_bytes() == b"the analyst's filled-in workbook"

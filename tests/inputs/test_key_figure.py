@@ -9,7 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from planlib.inputs import messages
 from planlib.inputs.key_figure import (
+    STATUSES,
     Change,
     Coverage,
     KeyFigure,
@@ -181,3 +183,22 @@ def test_verdict_marks_illustrative_figures() -> None:
 )
 def test_nothing_forbidden_is_printed(figure: KeyFigure) -> None:
     assert_clean(figure)
+
+
+def test_refusals_are_catalogue_messages_in_english_and_thai() -> None:
+    """Each refusal is a catalogue code's English / Thai text, with the value that was refused."""
+    allowed = ", ".join(STATUSES)
+    with pytest.raises(ValueError) as err:
+        KeyFigure("x", "x", 1, "", "p", status="fine")
+    assert str(err.value) == f"unknown status 'fine'; one of {allowed} / ไม่รู้จักสถานะ 'fine' ใช้ได้: {allowed}"
+    assert str(err.value) == " / ".join(messages.text("key_figure_unknown_status", status="fine", allowed=allowed))
+    with pytest.raises(ValueError, match="ภาษาต้องเป็น th หรือ en ไม่ใช่ 'de'"):
+        KeyFigure("x", "x", 1, "", "p").value_text("de")
+    with pytest.raises(TypeError, match="not a bool / ค่าต้องเป็นตัวเลข ข้อความ หรือ None ไม่ใช่ค่าจริง/เท็จ"):
+        KeyFigure("x", "x", True, "", "p")
+    with pytest.raises(TypeError, match="not list / ค่าต้องเป็นตัวเลข ข้อความสั้น หรือ None ไม่ใช่ list"):
+        KeyFigure("x", "x", [1], "", "p")
+    with pytest.raises(TypeError, match="'of' ต้องเป็นตัวเลข"):
+        KeyFigure("x", "x", 1, "", "p", of="ten")
+    with pytest.raises(ValueError, match="give None and a status / ค่าที่ไม่มีข้อมูลให้ใช้ None พร้อมสถานะ"):
+        format_number(float("nan"))
