@@ -92,3 +92,20 @@ def test_word_is_written_when_the_pdf_is_turned_off(tmp_path) -> None:
     result = Result.of(job, "ok")
     worker.write_exports(job, Path(job.staging) / "echo.ipynb", result)
     assert sorted(p.name for p in Path(job.staging).iterdir()) == ["echo.docx", "echo.html", "echo.ipynb"]
+
+
+def test_a_failing_word_step_without_pdf_does_not_claim_a_pdf(tmp_path, monkeypatch) -> None:
+    job = _job(tmp_path, pdf=False)
+
+    def broken(source: str, out_path: str | Path, **kwargs: object) -> Path:
+        raise ValueError("a table Word cannot hold")
+
+    monkeypatch.setattr(word, "write_docx", broken)
+    result = Result.of(job, "ok")
+    worker.write_exports(job, Path(job.staging) / "echo.ipynb", result)
+    assert result.status == "ok" and sorted(p.name for p in Path(job.staging).iterdir()) == ["echo.html", "echo.ipynb"]
+    assert result.error is not None and result.error["code"] == "word_failed_html_only"
+    assert result.error["message"] == (
+        "Word (.docx) export failed; the HTML was written (PDF turned off): ValueError: a table Word cannot hold"
+    )
+    assert result.error["message_th"].startswith("สร้างไฟล์ Word (.docx) ไม่สำเร็จ แต่สร้าง HTML แล้ว (ไม่ได้สร้าง PDF)")

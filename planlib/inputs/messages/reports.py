@@ -177,6 +177,10 @@ MESSAGES: dict[str, Message] = {
         en="Word (.docx) export failed; the HTML and PDF were written: {detail}",
         th="สร้างไฟล์ Word (.docx) ไม่สำเร็จ แต่สร้าง HTML และ PDF แล้ว: {detail}",
     ),
+    "word_failed_html_only": Message(
+        en="Word (.docx) export failed; the HTML was written (PDF turned off): {detail}",
+        th="สร้างไฟล์ Word (.docx) ไม่สำเร็จ แต่สร้าง HTML แล้ว (ไม่ได้สร้าง PDF): {detail}",
+    ),
     "report_timeout": Message(
         en="no result within {limit:g} s; the worker and its kernel were killed",
         th="ไม่เสร็จภายใน {limit:g} วินาที จึงหยุดกระบวนการสร้างรายงานและเคอร์เนลแล้ว",
