@@ -238,7 +238,7 @@ def test_formula_like_csv_cells_stay_text_and_are_neutralised_in_the_board_pack(
     cells = [ws.cell(row=r, column=note_col) for r in (2, 3, 5, 6)]
     assert all(c.data_type == "s" and str(c.value).startswith("'") for c in cells)
     assert _digest(folder) == before
-    assert pd.read_excel(path, sheet_name="lending")["actual_amount"].tolist() == [100.0] * len(rows)
+    assert pd.read_excel(path, sheet_name="lending", engine="openpyxl")["actual_amount"].tolist() == [100.0] * len(rows)
 
 
 # ---------------------------------------------------------------- calamine reads what openpyxl read (issue 16.2)
