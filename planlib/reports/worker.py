@@ -259,6 +259,9 @@ def write_exports(job: Job, executed: Path, result: Result) -> None:
     except Exception as exc:  # one failing .docx never costs the report its other outputs
         with contextlib.suppress(FileNotFoundError):
             target.unlink()
-        code = "word_failed" if job.settings.pdf else "word_failed_html_only"  # say only what was written
-        record = error_record("word", code, detail=f"{type(exc).__name__}: {exc}"[:500])
+        detail = f"{type(exc).__name__}: {exc}"[:500]
+        if job.settings.pdf:  # say only what was written
+            record = error_record("word", "word_failed", detail=detail)
+        else:
+            record = error_record("word", "word_failed_html_only", detail=detail)
         result.error = {**record, "ename": type(exc).__name__, "traceback": traceback.format_exc(limit=6)[-3000:]}
