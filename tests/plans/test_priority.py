@@ -341,19 +341,6 @@ def _run(notebook: Path, tmp_path: Path, **params: object) -> str:
     return "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
 
 
-def test_notebook_is_stored_without_outputs() -> None:
-    import nbformat
-
-    from planlib.reports import templates
-
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(not c.outputs and c.execution_count is None for c in code)
-    assert "parameters" in code[0].metadata.get("tags", [])
-    names = {line.split("=")[0].strip() for line in code[0].source.splitlines() if "=" in line}
-    assert names == set(templates.TEMPLATES["prioritization"].params.model_fields)
-
-
 def test_notebook_runs_for_ditp(tmp_path: Path) -> None:
     html = _run(NOTEBOOK, tmp_path, org="ditp", tie_break="criterion:operations,code", top_k=3)
     assert "<td>1.2.1, 1.4.1, 2.1.1</td>" in html  # the tie is reported

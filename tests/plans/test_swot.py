@@ -162,16 +162,6 @@ def test_report_helpers(hwfund: planlib.Plan, ditp: planlib.Plan) -> None:
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "swot.ipynb"
 
 
-def test_notebook_is_stored_without_outputs() -> None:
-    import nbformat
-
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(not c.outputs and c.execution_count is None for c in code)
-    assert "parameters" in code[0].metadata.get("tags", [])
-    assert "weights_file = None" in code[0].source and 'language = "both"' in code[0].source
-
-
 def test_notebook_runs_with_a_weights_file(tmp_path: Path) -> None:
     """hwfund with an analyst's what-if file: the IE section shows the file's cell (II)."""
     import nbformat

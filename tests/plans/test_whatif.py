@@ -114,19 +114,6 @@ def test_movement_chart(hwfund: pr.Scoring) -> None:
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "whatif.ipynb"
 
 
-def test_notebook_is_stored_without_outputs() -> None:
-    import nbformat
-
-    from planlib.reports import templates
-
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(not c.outputs and c.execution_count is None for c in code)
-    assert "parameters" in code[0].metadata.get("tags", [])
-    names = {line.split("=")[0].strip() for line in code[0].source.splitlines() if "=" in line}
-    assert names == set(templates.TEMPLATES["whatif"].params.model_fields)
-
-
 def test_notebook_runs_with_weights_under_papermill(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import nbformat
     import papermill

@@ -29,6 +29,7 @@ def test_registry_declares_the_six_templates_once():
 
 @pytest.mark.parametrize("name", list(tpl.TEMPLATES))
 def test_templates_are_stored_without_outputs_with_one_parameters_cell(name):
+    """Every template (the one place this is checked): no outputs, one parameters cell assigning each parameter."""
     import nbformat
 
     nb = nbformat.read(tpl.TEMPLATES[name].notebook, as_version=4)
@@ -42,7 +43,7 @@ def test_templates_are_stored_without_outputs_with_one_parameters_cell(name):
         for line in tagged[0].source.splitlines()
         if "=" in line and not line.startswith("#")
     }
-    assert assigned <= declared, f"{name}.ipynb parameters not declared in templates.py: {assigned - declared}"
+    assert assigned == declared, f"{name}.ipynb parameters ≠ templates.py: {sorted(assigned ^ declared)}"
     import papermill
 
     assert set(papermill.inspect_notebook(str(tpl.TEMPLATES[name].notebook))) == assigned  # papermill parses every line
