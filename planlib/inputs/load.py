@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from planlib.inputs import checks, contract, read, thai
-from planlib.inputs.dataset import Dataset, Plan, Portfolio
+from planlib.inputs.dataset import Dataset, Plan, Portfolio, loader_mismatch
 from planlib.inputs.problems import DataError, Problem, Problems
 from planlib.inputs.read import RawTable, read_source
 
@@ -736,7 +736,18 @@ def load_plan(path: str | Path, *, strict: bool = True, synthetic: bool = True, 
     >>> plan = load_plan("data/hwfund")            # doctest: +SKIP
     >>> plan.swot.loc[plan.swot.quadrant == "S", ["code", "score"]]  # doctest: +SKIP
     """
-    return _load(Plan, path, contract.PLAN_TABLES, strict, synthetic, repair_thai)
+    return _with_loader_check(_load(Plan, path, contract.PLAN_TABLES, False, synthetic, repair_thai), strict, path)
+
+
+def _with_loader_check(dataset: D, strict: bool, path: str | Path) -> D:
+    """Add :func:`~planlib.inputs.dataset.loader_mismatch`'s error (the other loader's folder), then raise if strict.
+
+    Only :func:`load_plan` and :func:`load_portfolio` ask it: :func:`validate` reads both kinds of table.
+    """
+    dataset.problems.extend(loader_mismatch(dataset))
+    if strict and dataset.problems.errors:
+        raise DataError(dataset.problems, str(path))
+    return dataset
 
 
 def load_portfolio(
@@ -749,7 +760,8 @@ def load_portfolio(
     ``progress`` shows a progress bar (tqdm.auto); by default only for inputs of at least
     :data:`PROGRESS_BYTES` (a loan book of some 20,000 loans and more).
     """
-    return _load(Portfolio, path, contract.LENDING_TABLES + ("plan",), strict, synthetic, progress=progress)
+    portfolio = _load(Portfolio, path, contract.LENDING_TABLES + ("plan",), False, synthetic, progress=progress)
+    return _with_loader_check(portfolio, strict, path)
 
 
 def validate(path: str | Path, *, progress: bool | None = None) -> Problems:

@@ -24,7 +24,7 @@ folder (:data:`SNAPSHOT_ENV`, which the notebook kernels inherit), and the loade
   (:func:`load_log`), which is how the tests count loads.
 
 Outside a batch (no :data:`SNAPSHOT_ENV`) the loaders are :func:`planlib.inputs.load.load_plan`
-and :func:`~planlib.inputs.load.load_portfolio`, plus :func:`planlib.inputs.dataset.loader_mismatch`.
+and :func:`~planlib.inputs.load.load_portfolio` (which add :func:`planlib.inputs.dataset.loader_mismatch`).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from planlib.inputs import load
-from planlib.inputs.dataset import Dataset, Plan, Portfolio, loader_mismatch
+from planlib.inputs.dataset import Dataset, Plan, Portfolio
 from planlib.inputs.problems import DataError
 
 SNAPSHOT_ENV = "PLANLIB_SNAPSHOTS"
@@ -189,13 +189,6 @@ def cached(cls: type[D], loader: str, path: str | Path, options: dict[str, objec
         return dataset
 
 
-def _checked(dataset: D) -> D:
-    """The dataset with :func:`loader_mismatch`'s error added (once)."""
-    codes = {p.code for p in dataset.problems}
-    dataset.problems.extend(p for p in loader_mismatch(dataset) if p.code not in codes)
-    return dataset
-
-
 def _strict(dataset: D, strict: bool, path: str | Path) -> D:
     if strict and dataset.problems.errors:
         raise DataError(dataset.problems, str(path))
@@ -211,20 +204,22 @@ def load_plan(path: str | Path, *, strict: bool = True, synthetic: bool = True, 
     options: dict[str, object] = {"synthetic": synthetic, "repair_thai": repair_thai}
 
     def fresh() -> Plan:
-        return _checked(load.load_plan(path, strict=False, synthetic=synthetic, repair_thai=repair_thai))
+        return load.load_plan(path, strict=False, synthetic=synthetic, repair_thai=repair_thai)
 
     return _strict(cached(Plan, "load_plan", path, options, fresh), strict, path)
 
 
-def load_portfolio(path: str | Path, *, strict: bool = True, synthetic: bool = True) -> Portfolio:
+def load_portfolio(
+    path: str | Path, *, strict: bool = True, synthetic: bool = True, progress: bool | None = None
+) -> Portfolio:
     """:func:`planlib.inputs.load.load_portfolio`, served from the batch's snapshot when its inputs are unchanged.
 
-    Same arguments and result. A folder holding plan tables and no lending tables gets an error
-    saying to use ``load_plan``.
+    Same arguments and result (``progress`` shows a bar on a fresh load; it is not part of the snapshot's key).
+    A folder holding plan tables and no lending tables gets an error saying to use ``load_plan``.
     """
     options: dict[str, object] = {"synthetic": synthetic}
 
     def fresh() -> Portfolio:
-        return _checked(load.load_portfolio(path, strict=False, synthetic=synthetic))
+        return load.load_portfolio(path, strict=False, synthetic=synthetic, progress=progress)
 
     return _strict(cached(Portfolio, "load_portfolio", path, options, fresh), strict, path)

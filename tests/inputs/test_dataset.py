@@ -14,7 +14,7 @@ from IPython.core.completer import provisionalcompleter
 from IPython.core.interactiveshell import InteractiveShell
 
 import planlib
-from planlib.inputs import dataset
+from planlib.inputs import dataset, load
 from planlib.inputs.dataset import Plan, Portfolio
 
 
@@ -102,6 +102,15 @@ def test_load_plan_on_a_loan_book_folder_says_use_load_portfolio(data_dir: Path,
     assert "wrong_loader_lending_folder" in [p.code for p in err.value.problems.errors]
     assert "planlib.load_portfolio(" in str(err.value)
     assert not planlib.load_portfolio(book).problems.errors
+
+
+def test_the_inputs_loaders_themselves_say_which_loader_to_use(data_dir: Path) -> None:
+    """The check sits in planlib.inputs.load, so a direct load.load_plan/load_portfolio says it too."""
+    with pytest.raises(planlib.DataError) as err:
+        load.load_portfolio(data_dir / "ditp")
+    assert [p.code for p in err.value.problems.errors] == ["wrong_loader_plan_folder"]
+    assert not load.load_portfolio(data_dir / "hwfund", strict=False, progress=False).problems.errors
+    assert not planlib.load_portfolio(data_dir / "hwfund", strict=False, progress=False).problems.errors
 
 
 def test_loader_mismatch_needs_the_other_tables_present(tmp_path: Path) -> None:
