@@ -374,7 +374,8 @@ _QUADRANT_EDGES = {"S": "#4c9f70", "W": "#e07b39", "O": "#1f5f8b", "T": "#c0392b
 def wrap_words(text: str, width: int = 44) -> list[str]:
     """Wrap Thai (or mixed) text at word boundaries into lines of at most ``width`` display columns.
 
-    Words are PyThaiNLP ``newmm`` tokens (spaces kept), so a Thai line never ends inside a
+    Words are PyThaiNLP ``newmm`` tokens (spaces kept; the dictionary cut to the words in ``text``,
+    as in :func:`content_words`, which gives the same tokens), so a Thai line never ends inside a
     word; display width skips combining marks (ไม้เอก, สระบน …), which take no column. Greedy
     fill: a word goes on the current line if it fits, else starts the next one. A single word
     longer than ``width`` is split by :func:`planlib.charts.wrap_thai`, which breaks only
@@ -385,7 +386,7 @@ def wrap_words(text: str, width: int = 44) -> list[str]:
 
     lines: list[str] = []
     current = ""
-    for token in word_tokenize(text, engine="newmm", keep_whitespace=True):
+    for token in word_tokenize(text, custom_dict=_dictionary_for(text), engine="newmm", keep_whitespace=True):
         if thai.display_width(current + token) <= width:
             current += token
             continue

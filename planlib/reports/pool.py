@@ -39,6 +39,7 @@ import psutil
 from tqdm import tqdm
 
 from planlib.inputs import snapshot
+from planlib.reports import kernels
 from planlib.reports.jobs import Job, Result, error_record, last_progress
 from planlib.reports.outputs import commit
 from planlib.reports.worker import process_alive, worker_main
@@ -50,8 +51,14 @@ PRELOAD = (
     "nbconvert",
     "weasyprint",
     "planlib.reports.render",
+    *kernels.PRELOAD,
 )
-"""Modules the fork server imports once, so that every worker forked from it starts with them loaded."""
+"""Modules the fork server imports once, so that every worker (and every report kernel, forked from a worker's
+kernel mother: :mod:`planlib.reports.kernels`) starts with them loaded."""
+
+SERVER_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+"""Set for the fork server (unless already set): numpy's BLAS starts no threads there, so each fork is of a
+single-threaded process. Report computations are small; one thread each is also what makes them repeatable."""
 
 START_LIMIT = 300.0
 """Seconds a worker may take to become ready before it is replaced."""
@@ -66,17 +73,24 @@ def start_forkserver() -> None:
     Python keeps an inherited "ignore" for SIGINT, and the server hands its own handlers on to
     every process it forks: so each worker starts ignoring Ctrl-C before any of its code runs
     (a terminal's Ctrl-C reaches the whole process group, workers included; the main process
-    handles it). A Ctrl-C in the few milliseconds the server takes to spawn is ignored.
+    handles it). A Ctrl-C in the few milliseconds the server takes to spawn is ignored. The server
+    starts with :data:`SERVER_ENV` added to this process's environment.
     """
+    added = {name: value for name, value in SERVER_ENV.items() if name not in os.environ}
+    os.environ.update(added)  # the server takes this process's environment when it starts
     try:
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except ValueError:  # not the main thread: signal dispositions cannot be changed here
-        forkserver.ensure_running()
-        return
-    try:
-        forkserver.ensure_running()
+        try:
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        except ValueError:  # not the main thread: signal dispositions cannot be changed here
+            forkserver.ensure_running()
+            return
+        try:
+            forkserver.ensure_running()
+        finally:
+            signal.signal(signal.SIGINT, previous)
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for name in added:
+            os.environ.pop(name, None)
 
 
 def context() -> ForkServerContext:

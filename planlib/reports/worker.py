@@ -38,7 +38,7 @@ from typing import Any
 import psutil
 
 from planlib.display import PROGRESS_ENV, TABLE_METADATA
-from planlib.reports import render, word
+from planlib.reports import kernels, render, word
 from planlib.reports import templates as tpl
 from planlib.reports.jobs import PROGRESS_FILE, Job, Result, error_record, now
 
@@ -113,9 +113,10 @@ def worker_main(conn: Connection, log: str | None = None, parent: int | None = N
             os.dup2(fd, 2)
             os.close(fd)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    kernels = private_kernelspec()
+    kernelspecs = private_kernelspec()
+    mother = kernels.start_mother(close=[conn.fileno()])  # before any thread of this process starts
     if parent is not None:
-        end_with_parent(parent, cleanup=lambda: shutil.rmtree(kernels, ignore_errors=True))
+        end_with_parent(parent, cleanup=lambda: shutil.rmtree(kernelspecs, ignore_errors=True))
     try:
         # heavy: imported here (once per worker, or already in the forkserver), not by the main process
         import nbformat
@@ -133,7 +134,8 @@ def worker_main(conn: Connection, log: str | None = None, parent: int | None = N
                 break
             conn.send(("done", asdict(execute(job))))
     finally:
-        shutil.rmtree(kernels, ignore_errors=True)
+        mother.stop()
+        shutil.rmtree(kernelspecs, ignore_errors=True)
 
 
 def error_from(exc: BaseException) -> tuple[str, dict[str, Any]]:
@@ -214,6 +216,7 @@ def execute(job: Job | Mapping[str, Any]) -> Result:
                 start_timeout=job.settings.start_timeout,
                 execution_timeout=job.settings.cell_timeout,
                 cwd=str(staging),
+                kernel_manager_class=kernels.kernel_manager_class(),
             )
     except Exception as exc:
         result.status, result.error = error_from(exc)

@@ -136,6 +136,26 @@ def test_wrap_words_breaks_only_between_thai_words() -> None:
     assert thai.display_width("ที่") == 1 and thai.display_width("กำ") == 2
 
 
+def test_wrap_words_with_the_cut_dictionary_breaks_where_the_full_dictionary_does() -> None:
+    """Every shipped SWOT text: each line ends at a word boundary of newmm with PyThaiNLP's whole dictionary."""
+    from pythainlp.tokenize import word_tokenize
+
+    texts = [text for org in ("hwfund", "ditp", "mol") for text in planlib.load_plan(DATA / org).swot["text_th"]]
+    assert len(texts) > 40
+    for text in texts:
+        ends, position = set(), 0
+        for token in word_tokenize(text, engine="newmm", keep_whitespace=True):
+            position += len(token)
+            ends.add(position)
+        lines = sw.wrap_words(text, 24)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        position = 0
+        for line in lines[:-1]:
+            position = text.index(line, position) + len(line)
+            if thai.display_width(line) < 24:  # a line cut inside an over-long word is full to the width
+                assert position in ends, (text, line)
+
+
 def test_quadrant_chart_grows_with_the_swot(hwfund: planlib.Plan, ditp: planlib.Plan) -> None:
     import matplotlib.pyplot as plt
 

@@ -116,17 +116,6 @@ print(len(plan.swot), len(book.loans), flush=True)
 """
 
 
-def write_template(path: Path, source: str) -> None:
-    """A fixture template notebook: a papermill parameters cell (org, data_dir, fy), then ``source``."""
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
-    parameters = nbformat.v4.new_code_cell('org = "hwfund"\ndata_dir = "../../../data"\nfy = 2568')
-    parameters.metadata["tags"] = ["parameters"]
-    nb.cells = [parameters, nbformat.v4.new_code_cell(source)]
-    nbformat.write(nb, path)
-
-
 def test_a_batch_loads_each_organisation_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two reports on two workers, each loading hwfund's plan and portfolio: one load each, the other report reuses it.
 
@@ -135,7 +124,7 @@ def test_a_batch_loads_each_organisation_once(tmp_path: Path, monkeypatch: pytes
     """
     names = ("loads_plan", "loads_book")
     for name in names:
-        write_template(tmp_path / f"{name}.ipynb", LOADING_NOTEBOOK)
+        fx.write_template(tmp_path / f"{name}.ipynb", LOADING_NOTEBOOK)
         monkeypatch.setitem(tpl.TEMPLATES, name, tpl.Template(name, "รายงานทดสอบ", "fixture", fx.FixtureParams))
     out = tmp_path / "reports"
     requests = [{"template": name, "org": "hwfund"} for name in names]
@@ -167,7 +156,7 @@ def test_a_temporary_snapshot_folder_is_private_and_removed_after_the_batch(tmp_
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
     show = "import os, stat\nfolder = os.environ['PLANLIB_SNAPSHOTS']\n"
     show += "print(folder, oct(stat.S_IMODE(os.stat(folder).st_mode)))"
-    write_template(tmp_path / "shows_env.ipynb", show)
+    fx.write_template(tmp_path / "shows_env.ipynb", show)
     monkeypatch.setitem(tpl.TEMPLATES, "shows_env", tpl.Template("shows_env", "ทดสอบ", "fixture", fx.FixtureParams))
     requests = [{"template": "shows_env", "org": "hwfund"}]
     plan = plan_run(fx.DATA, tmp_path / "out", requests=requests, settings=Settings(pdf=False), notebook_dir=tmp_path)
