@@ -9,7 +9,8 @@
 3. **naive**: for each report of (1), ``papermill`` CLI then ``jupyter nbconvert --to html
    --no-input`` CLI, one after another (no PDF: the naive loop does less work than (1)).
 
-Prints the three wall times and the ratios full/floor and naive/full.
+Prints the three wall times, the ratios full/floor and naive/full, and where the time goes: the
+seconds of each step (notebook with its kernel, html, pdf, word) per template, from the results.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def main() -> None:
                 )
             )
         t0 = time.perf_counter()
-        run_jobs(floor_jobs, workers=args.jobs, progress=False)
+        floor = run_jobs(floor_jobs, workers=args.jobs, progress=False)
         t_floor = time.perf_counter() - t0
 
         naive_dir = tmp / "naive"
@@ -94,6 +95,28 @@ def main() -> None:
     print(f"naive: papermill CLI + nbconvert CLI, serial:  {t_naive:6.1f} s  ({per_report:.2f} s/report, no PDF)")
     print(f"ratio full / floor = {t_full / t_floor:.2f}")
     print(f"ratio naive / full = {t_naive / t_full:.2f}")
+    print()
+    print_stages(full, floor)
+
+
+STAGES = ("notebook", "html", "pdf", "word")
+
+
+def print_stages(full: list, floor: list) -> None:
+    """Where the time goes: seconds per step (worker time, summed over reports), per template and for the floor."""
+    rows: dict[str, list] = {}
+    for result in full:
+        rows.setdefault(result.template, []).append(result)
+    rows["(floor: trivial)"] = floor
+    print(f"{'worker seconds per report':32s}" + "".join(f"{name:>9s}" for name in (*STAGES, "total")) + "  reports")
+    for name, results in rows.items():
+        mean = {stage: sum(r.stages.get(stage, 0.0) for r in results) / len(results) for stage in STAGES}
+        cells = "".join(f"{mean[stage]:9.2f}" for stage in STAGES)
+        print(f"{name:32s}{cells}{sum(mean.values()):9.2f}  {len(results)}")
+    total = {stage: sum(r.stages.get(stage, 0.0) for r in full) for stage in STAGES}
+    whole = sum(total.values())
+    shares = ", ".join(f"{stage} {total[stage] / whole:.0%}" for stage in STAGES)
+    print(f"share of the full set's worker time: {shares}")
 
 
 if __name__ == "__main__":

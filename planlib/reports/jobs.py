@@ -81,6 +81,7 @@ class Result:
     error: dict[str, Any] | None = None
     reason: str = ""
     tables: dict[str, Any] | None = None  # {"count": n, "sha256": …} of the result tables shown
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per step: notebook, html, pdf, word
 
     @property
     def key(self) -> str:

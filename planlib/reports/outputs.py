@@ -226,6 +226,7 @@ class Manifests:
             "started": result.started,
             "finished": result.finished or now(),
             "duration_s": result.duration,
+            "stages_s": result.stages,
             "outputs": result.outputs,
             "result_tables": result.tables,
             "error": result.error,

@@ -184,7 +184,9 @@ def result_tables(nb: Any) -> dict[str, Any]:
 def execute(job: Job | Mapping[str, Any]) -> Result:
     """Run one job into its staging folder: executed notebook, then HTML, PDF and Word (:func:`write_exports`).
 
-    Nothing outside ``job.staging`` is written; the main process moves the files into place.
+    Nothing outside ``job.staging`` is written; the main process moves the files into place. The
+    result records the seconds of each step (``stages``: notebook, with its kernel's start and
+    shutdown, then html, pdf, word), and the manifest keeps them.
     """
     if not isinstance(job, Job):
         job = Job.from_dict(job)
@@ -207,6 +209,7 @@ def execute(job: Job | Mapping[str, Any]) -> Result:
             result.status = "refused"
             result.error = error_record("parameters", "parameter_not_literal")
         else:
+            notebook_started = time.monotonic()
             pm.execute_notebook(
                 job.notebook,
                 str(executed),
@@ -218,6 +221,7 @@ def execute(job: Job | Mapping[str, Any]) -> Result:
                 cwd=str(staging),
                 kernel_manager_class=kernels.kernel_manager_class(),
             )
+            result.stages["notebook"] = round(time.monotonic() - notebook_started, 3)
     except Exception as exc:
         result.status, result.error = error_from(exc)
     if result.status == "ok":
@@ -241,12 +245,20 @@ def execute(job: Job | Mapping[str, Any]) -> Result:
 def write_exports(job: Job, executed: Path, result: Result) -> None:
     """The HTML, the PDF (unless turned off) and the Word document of an executed notebook, beside it.
 
-    Also the result's table hash. The three are made from one report page (:func:`planlib.reports.render.page`).
+    Also the result's table hash, and the seconds each step took (``result.stages``: html, pdf, word).
+    The three are made from one report page (:func:`planlib.reports.render.page`).
     A Word document that cannot be written does not fail the report: its HTML, PDF and notebook are kept,
     any partial ``.docx`` is removed, and the error goes into the result (stage ``word``), so the manifest,
     the index and the summary say why the ``.docx`` is missing.
     """
     import nbformat  # heavy: workers only
+
+    clock = time.monotonic()
+
+    def stage(name: str) -> None:  # the seconds since the last stage ended, into result.stages
+        nonlocal clock
+        result.stages[name] = round(time.monotonic() - clock, 3)
+        clock = time.monotonic()
 
     nb = nbformat.read(executed, as_version=4)
     result.tables = result_tables(nb)
@@ -254,11 +266,14 @@ def write_exports(job: Job, executed: Path, result: Result) -> None:
     page = render.page(body, title=job.title, subtitle=job.subtitle, embed_font=True)
     (executed.parent / f"{job.template}.html").write_text(page, encoding="utf-8")
     doc = render.page(body, title=job.title, subtitle=job.subtitle, embed_font=False)
+    stage("html")
     if job.settings.pdf:
         render.write_pdf(doc, executed.parent / f"{job.template}.pdf")
+        stage("pdf")
     target = executed.parent / f"{job.template}.docx"
     try:
         word.write_docx(doc, target, title=job.title, subtitle=job.subtitle)
+        stage("word")
     except Exception as exc:  # one failing .docx never costs the report its other outputs
         with contextlib.suppress(FileNotFoundError):
             target.unlink()

@@ -84,6 +84,10 @@ def test_manifest_records_parameters_inputs_versions_and_times(batch):
     assert entry["packages"]["papermill"] and entry["packages"]["weasyprint"] != "not installed"
     assert entry["started"] <= entry["finished"] and entry["error"] is None
     assert entry["outputs"] == ["ok_report.docx", "ok_report.html", "ok_report.ipynb", "ok_report.pdf"]
+    stages = entry["stages_s"]  # where the report's time went, step by step, within its whole duration
+    assert list(stages) == ["notebook", "html", "pdf", "word"]
+    assert all(seconds > 0 for seconds in stages.values())
+    assert sum(stages.values()) <= entry["duration_s"] + 0.01
 
 
 def test_html_is_self_contained_without_code(batch):
