@@ -133,13 +133,16 @@ class KernelMother:
             self.sock.close()
 
 
-def start_mother(close: Iterable[int] = ()) -> KernelMother:
+def start_mother(close: Iterable[int] = ()) -> KernelMother | None:
     """Fork this process's kernel mother (call it before this process starts any thread); set :data:`MOTHER`.
 
     ``close``: file descriptors of this process the mother must not hold (the worker's pipe to
-    the main process).
+    the main process). Where the system cannot fork (Windows), there is no mother and kernels
+    start as usual. Should the mother die, the next kernel starts as usual too.
     """
     global MOTHER
+    if not hasattr(os, "fork"):
+        return None
     ours, theirs = socket.socketpair()
     pid = os.fork()
     if pid == 0:  # the mother
@@ -283,11 +286,17 @@ def _provisioner_class() -> type:
         """jupyter_client's local provisioner, with the kernel forked by :data:`MOTHER` instead of run."""
 
         async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+            global MOTHER
             if MOTHER is None or not forkable(cmd):
                 return await super().launch_kernel(cmd, **kwargs)
             env = dict(kwargs.get("env") or os.environ)
             cwd = str(kwargs.get("cwd") or os.getcwd())  # as a Popen child would: papermill chdirs the worker
-            pid = MOTHER.spawn(cmd[3:], cwd, env)
+            try:
+                pid = MOTHER.spawn(cmd[3:], cwd, env)
+            except (OSError, RuntimeError, ValueError):  # the mother is gone: this and later kernels start as usual
+                MOTHER.stop()
+                MOTHER = None
+                return await super().launch_kernel(cmd, **kwargs)
             self.process = ForkedKernel(pid)
             self.pid = self.pgid = pid
             self.cwd = cwd

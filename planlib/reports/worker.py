@@ -134,7 +134,8 @@ def worker_main(conn: Connection, log: str | None = None, parent: int | None = N
                 break
             conn.send(("done", asdict(execute(job))))
     finally:
-        mother.stop()
+        if mother is not None:
+            mother.stop()
         shutil.rmtree(kernelspecs, ignore_errors=True)
 
 

@@ -85,6 +85,18 @@ def test_a_kernel_that_dies_is_reported_and_the_next_report_still_gets_a_kernel(
     assert json.loads(nb.cells[-1].outputs[0]["text"])["leak_before"] is False
 
 
+def test_when_the_mother_is_gone_the_next_report_starts_its_kernel_the_usual_way(tmp_path: Path, monkeypatch) -> None:
+    """A report kills the worker's kernel mother (as an out-of-memory kill would): the next report on that
+    worker still gets a kernel, started by ipykernel as before the mothers existed, and runs."""
+    kill_mother = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"
+    jobs, results, _ = _run(tmp_path, monkeypatch, {"kills_mother": kill_mother, "probe_after": PROBE})
+    assert results[1].status == "ok", results[1].error
+    nb = nbformat.read(Path(jobs[1].folder) / "probe_after.ipynb", as_version=4)
+    probe = json.loads(nb.cells[-1].outputs[0]["text"])
+    assert "planlib.plans.swot" not in probe["warm"]  # a fresh interpreter: nothing preloaded
+    assert probe["leak_before"] is False
+
+
 @pytest.mark.parametrize(
     ("cmd", "expected"),
     [
