@@ -1,7 +1,9 @@
 """The pool of report workers (main process): run jobs, enforce the outer time limit, stop cleanly on Ctrl-C.
 
 Notebooks run through ``papermill.execute_notebook`` in a pool of long-lived worker processes (one
-per core; importing papermill costs ~1.7 s, paid once per worker). Each run has papermill's
+per core), forked from a fork server that imported papermill, WeasyPrint, pandas, matplotlib and
+planlib once; each report's kernel is forked from its worker's kernel mother
+(:mod:`planlib.reports.kernels`), so no report pays for a Python start or those imports. Each run has papermill's
 ``start_timeout`` and a per-cell ``execution_timeout`` (:mod:`planlib.reports.worker`), and this
 module enforces a hard per-report limit: a worker that overruns it (a hung kernel start, a zombie
 kernel) is killed with its kernel and replaced, and the batch goes on. Each finished report is
