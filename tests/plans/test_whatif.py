@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -182,8 +183,17 @@ def test_session_reuses_draws_and_results(hwfund: pr.Scoring) -> None:
 # ---------------------------------------------------------------- live sliders: the callbacks without a browser
 
 
+@pytest.fixture
+def closes_widgets() -> Iterator[None]:
+    """Close the live sliders' widgets after the test, not at interpreter exit (where ipywidgets cannot)."""
+    yield
+    import ipywidgets
+
+    ipywidgets.Widget.close_all()
+
+
 def test_live_slider_move_updates_everything_and_reset_restores(
-    monkeypatch: pytest.MonkeyPatch, hwfund: pr.Scoring
+    monkeypatch: pytest.MonkeyPatch, hwfund: pr.Scoring, closes_widgets: None
 ) -> None:
     monkeypatch.setenv("JPY_SESSION_NAME", "notebooks/whatif.ipynb")
     live = wi.LiveWhatIf(hwfund, n_samples=2000)
@@ -220,7 +230,7 @@ def test_live_slider_move_updates_everything_and_reset_restores(
     assert wi.COMPARISON_HEADERS["total_plan_scale_after"] not in live.tables["comparison"]  # plan weights: same total
 
 
-def test_live_weight_change_on_ditp(monkeypatch: pytest.MonkeyPatch, ditp: pr.Scoring) -> None:
+def test_live_weight_change_on_ditp(monkeypatch: pytest.MonkeyPatch, ditp: pr.Scoring, closes_widgets: None) -> None:
     """DITP with finance at 3: 1.2.1 (finance 9) leaves the tie at 33 and leads the three; a zero weight set on
     every criterion is refused with a located error, not a crash."""
     monkeypatch.setenv("JPY_SESSION_NAME", "notebooks/whatif.ipynb")
