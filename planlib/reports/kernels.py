@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.util
 import io
 import json
 import os
@@ -214,6 +215,8 @@ def run_kernel(request: Mapping[str, Any]) -> None:
         os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
+    launcher = importlib.util.find_spec(KERNEL_MODULE)
+    sys.argv = [launcher.origin if launcher and launcher.origin else KERNEL_MODULE, *request["argv"]]  # as if started
     from ipykernel.kernelapp import IPKernelApp
 
     app = IPKernelApp.instance()

@@ -25,7 +25,8 @@ warm = sorted(name for name in ("pandas", "matplotlib.pyplot", "planlib.plans.sw
 leak_before = hasattr(json, "planlib_probe")
 json.planlib_probe = "set by an earlier report"
 print(json.dumps({"warm": warm, "leak_before": leak_before, "cwd": os.getcwd(), "pid": os.getpid(),
-                  "mother": os.getppid(), "session": os.getsid(0), "snapshots": os.environ.get("SNAPSHOT_ENV")}))
+                  "mother": os.getppid(), "session": os.getsid(0), "argv": sys.argv,
+                  "snapshots": os.environ.get("SNAPSHOT_ENV")}))
 """.replace("SNAPSHOT_ENV", snapshot.SNAPSHOT_ENV)
 
 
@@ -61,6 +62,7 @@ def test_each_report_gets_its_own_warm_kernel_forked_from_one_mother(tmp_path: P
         assert Path(probe["cwd"]).name.startswith(".staging-" + job.template)
         assert probe["snapshots"] == str(folder)
         assert probe["session"] == probe["pid"]
+        assert probe["argv"][0].endswith("ipykernel_launcher.py") and probe["argv"][1] == "-f"  # as a started kernel
     assert seen[0]["pid"] != seen[1]["pid"]
     assert seen[0]["mother"] == seen[1]["mother"]
     assert not psutil.pid_exists(seen[0]["mother"]) or psutil.Process(seen[0]["mother"]).status() == "zombie"
