@@ -36,6 +36,7 @@ import yaml
 
 from planlib.inputs import thai
 from planlib.inputs.messages import text
+from planlib.reports import pool
 from planlib.reports import templates as tpl
 from planlib.reports.batch import BatchPlan, plan_run, remove_stale_staging
 from planlib.reports.index_page import write_index
@@ -222,6 +223,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.template and args.template not in tpl.TEMPLATES:
         return usage_error(bilingual(text("unknown_template", name=args.template, known=", ".join(tpl.TEMPLATES))))
     settings = Settings(args.start_timeout, args.cell_timeout, args.report_timeout, not args.no_pdf)
+    pool.context()  # the fork server imports its preloads (~3 s) while the batch is planned, not after
     requests = requests_from(args, extra, from_file)
     requests, not_applicable = applicable_requests(
         requests, data_dir, every_template=not args.template and not from_file and bool(extra)
