@@ -224,11 +224,19 @@ def run_kernel(request: Mapping[str, Any]) -> None:
     app.start()
 
 
+def process_alive(proc: psutil.Process) -> bool:
+    """True while ``proc`` runs. A zombie counts as dead: it holds no files or pipes, only its exit status."""
+    try:
+        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
 class ForkedKernel:
     """What jupyter_client's local provisioner expects of a ``Popen``, for a kernel the mother forked.
 
     The kernel is the mother's child, not ours: it cannot be waited for, so it counts as ended
-    once its pid is gone or a zombie (the creation time guards against a reused pid).
+    once :func:`process_alive` says so (gone, a zombie, or its pid reused by another process).
     """
 
     stdin = stdout = stderr = None
@@ -242,13 +250,8 @@ class ForkedKernel:
             self.process = None
 
     def poll(self) -> int | None:
-        if self.returncode is None:
-            try:
-                gone = self.process is None or self.process.status() == psutil.STATUS_ZOMBIE
-            except psutil.Error:
-                gone = True
-            if gone:
-                self.returncode = 0
+        if self.returncode is None and (self.process is None or not process_alive(self.process)):
+            self.returncode = 0
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:

@@ -43,8 +43,9 @@ from tqdm import tqdm
 from planlib.inputs import snapshot
 from planlib.reports import kernels
 from planlib.reports.jobs import Job, Result, error_record, last_progress
+from planlib.reports.kernels import process_alive
 from planlib.reports.outputs import commit
-from planlib.reports.worker import process_alive, worker_main
+from planlib.reports.worker import worker_main
 
 PRELOAD = (
     "planlib.reports.worker",
@@ -114,7 +115,7 @@ def kill_tree(pid: int | None, timeout: float = 5) -> None:
     The root is stopped first (SIGSTOP), so it cannot start another kernel while its tree is
     listed; the tree is listed twice, stopping each process found, before everything is killed.
     Kernels run in their own sessions, so a process group would miss them. A zombie counts as
-    dead (:func:`planlib.reports.worker.process_alive`): it holds no pipes, and reaping it is the
+    dead (:func:`planlib.reports.kernels.process_alive`): it holds no pipes, and reaping it is the
     business of its new parent, which may be slow.
     """
     if pid is None:

@@ -41,6 +41,7 @@ from planlib.display import PROGRESS_ENV, TABLE_METADATA
 from planlib.reports import kernels, render, word
 from planlib.reports import templates as tpl
 from planlib.reports.jobs import PROGRESS_FILE, Job, Result, error_record, now
+from planlib.reports.kernels import process_alive
 
 KERNEL_NAME = "python3"
 PARENT_POLL_SECONDS = 1.0
@@ -61,14 +62,6 @@ def private_kernelspec() -> str:
     (spec / "kernel.json").write_text(json.dumps(kernel))
     os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(root), os.environ.get("JUPYTER_PATH")]))
     return str(root)
-
-
-def process_alive(proc: psutil.Process) -> bool:
-    """True while ``proc`` runs. A zombie counts as dead: it holds no files or pipes, only its exit status."""
-    try:
-        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
-    except psutil.Error:
-        return False
 
 
 def end_with_parent(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -97,6 +99,19 @@ def test_when_the_mother_is_gone_the_next_report_starts_its_kernel_the_usual_way
     probe = json.loads(nb.cells[-1].outputs[0]["text"])
     assert "planlib.plans.swot" not in probe["warm"]  # a fresh interpreter: nothing preloaded
     assert probe["leak_before"] is False
+
+
+def test_process_alive_counts_a_zombie_as_dead() -> None:
+    """An exited process nobody has reaped yet holds no pipes or files: waiting for it to be reaped only costs time."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.2)"])
+    proc = psutil.Process(child.pid)
+    assert kernels.process_alive(proc)
+    deadline = time.monotonic() + 60
+    while proc.status() != psutil.STATUS_ZOMBIE and time.monotonic() < deadline:  # exited, not reaped (no wait yet)
+        time.sleep(0.05)
+    assert proc.status() == psutil.STATUS_ZOMBIE and not kernels.process_alive(proc)
+    child.wait()
+    assert not kernels.process_alive(proc)
 
 
 @pytest.mark.parametrize(

@@ -24,8 +24,8 @@ from planlib.reports import pool
 from planlib.reports import templates as tpl
 from planlib.reports.batch import plan_run
 from planlib.reports.jobs import Settings
+from planlib.reports.kernels import process_alive
 from planlib.reports.outputs import Manifests, file_sha256
-from planlib.reports.worker import process_alive
 
 
 def _sigint_ignored(pid: int) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import psutil
 
-from planlib.reports import worker
+from planlib.reports import kernels, worker
 
 WORKER = """\
 import subprocess, sys, time
@@ -31,27 +31,14 @@ def test_a_worker_ends_itself_and_its_kernel_when_the_main_process_is_killed_har
     pool_process = subprocess.Popen([sys.executable, "-c", WORKER, str(main.pid)], stdout=subprocess.PIPE, text=True)
     assert pool_process.stdout is not None
     kernel = psutil.Process(int(pool_process.stdout.readline()))
-    assert pool_process.poll() is None and worker.process_alive(kernel)
+    assert pool_process.poll() is None and kernels.process_alive(kernel)
     main.send_signal(signal.SIGKILL)  # no clean-up of its own: the worker must notice
     main.wait()
     assert pool_process.wait(timeout=60) == 1  # the watcher's os._exit(1), not the ten-minute cell
     deadline = time.monotonic() + 10  # SIGKILL was sent before the worker left; its delivery takes a moment
-    while worker.process_alive(kernel) and time.monotonic() < deadline:
+    while kernels.process_alive(kernel) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not worker.process_alive(kernel)
-
-
-def test_process_alive_counts_a_zombie_as_dead() -> None:
-    """An exited process nobody has reaped yet holds no pipes or files: waiting for it to be reaped only costs time."""
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.2)"])
-    proc = psutil.Process(child.pid)
-    assert worker.process_alive(proc)
-    deadline = time.monotonic() + 60
-    while proc.status() != psutil.STATUS_ZOMBIE and time.monotonic() < deadline:  # exited, not reaped (no wait yet)
-        time.sleep(0.05)
-    assert proc.status() == psutil.STATUS_ZOMBIE and not worker.process_alive(proc)
-    child.wait()
-    assert not worker.process_alive(proc)
+    assert not kernels.process_alive(kernel)
 
 
 def test_private_kernelspec_runs_this_interpreter(monkeypatch) -> None:
