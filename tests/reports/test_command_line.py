@@ -133,21 +133,16 @@ def test_fy_without_org_plans_each_organisation_it_applies_to(tmp_path) -> None:
     assert {job.period for job in plan.jobs} == {"2566"}
 
 
-def test_a_ce_year_on_the_command_line_is_refused_with_the_be_year(tmp_path, monkeypatch, capsys) -> None:
+def _refused_period(tmp_path, monkeypatch, capsys, *period: str) -> str:
+    """``planlib report --org hwfund <period options>`` must be a usage error before any worker starts; its stderr."""
     monkeypatch.setattr(pool, "Worker", lambda *a, **k: pytest.fail("a worker was started"))
-    argv = [
-        "report",
-        "--org",
-        "hwfund",
-        "--fy",
-        "2025",
-        "--data-dir",
-        str(tpl.DEFAULT_DATA_DIR),
-        "--out",
-        str(tmp_path),
-    ]
+    argv = ["report", "--org", "hwfund", *period, "--data-dir", str(tpl.DEFAULT_DATA_DIR), "--out", str(tmp_path)]
     assert cli.main(argv) == command_line.EXIT_USAGE
-    err = capsys.readouterr().err
+    return capsys.readouterr().err
+
+
+def test_a_ce_year_on_the_command_line_is_refused_with_the_be_year(tmp_path, monkeypatch, capsys) -> None:
+    err = _refused_period(tmp_path, monkeypatch, capsys, "--fy", "2025")
     assert "parameter 'fy' = '2025': 2025 looks like a CE year: did you mean 2568?" in err
     assert "หมายถึงปี พ.ศ. 2568 หรือไม่" in err
 
@@ -173,20 +168,7 @@ def test_report_help_explains_the_periods(capsys) -> None:
 
 
 def test_a_bad_quarter_is_one_message_not_one_per_template(tmp_path, monkeypatch, capsys) -> None:
-    monkeypatch.setattr(pool, "Worker", lambda *a, **k: pytest.fail("a worker was started"))
-    argv = [
-        "report",
-        "--org",
-        "hwfund",
-        "--quarter",
-        "5",
-        "--data-dir",
-        str(tpl.DEFAULT_DATA_DIR),
-        "--out",
-        str(tmp_path),
-    ]
-    assert cli.main(argv) == command_line.EXIT_USAGE
-    err = capsys.readouterr().err
+    err = _refused_period(tmp_path, monkeypatch, capsys, "--quarter", "5")
     assert err.count("quarter must be 1–4, got 5") == 1 and "ไตรมาสต้องเป็น 1–4" in err
     assert tpl.period_option_errors("๒๕๖๘", "๒") == [] and tpl.period_option_errors(None, None) == []
     (ce,) = tpl.period_option_errors(2024, None)
