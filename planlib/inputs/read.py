@@ -565,9 +565,12 @@ def _midnight(day: dt.date) -> dt.datetime:
 
 
 def _excel_value(value: object) -> object:
-    """A calamine cell as openpyxl gives it: empty is None, a whole-day date is a midnight datetime."""
+    """A calamine cell as openpyxl gives it: empty is None, a whole number is an int (calamine reads every number
+    as a float: a header typed ``1`` would be ``"1.0"``), a whole-day date is a midnight datetime."""
     if value == "":
         return None
+    if type(value) is float and value.is_integer():
+        return int(value)
     if type(value) is dt.date:
         return dt.datetime(value.year, value.month, value.day)
     return value

@@ -494,7 +494,7 @@ def fiscal_year_end(fy_be: int) -> pd.Timestamp:
 
 def quarter_start(fy_be: int, quarter: int) -> pd.Timestamp:
     """First day of fiscal quarter ``quarter`` of BE fiscal year ``fy_be``."""
-    check_quarter(quarter)
+    quarter = check_quarter(quarter)
     return fiscal_year_start(fy_be) + pd.DateOffset(months=3 * (quarter - 1))
 
 
@@ -562,7 +562,7 @@ def check_quarter(value: object) -> int:
 
 def format_quarter(fy_be: int, quarter: int, *, thai_digits: bool = False) -> str:
     """``ไตรมาส 2/2568``."""
-    check_quarter(quarter)
+    quarter = check_quarter(quarter)
     text = f"ไตรมาส {quarter}/{fy_be}"
     return arabic_to_thai_digits(text) if thai_digits else text
 

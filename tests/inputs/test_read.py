@@ -287,6 +287,20 @@ def test_calamine_reads_the_blank_template_as_openpyxl_did(tmp_path: Path, monke
     assert fast[0]["swot"][2] == [(2, ["S1", "จุดแข็ง", "ข้อความ", None, "๓.๖๒", 0.6, 4, None, None])]
 
 
+def test_a_header_typed_as_a_number_reads_as_openpyxl_read_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Criterion codes 1 and 2 as score headers: calamine reads numbers as floats, the header stays "1", not "1.0"."""
+    path = tmp_path / "scores.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "scores"
+    book.active.append(["project_code", 1, 2, 2.5])
+    book.active.append(["P1", 3, 4, 5])
+    book.save(path)
+    fast, slow = _both_readers(path, monkeypatch)
+    assert fast == slow
+    problems: list = []
+    assert read.read_workbook(path, problems)["scores"].header == ["project_code", "1", "2", "2.5"]
+
+
 def test_calamine_reads_a_workbook_of_shipped_data_as_openpyxl_did(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

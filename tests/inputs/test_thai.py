@@ -268,6 +268,14 @@ def test_check_quarter_refuses_the_rest(raw: object) -> None:
     assert bad.value.code == "bad_value_quarter" and "1–4" in bad.value.reason_en
 
 
+def test_a_quarter_typed_as_text_thai_digits_or_a_float_is_the_same_quarter() -> None:
+    """check_quarter accepts "2", "๒" and 2.0; the date and label functions use the quarter it returns."""
+    for typed in ("2", "๒", 2.0):
+        assert thai.quarter_start(2568, typed) == pd.Timestamp("2025-01-01")  # type: ignore[arg-type]
+        assert thai.quarter_end(2568, typed) == pd.Timestamp("2025-03-31")  # type: ignore[arg-type]
+        assert thai.format_quarter(2568, typed) == "ไตรมาส 2/2568"  # type: ignore[arg-type]
+
+
 def test_be_display_formats() -> None:
     assert thai.format_quarter(2568, 2) == "ไตรมาส 2/2568"
     assert thai.format_quarter(2568, 2, thai_digits=True) == "ไตรมาส ๒/๒๕๖๘"
