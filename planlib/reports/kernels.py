@@ -171,20 +171,25 @@ def serve(sock: socket.socket) -> None:
             return
         try:
             request = json.loads(line)
-            reply: dict[str, Any] = {"pid": fork_kernel(request, sock)}
+            reply: dict[str, Any] = {"pid": fork_kernel(request, sock, reader)}
         except Exception as exc:  # the worker reports it; the mother stays up for the next report
             reply = {"error": f"{type(exc).__name__}: {exc}"}
         sock.sendall(json.dumps(reply).encode("utf-8") + b"\n")
 
 
-def fork_kernel(request: Mapping[str, Any], sock: socket.socket) -> int:
-    """Fork one kernel; return its pid once it leads its own session (so signals to its group reach only it)."""
+def fork_kernel(request: Mapping[str, Any], sock: socket.socket, reader: io.BufferedReader) -> int:
+    """Fork one kernel; return its pid once it leads its own session (so signals to its group reach only it).
+
+    The kernel closes its copy of the mother's socket to the worker (``sock`` and the ``reader`` made on it, which
+    holds the descriptor too): the worker must see end-of-file as soon as the mother is gone.
+    """
     ready_r, ready_w = os.pipe()
     pid = os.fork()
     if pid == 0:
         code = 1
         try:
             os.close(ready_r)
+            reader.close()
             sock.close()
             os.setsid()
             os.write(ready_w, b"1")

@@ -22,12 +22,25 @@ from planlib.reports.jobs import Settings
 PROBE = """\
 import json, os, sys
 
+def socket_inodes(pid):
+    found = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:"):
+            found.add(target)
+    return found
+
+
 warm = sorted(name for name in ("pandas", "matplotlib.pyplot", "planlib.plans.swot", "ipykernel.kernelapp")
               if name in sys.modules)
 leak_before = hasattr(json, "planlib_probe")
 json.planlib_probe = "set by an earlier report"
 print(json.dumps({"warm": warm, "leak_before": leak_before, "cwd": os.getcwd(), "pid": os.getpid(),
                   "mother": os.getppid(), "session": os.getsid(0), "argv": sys.argv,
+                  "mothers_sockets_held": sorted(socket_inodes(os.getpid()) & socket_inodes(os.getppid())),
                   "snapshots": os.environ.get("SNAPSHOT_ENV")}))
 """.replace("SNAPSHOT_ENV", snapshot.SNAPSHOT_ENV)
 
@@ -64,6 +77,7 @@ def test_each_report_gets_its_own_warm_kernel_forked_from_one_mother(tmp_path: P
         assert Path(probe["cwd"]).name.startswith(".staging-" + job.template)
         assert probe["snapshots"] == str(folder)
         assert probe["session"] == probe["pid"]
+        assert probe["mothers_sockets_held"] == []  # the mother's socket to the worker stays the mother's alone
         assert probe["argv"][0].endswith("ipykernel_launcher.py") and probe["argv"][1] == "-f"  # as a started kernel
     assert seen[0]["pid"] != seen[1]["pid"]
     assert seen[0]["mother"] == seen[1]["mother"]
