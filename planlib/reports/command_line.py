@@ -156,7 +156,7 @@ def requests_from(
 
 
 def applicable_requests(
-    requests: list[dict[str, Any]], data_dir: Path, *, every_template: bool
+    requests: list[dict[str, Any]], data_dir: Path, *, every_template: bool, orgs: list[str] | None = None
 ) -> tuple[list[dict[str, Any]], list[Result]]:
     """The requests to plan, one per organisation, quarters filled in where needed; and the ones that do not apply.
 
@@ -165,18 +165,27 @@ def applicable_requests(
     template because an option such as ``--fy`` was given without a template name). A template that needs a
     quarter, given only ``--fy``, gets the latest quarter of that year with actuals
     (:func:`planlib.reports.templates.latest_quarter`); with none the planner's default applies.
+
+    A request that names no organisation goes to ``orgs`` (``--org``), or to every organisation without it, as
+    :func:`~planlib.reports.batch.plan_run` spreads it. Each organisation is scanned once per call.
     """
     known = tpl.known_orgs(data_dir)
     kept: list[dict[str, Any]] = []
     skipped: list[Result] = []
+    scanned: dict[str, tpl.OrgData] = {}
     for request in requests:
         template = tpl.TEMPLATES.get(str(request.get("template")))
         named = "org" in request
         if template is None or (named and request["org"] not in known):
             kept.append(request)  # the planner refuses it with its own message
             continue
-        for org in [str(request["org"])] if named else known:
-            info = tpl.scan_org(data_dir / org)
+        for org in [str(request["org"])] if named else (orgs or known):
+            if org not in known:
+                kept.append({**request, "org": org})  # an unknown --org: the planner refuses it with its own message
+                continue
+            if org not in scanned:
+                scanned[org] = tpl.scan_org(data_dir / org)
+            info = scanned[org]
             if (every_template or not named) and not template.applies_to(info):
                 reason = bilingual(text("template_not_applicable", missing=template.missing(info)))
                 skipped.append(Result(template.name, org, "", "skipped", reason=reason))
@@ -226,7 +235,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     pool.context()  # the fork server imports its preloads (~3 s) while the batch is planned, not after
     requests = requests_from(args, extra, from_file)
     requests, not_applicable = applicable_requests(
-        requests, data_dir, every_template=not args.template and not from_file and bool(extra)
+        requests, data_dir, every_template=not args.template and not from_file and bool(extra), orgs=args.org
     )
     plan = plan_run(data_dir, args.out.resolve(), requests=requests, orgs=args.org, settings=settings)
     plan.skipped.extend(not_applicable)

@@ -88,9 +88,10 @@ def _planned(argv: list[str], data_dir: Path, out: Path):
     args = _args(*argv)
     extra = dict(command_line.parse_assignment(p) for p in args.param)
     extra.update({k: v for k, v in (("fy", args.fy), ("quarter", args.quarter)) if v is not None})
-    requests = command_line.requests_from(args, extra, [])
-    every = not args.template and bool(extra)
-    requests, skipped = command_line.applicable_requests(requests, data_dir, every_template=every)
+    from_file = command_line.load_param_file(args.params) if args.params else []
+    requests = command_line.requests_from(args, extra, from_file)
+    every = not args.template and not from_file and bool(extra)
+    requests, skipped = command_line.applicable_requests(requests, data_dir, every_template=every, orgs=args.org)
     plan = plan_run(data_dir, out, requests=requests, orgs=args.org)
     return plan, skipped
 
@@ -131,6 +132,30 @@ def test_fy_without_org_plans_each_organisation_it_applies_to(tmp_path) -> None:
     assert {"dsdw", "hwfund", "ditp"} <= orgs and "mol" not in orgs  # mol has no KPI tables
     assert ("kpi_scorecard", "mol") in {(r.template, r.org) for r in skipped}
     assert {job.period for job in plan.jobs} == {"2566"}
+
+
+def test_a_file_entry_without_org_goes_to_the_command_line_orgs(tmp_path) -> None:
+    """`--params FILE --org ditp` with one entry naming hwfund and one naming no organisation: the org-less entry
+    was spread over every organisation under data/, so hwfund/swot was asked twice and the whole batch refused."""
+    params = tmp_path / "board.yaml"
+    params.write_text("- {template: swot, org: hwfund}\n- {template: swot}\n", encoding="utf-8")
+    plan, skipped = _planned(["--params", str(params), "--org", "ditp"], tpl.DEFAULT_DATA_DIR, tmp_path / "out")
+    assert plan.refused == [] and skipped == []
+    assert sorted((job.org, job.template) for job in plan.jobs) == [("ditp", "swot"), ("hwfund", "swot")]
+
+
+def test_each_organisation_is_scanned_once_for_every_template(monkeypatch) -> None:
+    """One request per template (`--fy` alone) scanned each organisation once per template (6 x the organisations),
+    relying on a cache of 8 folders that nine organisations outgrow."""
+    scanned: list[str] = []
+    scan = tpl.scan_org
+    monkeypatch.setattr(tpl, "scan_org", lambda path: scanned.append(Path(path).name) or scan(path))
+    requests = command_line.requests_from(_args("--fy", "2568"), {"fy": "2568"}, [])
+    assert len(requests) == len(tpl.TEMPLATES) == 6
+    kept, skipped = command_line.applicable_requests(requests, tpl.DEFAULT_DATA_DIR, every_template=True)
+    known = tpl.known_orgs(tpl.DEFAULT_DATA_DIR)
+    assert sorted(scanned) == known
+    assert len(kept) + len(skipped) == len(tpl.TEMPLATES) * len(known)
 
 
 def _refused_period(tmp_path, monkeypatch, capsys, *period: str) -> str:
