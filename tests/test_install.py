@@ -86,7 +86,8 @@ def test_the_wheel_holds_every_module_the_notebooks_the_stylesheet_and_the_examp
     assert modules - names == set(), "modules missing from the wheel (list the package in pyproject.toml)"
     assert {f"planlib/notebooks/{name}.ipynb" for name in tpl.TEMPLATES} <= names
     assert {"planlib/reports/report.css", "planlib/py.typed"} <= names
-    shipped = {f"planlib/example_data/{p.relative_to(ROOT / 'data')}" for p in (ROOT / "data").rglob("*.csv")}
+    data = [p for p in (ROOT / "data").rglob("*") if p.suffix in {".csv", ".md"}]  # tables and their provenance
+    shipped = {f"planlib/example_data/{p.relative_to(ROOT / 'data')}" for p in data}
     assert shipped and shipped <= names
     assert not [n for n in names if "__pycache__" in n or ".ipynb_checkpoints" in n]
 
