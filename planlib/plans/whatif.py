@@ -141,15 +141,7 @@ def kendall_tau(first: pd.Series, second: pd.Series) -> float:
     than two projects are shared. Vectorised over all pairs.
     """
     common = first.index.intersection(second.index)
-    x = first.reindex(common).to_numpy(float)
-    y = second.reindex(common).to_numpy(float)
-    if len(common) < 2:
-        return float("nan")
-    iu = np.triu_indices(len(common), 1)
-    sx = np.sign(x[:, None] - x[None, :])[iu]
-    sy = np.sign(y[:, None] - y[None, :])[iu]
-    denom = np.sqrt((sx**2).sum() * (sy**2).sum())
-    return float((sx * sy).sum() / denom) if denom > 0 else float("nan")
+    return tau_b(first.reindex(common).to_numpy(float), second.reindex(common).to_numpy(float))
 
 
 def compare(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
@@ -250,7 +242,7 @@ def summary_text(result: WhatIf) -> tuple[str, str]:
 
 
 def tau_b(x: np.ndarray, y: np.ndarray) -> float:
-    """Kendall's τ-b of two aligned rank arrays (see :func:`kendall_tau`); NaN when undefined."""
+    """Kendall's τ-b of two aligned rank arrays (the formula is :func:`kendall_tau`'s); NaN when undefined."""
     if len(x) < 2:
         return float("nan")
     iu = np.triu_indices(len(x), 1)
