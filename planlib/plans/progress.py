@@ -20,7 +20,8 @@ Stated rules (printed in the report next to the figures):
 * **Achievement %** = 100 × result ÷ target to date (higher is better) or 100 × target ÷ result
   (lower is better). **RAG**: green ≥ ``green`` %, amber ≥ ``amber`` %, red below; grey when
   there is no result or no target (:class:`RagThresholds`, configurable). A level or milestone KPI
-  that has not yet reached its year-end target before Q4 is grey, ``judged`` "year end": not late.
+  whose result has not yet reached its year-end target before Q4 is grey, ``judged`` "year end": not late;
+  one without a result is grey, ``judged`` "no data".
   A previous result in another unit (``kpi_history.unit``), or outside 0–100 for a % KPI
   (DSDW K3's baseline is a count of households, seed 002 §2), is not comparable and not used.
 * **Naive year-end projection** = start + (result − start) × 4 ÷ q (straight-line run rate), a
@@ -219,8 +220,8 @@ def kpi_progress(
                 achievement = round(100 * to_date / actual, 2)
         projection = kpi.project_year_end(start, actual, q, k["unit"])
         status, judged = rag.status(achievement), "to date" if pd.notna(achievement) else "no data"
-        if path.startswith("year-end target") and q < 4 and status != "green":
-            status, judged = "grey", "year end"  # a level not yet reached is not late before the year ends
+        if judged == "to date" and path.startswith("year-end target") and q < 4 and status != "green":
+            status, judged = "grey", "year end"  # a level not yet reached is not late; no result stays "no data"
         row = {
             "kpi_code": code,
             "name_th": k.get("name_th"),

@@ -579,6 +579,19 @@ def test_progress_level_kpis_judged_at_year_end_are_said_so(quarterly: dict) -> 
     assert en.startswith("11 of 13 KPIs on track (6 not yet assessed)")
 
 
+def test_progress_level_kpis_without_a_result_are_counted_without_a_result(plans: dict[str, planlib.Plan]) -> None:
+    """A level KPI with no result is "without a result", never "judged at year end" (hwfund FY2566 Q2 has none;
+    hwfund FY2568 Q2 without P2-LT's results keeps 5 level KPIs below target and 1 without a result)."""
+    none_yet = find(kf.progress_key_figures(plans["hwfund"], 2566, 2), "kpis")
+    assert none_yet.missing and dict(none_yet.parts)["grey"] == 11
+    assert none_yet.note_en == "none of the 11 KPIs has both a result and a target yet"
+    actuals = plans["hwfund"].kpi_actuals
+    plan = with_tables(plans["hwfund"], kpi_actuals=actuals[actuals["kpi_code"] != "P2-LT"])
+    kpis = find(kf.progress_key_figures(plan, 2568, 2), "kpis")
+    assert (kpis.value, kpis.of) == (11, 13) and dict(kpis.parts)["grey"] == 6
+    assert kpis.note_en == "5 judged at year end (level/milestone); 1 without a result or target yet"
+
+
 def test_the_acceptability_note_on_page_one_is_one_plain_line(plans: dict[str, planlib.Plan]) -> None:
     """Page 1 says how many weight sets were drawn and around what, in words; the sampler's method
     (Dirichlet, concentration, seed) stays in the report's acceptability caption (sensitivity.method_text)."""

@@ -316,6 +316,18 @@ def test_level_kpis_are_not_straight_lined(plans: dict[str, planlib.Plan]) -> No
     assert summary.loc["kpis_on_track", "shown"] == "11/13"  # 6 level KPIs below target are judged at year end
 
 
+def test_level_kpis_without_a_result_are_no_data_not_year_end(plans: dict[str, planlib.Plan]) -> None:
+    """hwfund FY2566 Q2 has targets but no results: its level KPIs are grey "no data", not "judged at year end"."""
+    rows = progress.kpi_progress(plans["hwfund"], 2566, 2).set_index("kpi_code")
+    level = ["K1", "K2", "P1-LT", "P2-LT", "P6-LT", "P7-LT", "P5-LT", "P9-LT", "P8-LT", "P4-LT"]
+    assert (rows.loc[level, "target_path"].str.startswith("year-end target")).all()
+    assert rows["actual_ytd"].isna().all() and len(rows) == 11
+    assert set(rows["rag"]) == {"grey"} and set(rows["judged"]) == {"no data"}
+    shown = progress.kpi_table_shown(rows.reset_index()).set_index("ตัวชี้วัด / KPI")
+    assert shown.loc["K1", "สถานะ / RAG"] == "เทา (ไม่มีข้อมูล) / grey"
+    assert not shown["สถานะ / RAG"].str.contains("judged at year end").any()
+
+
 def test_level_kpi_at_year_end_is_judged(plans: dict[str, planlib.Plan]) -> None:
     """Q4: a level KPI below its target is red; the projection is the result itself."""
     plan = plans["hwfund"]
