@@ -697,7 +697,6 @@ def _load(
     cls: type[D],
     path: str | Path,
     wanted: tuple[str, ...],
-    strict: bool,
     synthetic: bool,
     repair: bool = False,
     progress: bool | None = None,
@@ -719,8 +718,6 @@ def _load(
         step("checks")
     finally:
         step.close()
-    if strict and problems.errors:
-        raise DataError(problems, str(path))
     return dataset
 
 
@@ -736,7 +733,7 @@ def load_plan(path: str | Path, *, strict: bool = True, synthetic: bool = True, 
     >>> plan = load_plan("data/hwfund")            # doctest: +SKIP
     >>> plan.swot.loc[plan.swot.quadrant == "S", ["code", "score"]]  # doctest: +SKIP
     """
-    return _with_loader_check(_load(Plan, path, contract.PLAN_TABLES, False, synthetic, repair_thai), strict, path)
+    return _with_loader_check(_load(Plan, path, contract.PLAN_TABLES, synthetic, repair_thai), strict, path)
 
 
 def _with_loader_check(dataset: D, strict: bool, path: str | Path) -> D:
@@ -745,6 +742,11 @@ def _with_loader_check(dataset: D, strict: bool, path: str | Path) -> D:
     Only :func:`load_plan` and :func:`load_portfolio` ask it: :func:`validate` reads both kinds of table.
     """
     dataset.problems.extend(loader_mismatch(dataset))
+    return raise_if_strict(dataset, strict, path)
+
+
+def raise_if_strict(dataset: D, strict: bool, path: str | Path) -> D:
+    """``dataset``; when ``strict`` and it has errors, :class:`~planlib.inputs.problems.DataError` listing them all."""
     if strict and dataset.problems.errors:
         raise DataError(dataset.problems, str(path))
     return dataset
@@ -760,14 +762,14 @@ def load_portfolio(
     ``progress`` shows a progress bar (tqdm.auto); by default only for inputs of at least
     :data:`PROGRESS_BYTES` (a loan book of some 20,000 loans and more).
     """
-    portfolio = _load(Portfolio, path, contract.LENDING_TABLES + ("plan",), False, synthetic, progress=progress)
+    portfolio = _load(Portfolio, path, contract.LENDING_TABLES + ("plan",), synthetic, progress=progress)
     return _with_loader_check(portfolio, strict, path)
 
 
 def validate(path: str | Path, *, progress: bool | None = None) -> Problems:
     """Every problem in the plan and lending tables at ``path`` (nothing is raised); ``progress`` as for loading."""
     problems = Problems()
-    plan = _load(Plan, path, contract.PLAN_TABLES + contract.LENDING_TABLES, False, True, progress=progress)
+    plan = _load(Plan, path, contract.PLAN_TABLES + contract.LENDING_TABLES, True, progress=progress)
     problems.extend(plan.problems)
     return problems
 

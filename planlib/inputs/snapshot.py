@@ -44,7 +44,6 @@ from typing import TypeVar
 
 from planlib.inputs import load
 from planlib.inputs.dataset import Dataset, Plan, Portfolio
-from planlib.inputs.problems import DataError
 
 SNAPSHOT_ENV = "PLANLIB_SNAPSHOTS"
 """The batch's private snapshot folder; set by the report runner for its workers and their kernels."""
@@ -189,12 +188,6 @@ def cached(cls: type[D], loader: str, path: str | Path, options: dict[str, objec
         return dataset
 
 
-def _strict(dataset: D, strict: bool, path: str | Path) -> D:
-    if strict and dataset.problems.errors:
-        raise DataError(dataset.problems, str(path))
-    return dataset
-
-
 def load_plan(path: str | Path, *, strict: bool = True, synthetic: bool = True, repair_thai: bool = False) -> Plan:
     """:func:`planlib.inputs.load.load_plan`, served from the batch's snapshot when its inputs are unchanged.
 
@@ -206,7 +199,7 @@ def load_plan(path: str | Path, *, strict: bool = True, synthetic: bool = True, 
     def fresh() -> Plan:
         return load.load_plan(path, strict=False, synthetic=synthetic, repair_thai=repair_thai)
 
-    return _strict(cached(Plan, "load_plan", path, options, fresh), strict, path)
+    return load.raise_if_strict(cached(Plan, "load_plan", path, options, fresh), strict, path)
 
 
 def load_portfolio(
@@ -222,4 +215,4 @@ def load_portfolio(
     def fresh() -> Portfolio:
         return load.load_portfolio(path, strict=False, synthetic=synthetic, progress=progress)
 
-    return _strict(cached(Portfolio, "load_portfolio", path, options, fresh), strict, path)
+    return load.raise_if_strict(cached(Portfolio, "load_portfolio", path, options, fresh), strict, path)
