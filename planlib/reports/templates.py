@@ -97,16 +97,6 @@ def _plain_text(value: str) -> str:
     return value
 
 
-def _fiscal_year(value: object) -> int:
-    """A fiscal-year parameter through :func:`planlib.inputs.thai.check_fiscal_year` (Thai digits, CE years named)."""
-    return thai.check_fiscal_year(value)
-
-
-def _quarter(value: object) -> int:
-    """A quarter parameter through :func:`planlib.inputs.thai.check_quarter`."""
-    return thai.check_quarter(value)
-
-
 def _int_like(value: object) -> object:
     """Accept ``"2568"`` and Thai digits ``"๒๕๖๘"`` for integer parameters; refuse booleans."""
     if isinstance(value, bool):
@@ -125,7 +115,7 @@ OrgCode = Annotated[
 ]
 FiscalYear = Annotated[
     int,
-    BeforeValidator(_fiscal_year),
+    BeforeValidator(thai.check_fiscal_year),
     Field(
         description=f"Buddhist-Era fiscal year, {FY_MIN}–{FY_MAX}",
         json_schema_extra={"minimum": FY_MIN, "maximum": FY_MAX},
@@ -133,7 +123,7 @@ FiscalYear = Annotated[
 ]
 Quarter = Annotated[
     int,
-    BeforeValidator(_quarter),
+    BeforeValidator(thai.check_quarter),
     Field(description="fiscal quarter, 1 = Oct–Dec", json_schema_extra={"minimum": 1, "maximum": 4}),
 ]
 CriterionCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,32}$")]
