@@ -133,3 +133,24 @@ def test_notebook_runs_from_the_repository_root_with_the_default_data_dir(
         assert "no activity-status data" in html and "ไม่มีรายงาน / not reported" in html
         assert "เลยกำหนด / overdue</td>" not in html
         assert "ถึงกำหนด / due" in html and "เสร็จก่อนกำหนด / done early" not in html  # no "0 done" either
+
+
+def test_kpi_scorecard_scores_the_quarter_asked_for(tmp_path: Path) -> None:
+    """``--quarter 1`` scores DSDW FY2566's Q1 results (21.25), not the latest quarter's (Q2: 38.75)."""
+    out = tmp_path / "kpi_scorecard.ipynb"
+    papermill.execute_notebook(
+        str(ROOT / "notebooks" / "kpi_scorecard.ipynb"),
+        str(out),
+        parameters={"org": "dsdw", "fy": 2566, "quarter": 1},
+        cwd=str(ROOT / "notebooks"),
+        progress_bar=False,
+        kernel_name="python3",
+    )
+    html = "".join(
+        "".join(output.get("data", {}).get("text/html", ""))
+        for cell in json.loads(out.read_text(encoding="utf-8"))["cells"]
+        for output in cell.get("outputs", [])
+    )
+    assert "as of quarter 1" in html and "as of quarter 2" not in html
+    assert "21.25 จาก 100 คะแนน" in html and "38.75" not in html  # the key figure: weighted total to Q1
+    assert "4 จาก 6 ตัว" in html  # KPIs on track to Q1 (Q2: 5 of 6)
