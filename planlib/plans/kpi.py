@@ -313,7 +313,8 @@ def weight_problems(kpis: pd.DataFrame) -> list[Problem]:
 def year_results(plan: Dataset, fiscal_year: int, quarter: int | None = None) -> tuple[pd.DataFrame, str, bool]:
     """The results to score for a fiscal year: ``kpi_actuals`` (YTD) or published ``kpi_history``.
 
-    ``kpi_actuals`` rows of ``fiscal_year`` at ``quarter`` (default: the latest quarter present);
+    ``kpi_actuals`` rows of ``fiscal_year`` up to ``quarter`` (default: the latest quarter present), each KPI's
+    latest, described as of the latest quarter among them (Q2 results asked for at Q4 are "Q2", to date);
     else ``kpi_history`` rows with kind ``result`` (or no kind) for that year. Returns
     (frame of kpi_code/value, description, illustrative?) — illustrative when the table came
     from the ``synthetic/`` folder.
@@ -324,6 +325,8 @@ def year_results(plan: Dataset, fiscal_year: int, quarter: int | None = None) ->
         if not act.empty:
             q = int(act["quarter"].max()) if quarter is None else int(quarter)
             act = act[act["quarter"] <= q].sort_values("quarter")
+            if not act.empty:  # results are as of the latest quarter reported, not a later one asked for
+                q = int(act["quarter"].iloc[-1])
             picked = act.drop_duplicates("kpi_code", keep="last")[["kpi_code", "value"]]
             return picked.reset_index(drop=True), f"kpi_actuals Q{q}", "kpi_actuals" in plan.synthetic
     if plan.has("kpi_history"):

@@ -65,6 +65,15 @@ def test_dsdw_scorecard_by_hand_step(dsdw: planlib.Plan) -> None:
     assert set(rows["method"]) == {"step"} and "step" in card.rule and "0" in card.rule
 
 
+def test_a_quarter_after_the_latest_results_scores_them_as_of_their_own_quarter() -> None:
+    """dsdw's (illustrative) 2566 actuals stop at Q2: asked at Q4, the card is Q2's, to date, with Q2's total."""
+    dsdw = planlib.load_plan(DSDW)
+    q2, q4 = kpi.scorecard(dsdw, 2566, quarter=2), kpi.scorecard(dsdw, 2566, quarter=4)
+    assert q4.as_of == q2.as_of == "kpi_actuals Q2"
+    assert kpi.to_date_card(q4) and q4.total == pytest.approx(q2.total) == pytest.approx(38.75)
+    assert kpi.scorecard(dsdw, 2566, quarter=1).total == pytest.approx(21.25)
+
+
 def test_dsdw_scorecard_by_hand_interpolated(dsdw: planlib.Plan) -> None:
     card = kpi.scorecard(dsdw, 2566, method="interpolated", actuals=SEED_ACTUALS)
     rows = card.kpis.set_index("kpi_code")
