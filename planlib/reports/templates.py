@@ -228,6 +228,9 @@ class LoanStatisticsParams(ReportParams):
 
 class KpiScorecardParams(ReportParams):
     fy: FiscalYear
+    quarter: Quarter | None = Field(
+        default=None, description="score the results reported up to this quarter; empty = the latest quarter"
+    )
     method: Literal["step", "interpolated"] = Field(
         default="step", description="KPI scoring method (planlib.plans.kpi.METHODS)"
     )
