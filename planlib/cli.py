@@ -63,6 +63,9 @@ NARROW_COLUMNS = (("severity", 8), ("file", 16), ("sheet", 10), ("row", 5), ("co
 """The same columns on a terminal too narrow for :data:`COLUMNS` and a 40-column reason."""
 MIN_REASON = 40
 """Fewest columns the reason gets beside the cells; on a narrower terminal it goes on the lines below, indented."""
+MIN_WRAP = 20
+"""Fewest columns a wrapped text gets (a reason below its cells, a folder's heading, the normalised-values note),
+however narrow ``--width`` is: wrapping ``--width 3`` at 3 - 3 columns would leave no room for a single letter."""
 COLOURS = {"error": "\033[1;31m", "warning": "\033[33m", "change": "\033[36m"}
 RESET = "\033[0m"
 
@@ -81,7 +84,12 @@ def fit(cell: str, width: int) -> str:
 
 
 def wrap(text_: str, width: int) -> list[str]:
-    """``text_`` broken at spaces into lines of at most ``width`` display columns (a longer word is cut)."""
+    """``text_`` broken at spaces into lines of at most ``width`` display columns (a longer word is cut).
+
+    A ``width`` below 1 is taken as 1 (one character a line), so a longer word always loses its head and the cutting
+    ends; a character wider than ``width`` (a full-width one at width 1) still gets a line of its own.
+    """
+    width = max(width, 1)
     lines: list[str] = []
     line = ""
     for word_ in text_.split(" "):
@@ -156,7 +164,7 @@ def format_problems(
             lines += [" " * cells_width + more for more in rest]
         else:
             lines.append(row.rstrip())
-            lines += ["    " + more for more in wrap(reason, max(width - 4, 20))]
+            lines += ["    " + more for more in wrap(reason, max(width - 4, MIN_WRAP))]
     return "\n".join(lines)
 
 
@@ -203,7 +211,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"planlib validate: {bilingual(text('validate_path_missing', path=path))}", file=sys.stderr)
         return EXIT_USAGE
     encoding = "utf-8-sig" if args.format == "csv" else "utf-8"  # utf-8-sig: Excel opens a Thai CSV correctly
-    out: TextIO = open(args.output, "w", encoding=encoding, newline="") if args.output else sys.stdout
+    try:
+        out: TextIO = open(args.output, "w", encoding=encoding, newline="") if args.output else sys.stdout
+    except OSError as exc:  # a missing folder, no permission, a directory: before anything is validated
+        unwritable = text("output_not_writable", path=args.output, detail=exc.strerror or exc)
+        print(f"planlib validate: {bilingual(unwritable)}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         found = [(folder, validate(folder)) for root in args.paths for folder in organisation_folders(Path(root))]
         failed = any(problems.errors for _, problems in found)
@@ -211,13 +224,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
             width = args.width if args.width else terminal_width(out)
             for folder, problems in found:
                 heading = f"== {folder}: {problems.summary()}"
-                print("\n   ".join(wrap(heading, width - 3)) if width else heading, file=out)
+                print("\n   ".join(wrap(heading, max(width - 3, MIN_WRAP))) if width else heading, file=out)
                 table = format_problems(problems, show_changes=args.changes, width=width, colour=use_colour(out))
                 if table:
                     print(table, file=out)
                 if problems.changes and not args.changes:
                     note = f"({bilingual(text('values_normalised', count=len(problems.changes)))})"
-                    for line in wrap(note, width - 3) if width else [note]:
+                    for line in wrap(note, max(width - 3, MIN_WRAP)) if width else [note]:
                         print(f"   {line}", file=out)
         else:
             frame = problem_frame(found, show_changes=args.changes)

@@ -393,3 +393,36 @@ def test_planlib_alone_shows_the_help_with_examples(capsys: pytest.CaptureFixtur
     assert main([]) == 2
     out = capsys.readouterr().out
     assert "usage: planlib" in out and "examples:" in out and "init" in out and "render" in out
+
+
+# ---------------------------------------------------------------- validate --width below 4, -o an unwritable path
+
+
+@pytest.mark.parametrize("width", ["1", "2", "3"])
+def test_validate_a_tiny_width_returns_instead_of_hanging(tmp_path: Path, width: str) -> None:
+    """``--width 3`` wrapped the heading at 0 columns and wrap() looped for ever cutting empty heads: headings now
+    wrap with the reason column's floor, and wrap() itself treats a width below 1 as 1."""
+    folder = _folder(tmp_path / "demo", CLEAN)
+    command = [sys.executable, "-m", "planlib", "validate", str(folder), "--width", width]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    *wrapped, verdict = lines  # the heading and the note wrap at MIN_WRAP, indented by 3; the verdict is one line
+    assert lines[0].startswith("==") and max(display_width(line) for line in wrapped) <= cli.MIN_WRAP + 3
+    assert "0 errors" in " ".join(" ".join(lines).split())  # the heading is all there, wrapped
+    assert any("values were" in line for line in wrapped) and verdict == "OK: no errors / ไม่พบข้อผิดพลาด"
+    script = "from planlib.cli import wrap; print(wrap('hello', 0), wrap('hello', -3), wrap('ab cd', 1))"
+    probe = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60)
+    assert probe.stdout.strip() == "['h', 'e', 'l', 'l', 'o'] ['h', 'e', 'l', 'l', 'o'] ['a', 'b', 'c', 'd']"
+
+
+def test_validate_output_to_an_unwritable_path_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _folder(tmp_path / "demo", CLEAN)
+    target = tmp_path / "no" / "such" / "dir" / "x.csv"
+    assert main(["validate", str(folder), "--format", "csv", "-o", str(target)]) == 2
+    captured = capsys.readouterr()
+    assert f"cannot write {target}: No such file or directory" in captured.err
+    assert f"เขียนไฟล์ {target} ไม่ได้" in captured.err
+    assert "Traceback" not in captured.err and captured.out == "" and not target.exists()

@@ -259,6 +259,10 @@ MESSAGES: dict[str, Message] = {
         en="{path} does not exist",
         th="ไม่พบ {path}",
     ),
+    "output_not_writable": Message(
+        en="cannot write {path}: {detail}",
+        th="เขียนไฟล์ {path} ไม่ได้: {detail}",
+    ),
     "validate_errors_found": Message(
         en="FAILED: errors found",
         th="พบข้อผิดพลาด",
