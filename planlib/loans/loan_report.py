@@ -385,9 +385,11 @@ def ageing_alt(snap: pd.DataFrame) -> str:
     total = float(a["outstanding"].sum())
     if total <= 0:
         return "แผนภูมิแท่งยอดคงเหลือตามอายุหนี้: ไม่มียอดคงเหลือ / bar chart of outstanding by days past due: none"
-    current = 100 * float(a.loc[a["bucket"] == "current", "outstanding"].sum()) / total
-    over_90 = 100 * float(a.loc[a["bucket"].isin(["91-180", "181-365", ">365"]), "outstanding"].sum()) / total
-    return (f"แผนภูมิแท่งยอดคงเหลือ {total:,.2f} บาท ตามอายุหนี้ค้างชำระ 7 ช่วง สีตามชั้นหนี้: ไม่ค้าง {current:.2f} %, "
+    over_npl = list(portfolio.BUCKETS[portfolio.BUCKETS.index("91-180"):])  # past NPL_DAYS (90)
+    current = 100 * float(a.loc[a["bucket"] == "current", "share"].sum())
+    over_90 = 100 * float(a.loc[a["bucket"].isin(over_npl), "share"].sum())
+    buckets = len(portfolio.BUCKETS)
+    return (f"แผนภูมิแท่งยอดคงเหลือ {total:,.2f} บาท ตามอายุหนี้ค้างชำระ {buckets} ช่วง สีตามชั้นหนี้: ไม่ค้าง {current:.2f} %, "
             f"ค้างเกิน 90 วัน {over_90:.2f} % / bar chart of the {total:,.2f} THB outstanding by days past due, "
             f"coloured by Thai loan class: {current:.2f} % not overdue, {over_90:.2f} % over 90 days")
 
