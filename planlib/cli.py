@@ -295,7 +295,8 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     The same page (:func:`planlib.reports.render.page`), PDF (:func:`~planlib.reports.render.write_pdf`) and Word
     document (:func:`planlib.reports.word.write_docx`) as the batch runner. Exit 2 when the file is not a notebook or
-    was never run, 1 when a cell stopped with an error (nothing written).
+    was never run, 1 when a cell stopped with an error (nothing written) or the Word document failed (the HTML and
+    PDF are kept, as in a batch).
     """
     import nbformat  # heavy (jsonschema's format checkers take seconds): only when a notebook is rendered
 
@@ -326,9 +327,18 @@ def cmd_render(args: argparse.Namespace) -> int:
     if not args.no_pdf:
         render.write_pdf(document, out / f"{path.stem}.pdf")
         written.append(out / f"{path.stem}.pdf")
+    failed = None
     if not args.no_docx:
-        written.append(word.write_docx(document, out / f"{path.stem}.docx", title=title, subtitle=subtitle))
+        try:
+            written.append(word.write_docx(document, out / f"{path.stem}.docx", title=title, subtitle=subtitle))
+        except Exception as exc:  # as in a batch: a failing .docx never costs the HTML and PDF already written
+            (out / f"{path.stem}.docx").unlink(missing_ok=True)
+            code = "word_failed_html_only" if args.no_pdf else "word_failed"
+            failed = terminal_text(text(code, detail=f"{type(exc).__name__}: {exc}"[:500]))
     print(terminal_text(text("render_written", outputs=", ".join(str(p) for p in written))))
+    if failed:
+        print(f"planlib render: {failed}", file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK
 
 

@@ -353,6 +353,31 @@ def test_render_refuses_a_notebook_that_was_not_run_or_failed(
     assert not list(tmp_path.glob("failed.*ml"))
 
 
+def test_render_keeps_the_html_when_word_fails_and_says_so_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nbformat
+
+    from planlib.reports import word
+
+    def broken(*args: object, **kwargs: object) -> Path:
+        (tmp_path / "ran.docx").write_bytes(b"half")  # a partial file the failure leaves behind
+        raise OSError("disk full")
+
+    monkeypatch.setattr(word, "write_docx", broken)
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print('สวัสดี')", execution_count=1)
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="สวัสดี\n")]
+    nb.cells = [cell]
+    nbformat.write(nb, tmp_path / "ran.ipynb")
+    assert main(["render", str(tmp_path / "ran.ipynb"), "--no-pdf"]) == 1
+    captured = capsys.readouterr()
+    assert "Word (.docx) export failed; the HTML was written (PDF turned off): OSError: disk full" in captured.err
+    assert "Traceback" not in captured.err and "ran.html" in captured.out
+    assert "สวัสดี" in (tmp_path / "ran.html").read_text(encoding="utf-8")
+    assert not (tmp_path / "ran.docx").exists()
+
+
 def test_render_a_notebook_run_with_papermill_as_planlib_report_would(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
