@@ -20,6 +20,7 @@ from typing import Any
 
 import psutil
 
+from planlib.inputs import thai
 from planlib.inputs.messages import text
 from planlib.reports import templates as tpl
 from planlib.reports.jobs import STAGING_PREFIX, Job, Result, Settings, bilingual, period_label, period_name
@@ -136,6 +137,22 @@ def plan_run(
     return plan
 
 
+def year_quarter(template: tpl.Template, given: Mapping[str, Any], info: tpl.OrgData) -> dict[str, int]:
+    """``{"quarter": q}`` for a template that needs a quarter, given ``fy`` and no quarter: the latest quarter of that
+    year with actuals (:func:`~planlib.reports.templates.latest_quarter`), not the quarter of the template's default
+    period (the latest year overall). Empty otherwise, or when that year has none or ``fy`` is refused (then the
+    template's default applies, or its model refuses the year with the analyst's message).
+    """
+    field_ = template.params.model_fields.get("quarter")
+    if field_ is None or not field_.is_required() or "fy" not in given or "quarter" in given:
+        return {}
+    try:
+        quarter = tpl.latest_quarter(info, thai.check_fiscal_year(given["fy"]))
+    except ValueError:
+        return {}
+    return {"quarter": quarter} if quarter is not None else {}
+
+
 def plan_template(
     plan: BatchPlan, item: Wanted, info: tpl.OrgData, data_dir: Path, out: Path, notebook_dir: Path, settings: Settings
 ) -> None:
@@ -149,9 +166,10 @@ def plan_template(
     notebook = notebook_dir / f"{name}.ipynb"
     fields = template.params.model_fields
     defaults = template.periods(info)
+    given = {**item.params, **year_quarter(template, item.params, info)}
     for default in defaults or [{}]:
         try:
-            params = template.validate({"org": org, "data_dir": str(data_dir), **default, **item.params})
+            params = template.validate({"org": org, "data_dir": str(data_dir), **default, **given})
         except tpl.ParamError as exc:
             if not defaults and "fy" in fields and "fy" not in item.params:
                 plan.skipped.append(Result(name, org, "", "skipped", reason=bilingual(text("no_fiscal_year"))))

@@ -34,7 +34,6 @@ from typing import Any
 
 import yaml
 
-from planlib.inputs import thai
 from planlib.inputs.messages import text
 from planlib.reports import pool
 from planlib.reports import templates as tpl
@@ -158,13 +157,12 @@ def requests_from(
 def applicable_requests(
     requests: list[dict[str, Any]], data_dir: Path, *, every_template: bool, orgs: list[str] | None = None
 ) -> tuple[list[dict[str, Any]], list[Result]]:
-    """The requests to plan, one per organisation, quarters filled in where needed; and the ones that do not apply.
+    """The requests to plan, one per organisation; and the ones that do not apply.
 
     A template whose tables an organisation lacks is skipped (as ``planlib report`` with no options skips it)
     when the analyst did not name both: the request names no organisation, or ``every_template`` (one request per
-    template because an option such as ``--fy`` was given without a template name). A template that needs a
-    quarter, given only ``--fy``, gets the latest quarter of that year with actuals
-    (:func:`planlib.reports.templates.latest_quarter`); with none the planner's default applies.
+    template because an option such as ``--fy`` was given without a template name). The quarter of a template that
+    needs one, given only ``--fy``, is the planner's (:func:`planlib.reports.batch.year_quarter`).
 
     A request that names no organisation goes to ``orgs`` (``--org``), or to every organisation without it, as
     :func:`~planlib.reports.batch.plan_run` spreads it. Each organisation is scanned once per call.
@@ -190,14 +188,7 @@ def applicable_requests(
                 reason = bilingual(text("template_not_applicable", missing=template.missing(info)))
                 skipped.append(Result(template.name, org, "", "skipped", reason=reason))
                 continue
-            item = {**request, "org": org}
-            if template.params.model_fields["quarter"].is_required() and "fy" in item and "quarter" not in item:
-                try:
-                    quarter = tpl.latest_quarter(info, thai.check_fiscal_year(item["fy"]))
-                except ValueError:
-                    quarter = None  # the planner refuses the year with the analyst's message
-                item = {**item, "quarter": quarter} if quarter else item
-            kept.append(item)
+            kept.append({**request, "org": org})
     return kept, skipped
 
 

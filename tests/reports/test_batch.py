@@ -83,3 +83,21 @@ def test_stale_staging_of_a_dead_run_is_removed_and_a_live_one_kept(tmp_path: Pa
     assert batch.remove_stale_staging(tmp_path) == 1
     assert not dead.exists() and live.exists() and not (folder / ".manifest.json.123.tmp").exists()
     assert batch.remove_stale_staging(tmp_path / "missing") == 0
+
+
+def test_fy_without_quarter_plans_the_latest_quarter_of_that_year(tmp_path: Path) -> None:
+    """plan_run given only fy planned the quarter of the latest year overall (2566-Q1 once dsdw has a 2567-Q1 row),
+    while `planlib report --fy 2566` planned 2566-Q2: the rule lived in the command line only."""
+    data = tmp_path / "data"
+    shutil.copytree(tpl.DEFAULT_DATA_DIR / "dsdw", data / "dsdw")
+    actuals = data / "dsdw" / "synthetic" / "kpi_actuals.csv"
+    with actuals.open("a", encoding="utf-8") as f:
+        f.write("K1,2567,1,3.0,\n")
+    request = {"template": "quarterly_progress", "org": "dsdw", "fy": 2566}
+    plan = batch.plan_run(data, tmp_path / "reports", requests=[request])
+    assert not plan.refused
+    assert [(job.period, job.params["fy"], job.params["quarter"]) for job in plan.jobs] == [("2566-Q2", 2566, 2)]
+    given = batch.plan_run(data, tmp_path / "reports", requests=[{**request, "quarter": 1}])
+    assert [job.period for job in given.jobs] == ["2566-Q1"]  # a quarter given is kept
+    latest = batch.plan_run(data, tmp_path / "reports", requests=[{"template": "quarterly_progress", "org": "dsdw"}])
+    assert [job.period for job in latest.jobs] == ["2567-Q1"]  # no fy: the latest quarter overall
