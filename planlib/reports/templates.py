@@ -266,6 +266,30 @@ def known_orgs(data_dir: str | Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir() and re.fullmatch(ORG_PATTERN, p.name))
 
 
+def data_folder(data_dir: str | Path, org: str) -> Path:
+    """The folder holding ``org`` for a notebook's ``data_dir`` parameter: the one lookup all eight notebooks share.
+
+    In this order, the first that holds an ``org`` folder:
+
+    1. ``data_dir`` as given: an absolute path is always returned as given (``planlib report`` passes the absolute
+       folder it checked, so a batch reads exactly that folder), and a relative one is taken from the current
+       folder (the notebooks' ``"../data"`` is right when a notebook runs from ``notebooks/``);
+    2. ``./data``: the notebook runs from the repository root (or a folder made by ``planlib init``);
+    3. :data:`DEFAULT_DATA_DIR`: the shipped example data, ``planlib/example_data`` in an installed wheel,
+       where a notebook run from anywhere else finds the examples (not ``site-packages/notebooks/../data``).
+
+    When none holds ``org``, ``Path(data_dir)`` unchanged: the loader's not-found message then names the folder
+    the analyst typed, not a fallback they never asked for.
+    """
+    given = Path(data_dir)
+    if given.is_absolute():
+        return given
+    for folder in (given, Path("data"), DEFAULT_DATA_DIR):
+        if (folder / org).exists():
+            return folder
+    return given
+
+
 @dataclass(frozen=True)
 class OrgData:
     """What the runner knows of one organisation when choosing templates and periods."""

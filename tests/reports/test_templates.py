@@ -294,3 +294,62 @@ def test_whole_number_parameters_read_thai_digits():
         {"org": "ditp", "data_dir": str(DATA), "top_k": "๓", "seed": "๒๕"}
     )
     assert (params.top_k, params.seed) == (3, 25)
+
+
+def _org(folder: Path, org: str = "hwfund") -> Path:
+    (folder / org).mkdir(parents=True)
+    return folder
+
+
+def test_data_folder_keeps_an_absolute_data_dir_as_given(tmp_path, monkeypatch):
+    """planlib report passes the absolute folder it checked: never swapped for ./data or the shipped examples."""
+    mine = _org(tmp_path / "mine")
+    monkeypatch.chdir(_org(tmp_path / "cwd" / "data").parent)
+    assert tpl.data_folder(mine, "hwfund") == mine
+    assert tpl.data_folder(str(tmp_path / "empty"), "hwfund") == tmp_path / "empty"  # not ./data, which holds hwfund
+
+
+def test_data_folder_takes_a_relative_data_dir_that_holds_the_org(tmp_path, monkeypatch):
+    """From notebooks/, the notebooks' own "../data" is the folder (even when ./data also holds the org)."""
+    _org(tmp_path / "data")
+    monkeypatch.chdir(_org(tmp_path / "notebooks" / "data").parent)
+    assert tpl.data_folder("../data", "hwfund") == Path("../data")
+
+
+def test_data_folder_falls_back_to_dot_data_then_the_shipped_examples(tmp_path, monkeypatch):
+    """From the repository root "../data" is missing: ./data; from anywhere else: DEFAULT_DATA_DIR, which in a wheel
+    is planlib/example_data (the old notebooks looked in site-packages/notebooks/../data, which does not exist)."""
+    shipped = _org(tmp_path / "site-packages" / "planlib" / "example_data")
+    monkeypatch.setattr(tpl, "DEFAULT_DATA_DIR", shipped)
+    root = _org(tmp_path / "root" / "data").parent
+    monkeypatch.chdir(root)
+    assert tpl.data_folder("../data", "hwfund") == Path("data")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert tpl.data_folder("../data", "hwfund") == shipped
+    assert tpl.data_folder("../data", "hwfund") / "hwfund" == tmp_path / "site-packages/planlib/example_data/hwfund"
+
+
+def test_data_folder_returns_the_path_as_typed_for_an_unknown_org(tmp_path, monkeypatch):
+    """No folder holds the org: the data_dir the analyst typed, so the loader's not-found message names it."""
+    monkeypatch.chdir(_org(tmp_path / "data").parent)
+    assert tpl.data_folder("../data", "nowhere") == Path("../data")
+    assert tpl.data_folder("../data", "nowhere") != tpl.DEFAULT_DATA_DIR
+
+
+NOTEBOOK_FILES = sorted((tpl.PROJECT_ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_FILES, ids=[p.stem for p in NOTEBOOK_FILES])
+def test_every_notebook_finds_its_data_folder_with_data_folder(path):
+    """The one lookup, not a copy per notebook (the six templates' copy pointed at site-packages/notebooks/../data)."""
+    import nbformat
+
+    source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    assert "base = data_folder(data_dir, org)" in source
+    assert "parents[1]" not in source and "is_absolute" not in source and "DEFAULT_DATA_DIR" not in source
+
+
+def test_all_eight_notebooks_are_checked_for_the_data_folder_lookup():
+    assert len(NOTEBOOK_FILES) == 8
