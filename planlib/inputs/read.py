@@ -437,9 +437,25 @@ def read_workbook(path: Path, problems: list[Problem], *, wanted: Collection[str
 
 
 def _read_workbook_openpyxl(
-    path: Path, file: str, problems: list[Problem], wanted: Collection[str] | None, only: str | None = None
+    path: Path, file: str, problems: list[Problem], wanted: Collection[str] | None
 ) -> dict[str, RawTable]:
-    """Every sheet (or the sheet titled ``only``) read by openpyxl: the reference reader."""
+    """Every sheet read by openpyxl: the reference reader."""
+    tables: dict[str, RawTable] = {}
+    for title, (table, found) in _openpyxl_sheets(path, file, problems, wanted).items():
+        problems.extend(found)
+        _keep(tables, table, title, file, problems)
+    return tables
+
+
+def _openpyxl_sheets(
+    path: Path, file: str, problems: list[Problem], wanted: Collection[str] | None, only: Collection[str] | None = None
+) -> dict[str, tuple[RawTable | None, list[Problem]]]:
+    """Each sheet (or each sheet titled in ``only``) read by openpyxl: title as typed → its table and its problems.
+
+    The workbook is opened once (values and formulas) for all the sheets. A workbook openpyxl cannot open is
+    reported in ``problems`` and gives nothing. A sheet that fails to read ends its problems with
+    ``corrupt_unreadable``: reading every sheet stops there; reading ``only`` goes on with the next one.
+    """
     import openpyxl  # heavy: imported only when a workbook is read
 
     try:
@@ -448,26 +464,43 @@ def _read_workbook_openpyxl(
     except Exception as exc:  # openpyxl raises many kinds on damaged files
         problems.append(_error("", file, "corrupt_unopenable", kind=type(exc).__name__))
         return {}
-    tables: dict[str, RawTable] = {}
+    sheets: dict[str, tuple[RawTable | None, list[Problem]]] = {}
     try:
         for sheet in values.worksheets:
-            if only is not None and sheet.title != only:
+            if only is not None and sheet.title not in only:
                 continue
             name = normalise_header(sheet.title)
             checked = wanted is None or name in wanted
-            table = _read_sheet(sheet, formulas[sheet.title] if checked else None, name, file, problems)
-            if table is not None and name in tables:
-                first, second = tables[name].name_as_typed, sheet.title
-                dup = _error(name, file, "duplicate_table_sheet", sheet=second, name=name, first=first, second=second)
-                problems.append(dup)
-            elif table is not None:
-                tables[name] = table
-    except Exception as exc:
+            found: list[Problem] = []
+            sheets[sheet.title] = (None, found)
+            try:
+                table = _read_sheet(sheet, formulas[sheet.title] if checked else None, name, file, found)
+            except Exception as exc:
+                found.append(_error("", file, "corrupt_unreadable", kind=type(exc).__name__, detail=str(exc)))
+                if only is None:
+                    break
+                continue
+            sheets[sheet.title] = (table, found)
+    except Exception as exc:  # before any sheet was read (the list of sheets)
         problems.append(_error("", file, "corrupt_unreadable", kind=type(exc).__name__, detail=str(exc)))
     finally:
         values.close()
         formulas.close()
-    return tables
+    return sheets
+
+
+def _keep(tables: dict[str, RawTable], table: RawTable | None, title: str, file: str, problems: list[Problem]) -> None:
+    """Add the sheet ``title``'s table, or report it when an earlier sheet already gave a table of its name."""
+    if table is None:
+        return
+    name = normalise_header(title)
+    if name in tables:
+        first, second = tables[name].name_as_typed, title
+        problems.append(
+            _error(name, file, "duplicate_table_sheet", sheet=second, name=name, first=first, second=second)
+        )
+    else:
+        tables[name] = table
 
 
 _CELL_RE = re.compile(rb"<(?:\w+:)?c[ >](?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?f[ >/].*?</(?:\w+:)?c>", re.S)
@@ -543,20 +576,17 @@ def _read_workbook_fast(
     except Exception:  # calamine or the zip refused the file: the reference reader reports it
         return None
     tables: dict[str, RawTable] = {}
+    by_openpyxl: dict[str, tuple[RawTable | None, list[Problem]]] | None = None
     for title in titles:
-        name = normalise_header(title)
         grid = grids[title]
         if grid is None:
-            table = _read_workbook_openpyxl(path, file, problems, wanted, only=title).get(name)
+            if by_openpyxl is None:  # at the first flagged sheet, one opening reads every flagged sheet
+                by_openpyxl = _openpyxl_sheets(path, file, problems, wanted, only=flagged)
+            table, found = by_openpyxl.get(title, (None, []))
+            problems.extend(found)
         else:
-            table = _grid_table(grid, name, file, title)
-        if table is not None and name in tables:
-            first, second = tables[name].name_as_typed, title
-            problems.append(
-                _error(name, file, "duplicate_table_sheet", sheet=second, name=name, first=first, second=second)
-            )
-        elif table is not None:
-            tables[name] = table
+            table = _grid_table(grid, normalise_header(title), file, title)
+        _keep(tables, table, title, file, problems)
     return tables
 
 

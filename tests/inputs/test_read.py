@@ -329,3 +329,41 @@ def test_formulas_without_values_and_error_cells_are_read_by_openpyxl(
     assert fast[0]["lending_annual"][2] == [(2, [2567, None, "#N/A"])]
     assert [(p.code, p.sheet, p.value) for p in fast[1]] == [("formula", "lending_annual", "=1+1")]
     assert not read.sheet_needs_openpyxl(b'<c r="B2"><f>1+1</f><v>2</v></c><c r="C2" t="s"><v>0</v></c>')
+
+
+def test_sheets_flagged_for_openpyxl_are_read_by_one_opening_of_the_workbook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two sheets with formulas without values: openpyxl opens the workbook twice (values, formulas), not twice each."""
+    path = _workbook(tmp_path / "book.xlsx", [["fiscal_year", "actual_amount"], [2567, "=1+1"]])
+    book = openpyxl.load_workbook(path)
+    other = book.create_sheet("notes")
+    other.append(["topic", "count"])
+    other.append(["x", "=2*2"])
+    book.save(path)
+    opened: list[bool] = []
+    load = openpyxl.load_workbook  # read.py imports openpyxl inside the function: the module attribute is its reference
+
+    def counting(*args: object, **kwargs: object) -> object:
+        opened.append(bool(kwargs.get("data_only")))
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", counting)
+    monkeypatch.setattr(read, "FAST", True)
+    read.read_workbook(path, [])
+    assert opened == [True, False]  # one opening (values, formulas) for both flagged sheets, not one each
+    fast, slow = _both_readers(path, monkeypatch)
+    assert fast == slow
+    assert fast[0]["lending_annual"][2] == [(2, [2567, None])]
+    assert fast[0]["notes"][2] == [(2, ["x", None])]
+    formulas = [("formula", "lending_annual", "=1+1"), ("formula", "notes", "=2*2")]
+    assert [(p.code, p.sheet, p.value) for p in fast[1]] == formulas
+
+    def refused(*args: object, **kwargs: object) -> object:
+        raise KeyError("damaged")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", refused)
+    monkeypatch.setattr(read, "FAST", True)
+    problems: list[Problem] = []
+    tables = read.read_workbook(path, problems)
+    assert list(tables) == [] and [p.code for p in problems] == ["corrupt_unopenable"]  # once, not once per sheet
