@@ -105,26 +105,31 @@ RUNS = [
 ]
 
 
+def _run_html(name: str, parameters: dict, cwd: Path, tmp_path: Path) -> str:
+    """Run ``notebooks/<name>.ipynb`` with papermill from ``cwd``; the HTML of every output, joined."""
+    out = tmp_path / f"{name}.ipynb"
+    papermill.execute_notebook(
+        str(ROOT / "notebooks" / f"{name}.ipynb"),
+        str(out),
+        parameters=parameters,
+        cwd=str(cwd),
+        progress_bar=False,
+        kernel_name="python3",
+    )
+    return "".join(
+        "".join(output.get("data", {}).get("text/html", ""))
+        for cell in json.loads(out.read_text(encoding="utf-8"))["cells"]
+        for output in cell.get("outputs", [])
+    )
+
+
 @pytest.mark.parametrize(("name", "params"), RUNS, ids=[name for name, _ in RUNS])
 def test_notebook_runs_from_the_repository_root_with_the_default_data_dir(
     tmp_path: Path, name: str, params: dict
 ) -> None:
     """``papermill notebooks/<name>.ipynb out.ipynb`` from the repo root: data_dir "../data" falls back to data/."""
-    out = tmp_path / f"{name}.ipynb"
     extra = {"output_dir": str(tmp_path)} if name == "quarterly_progress" else {}
-    papermill.execute_notebook(
-        str(ROOT / "notebooks" / f"{name}.ipynb"),
-        str(out),
-        parameters={**params, **extra},
-        cwd=str(ROOT),
-        progress_bar=False,
-        kernel_name="python3",
-    )
-    html = "".join(
-        "".join(output.get("data", {}).get("text/html", ""))
-        for cell in json.loads(out.read_text(encoding="utf-8"))["cells"]
-        for output in cell.get("outputs", [])
-    )
+    html = _run_html(name, {**params, **extra}, ROOT, tmp_path)
     assert '<div class="key-figures' in html
     assert "No description has been provided" not in html and 'alt=""' not in html
     if name == "kpi_scorecard":
@@ -137,20 +142,7 @@ def test_notebook_runs_from_the_repository_root_with_the_default_data_dir(
 
 def test_kpi_scorecard_scores_the_quarter_asked_for(tmp_path: Path) -> None:
     """``--quarter 1`` scores DSDW FY2566's Q1 results (21.25), not the latest quarter's (Q2: 38.75)."""
-    out = tmp_path / "kpi_scorecard.ipynb"
-    papermill.execute_notebook(
-        str(ROOT / "notebooks" / "kpi_scorecard.ipynb"),
-        str(out),
-        parameters={"org": "dsdw", "fy": 2566, "quarter": 1},
-        cwd=str(ROOT / "notebooks"),
-        progress_bar=False,
-        kernel_name="python3",
-    )
-    html = "".join(
-        "".join(output.get("data", {}).get("text/html", ""))
-        for cell in json.loads(out.read_text(encoding="utf-8"))["cells"]
-        for output in cell.get("outputs", [])
-    )
+    html = _run_html("kpi_scorecard", {"org": "dsdw", "fy": 2566, "quarter": 1}, ROOT / "notebooks", tmp_path)
     assert "as of quarter 1" in html and "as of quarter 2" not in html
     assert "21.25 จาก 100 คะแนน" in html and "38.75" not in html  # the key figure: weighted total to Q1
     assert "4 จาก 6 ตัว" in html  # KPIs on track to Q1 (Q2: 5 of 6)
